@@ -1,0 +1,74 @@
+#!/usr/bin/env bash
+# base-images.sh [--force] — make the base images the generated Dockerfiles name, without a registry.
+#
+# 1. debian:bookworm-slim: debootstrap --variant=minbase bookworm into a temporary rootfs, give it
+#    apt sources for bookworm, bookworm-updates and bookworm-security, and `docker import` it with
+#    CMD ["bash"].
+# 2. Stand-ins FROM that image, tagged with the official names and built from Debian's packages:
+#    python:3.11-slim, node:18-slim, golang:1.19 (Dockerfiles in tests/e2e/standins/).
+# An image that already exists is kept (cache between runs on one machine); --force rebuilds all.
+# Assumes: root, a running engine (tests/e2e/engine.sh start), debootstrap installed, Debian's
+# mirror reachable ($DEBIAN_MIRROR, default http://deb.debian.org/debian). Uses /usr/bin/docker.
+set -euo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+DOCKER=/usr/bin/docker
+export DOCKER_BUILDKIT=1
+MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
+FORCE=0
+[ "${1:-}" = "--force" ] && FORCE=1
+
+log() { printf 'base-images: %s\n' "$*" >&2; }
+have() { [ $FORCE = 0 ] && "$DOCKER" image inspect "$1" >/dev/null 2>&1; }
+
+make_debian() {
+  local tag=debian:bookworm-slim
+  if have $tag; then log "$tag exists, kept"; return; fi
+  local t0=$SECONDS R
+  R=$(mktemp -d /tmp/stagec-rootfs.XXXXXX)
+  trap 'rm -rf "$R"' RETURN
+  log "debootstrap minbase bookworm into $R"
+  if ! debootstrap --variant=minbase bookworm "$R" "$MIRROR" >"$R.log" 2>&1; then
+    log "FAILED: debootstrap; tail of $R.log:"; tail -n 20 "$R.log" >&2; exit 1
+  fi
+  rm -f "$R.log"
+  rm -rf "$R"/var/lib/apt/lists/* "$R"/var/cache/apt/*.bin "$R"/var/cache/apt/archives/*.deb "$R"/etc/hostname
+  : >"$R/etc/resolv.conf"
+  rm -f "$R/etc/apt/sources.list"
+  cat >"$R/etc/apt/sources.list.d/debian.sources" <<SRC
+Types: deb
+URIs: http://deb.debian.org/debian
+Suites: bookworm bookworm-updates
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: http://deb.debian.org/debian-security
+Suites: bookworm-security
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+SRC
+  # like the official slim image: keep apt from caching .debs inside images
+  echo 'APT::Install-Recommends "false";' >"$R/etc/apt/apt.conf.d/docker-no-recommends"
+  tar -C "$R" -c . | "$DOCKER" import --change 'CMD ["bash"]' - $tag >/dev/null
+  log "$tag imported in $((SECONDS - t0))s"
+}
+
+make_standin() {
+  local tag=$1 file=$2
+  if have "$tag"; then log "$tag exists, kept"; return; fi
+  local t0=$SECONDS out
+  out=$(mktemp)
+  if ! "$DOCKER" build --progress=plain -t "$tag" -f "$HERE/standins/$file" "$HERE/standins" >"$out" 2>&1; then
+    log "FAILED: building $tag; tail of the build log:"; tail -n 30 "$out" >&2; rm -f "$out"; exit 1
+  fi
+  rm -f "$out"
+  log "$tag built in $((SECONDS - t0))s"
+}
+
+make_debian
+make_standin python:3.11-slim python-3.11-slim.Dockerfile
+make_standin node:18-slim node-18-slim.Dockerfile
+make_standin golang:1.19 golang-1.19.Dockerfile
+"$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
+  | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19) ' >&2
