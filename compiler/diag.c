@@ -1,0 +1,218 @@
+/*
+ * diag.c - collecting and rendering diagnostics.
+ *
+ * Library code calls diag_error()/diag_warning()/diag_note(); nothing is
+ * printed here.  The driver renders the list once, in source order, in the
+ * form compilers use: "app.yaml:12:5: error: message", the source line, and
+ * a caret under the column.  Columns are counted in characters (as libyaml
+ * counts them), so the caret lines up under UTF-8 text and tabs.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+void diags_init(Diags *d, Arena *a, int max_errors, bool werror)
+{
+	memset(d, 0, sizeof(*d));
+	d->arena = a;
+	d->max_errors = max_errors > 0 ? max_errors : 20;
+	d->werror = werror;
+}
+
+static void diag_vadd(Diags *d, DiagLevel level, SrcPos pos, const char *fmt, va_list ap)
+{
+	if (level == DIAG_ERROR && ++d->errors > d->max_errors)
+		return;
+	if (level == DIAG_WARNING)
+		d->warnings++;
+	if (level == DIAG_NOTE && (!d->tail || d->errors > d->max_errors))
+		return;
+	Diag *g = arena_alloc(d->arena, sizeof(*g));
+	g->level = level;
+	g->pos = pos;
+	g->msg = arena_vprintf(d->arena, fmt, ap);
+	if (d->tail)
+		d->tail->next = g;
+	else
+		d->head = g;
+	d->tail = g;
+}
+
+#define DEFINE_DIAG(fn, level)                                           \
+	void fn(Diags *d, SrcPos pos, const char *fmt, ...)              \
+	{                                                                \
+		va_list ap;                                              \
+		va_start(ap, fmt);                                       \
+		diag_vadd(d, level, pos, fmt, ap);                       \
+		va_end(ap);                                              \
+	}
+DEFINE_DIAG(diag_error, DIAG_ERROR)
+DEFINE_DIAG(diag_warning, DIAG_WARNING)
+DEFINE_DIAG(diag_note, DIAG_NOTE)
+
+bool diags_failed(const Diags *d)
+{
+	return d->errors > 0 || (d->werror && d->warnings > 0);
+}
+
+/* A diagnostic and the notes that follow it move together. */
+typedef struct Group {
+	Diag *first, *last;
+	size_t seq;
+} Group;
+
+static int pos_cmp(SrcPos a, SrcPos b)
+{
+	/* diagnostics without a position (file errors) come first */
+	if (!a.file != !b.file)
+		return a.file ? 1 : -1;
+	if (a.file && b.file && a.file != b.file)
+		return strcmp(a.file->path, b.file->path);
+	if (a.line != b.line)
+		return a.line < b.line ? -1 : 1;
+	if (a.col != b.col)
+		return a.col < b.col ? -1 : 1;
+	return 0;
+}
+
+static int group_cmp(const void *pa, const void *pb)
+{
+	const Group *a = pa, *b = pb;
+	int c = pos_cmp(a->first->pos, b->first->pos);
+	if (c)
+		return c;
+	return a->seq < b->seq ? -1 : a->seq > b->seq;
+}
+
+void diags_sort(Diags *d)
+{
+	size_t n = 0;
+	for (Diag *g = d->head; g; g = g->next)
+		if (g->level != DIAG_NOTE)
+			n++;
+	if (n < 2)
+		return;
+	Group *groups = calloc(n, sizeof(*groups));
+	if (!groups)
+		return; /* unsorted is still correct */
+	size_t i = 0;
+	for (Diag *g = d->head; g;) {
+		groups[i].first = groups[i].last = g;
+		groups[i].seq = i;
+		g = g->next;
+		while (g && g->level == DIAG_NOTE) {
+			groups[i].last = g;
+			g = g->next;
+		}
+		i++;
+	}
+	qsort(groups, n, sizeof(*groups), group_cmp);
+	for (i = 0; i < n; i++)
+		groups[i].last->next = i + 1 < n ? groups[i + 1].first : NULL;
+	d->head = groups[0].first;
+	d->tail = groups[n - 1].last;
+	free(groups);
+}
+
+static const char *level_name(DiagLevel l)
+{
+	switch (l) {
+	case DIAG_ERROR:
+		return "error";
+	case DIAG_WARNING:
+		return "warning";
+	case DIAG_NOTE:
+		return "note";
+	}
+	return "error";
+}
+
+/* Writes the line with control characters made visible, then a caret line
+ * padded with the same tabs and spaces as the text before the column. */
+static void render_excerpt(Strbuf *out, SrcPos pos)
+{
+	size_t len;
+	const char *line = source_line(pos.file, pos.line, &len);
+	char gutter[32];
+	int w = snprintf(gutter, sizeof(gutter), "%5d", pos.line);
+	strbuf_addf(out, "%s | ", gutter);
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)line[i];
+		strbuf_addc(out, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
+	}
+	strbuf_addc(out, '\n');
+	strbuf_addf(out, "%*s | ", w, "");
+	int col = 1;
+	for (size_t i = 0; i < len && col < pos.col; i++) {
+		unsigned char c = (unsigned char)line[i];
+		if ((c & 0xc0) == 0x80)
+			continue; /* a UTF-8 continuation byte: same character */
+		strbuf_addc(out, c == '\t' ? '\t' : ' ');
+		col++;
+	}
+	for (; col < pos.col; col++)
+		strbuf_addc(out, ' ');
+	strbuf_adds(out, "^\n");
+}
+
+void diags_render(const Diags *d, Strbuf *out)
+{
+	for (const Diag *g = d->head; g; g = g->next) {
+		if (g->pos.file)
+			strbuf_addf(out, "%s:%d:%d: ", g->pos.file->path, g->pos.line, g->pos.col);
+		else
+			strbuf_adds(out, "stagec: ");
+		const char *level = level_name(g->level);
+		if (g->level == DIAG_WARNING && d->werror)
+			level = "error";
+		strbuf_addf(out, "%s: %s\n", level, g->msg);
+		if (g->pos.file && g->pos.line > 0)
+			render_excerpt(out, g->pos);
+	}
+	if (d->errors > d->max_errors)
+		strbuf_addf(out, "stagec: note: %d more errors not shown (limit %d)\n",
+			    d->errors - d->max_errors, d->max_errors);
+}
+
+/* Levenshtein distance, bounded: candidates are short keys. */
+static size_t edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la > 64 || lb > 64)
+		return 99;
+	size_t row[65];
+	for (size_t j = 0; j <= lb; j++)
+		row[j] = j;
+	for (size_t i = 1; i <= la; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (size_t j = 1; j <= lb; j++) {
+			size_t up = row[j];
+			size_t cost = a[i - 1] == b[j - 1] ? 0 : 1;
+			size_t best = diag + cost;
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	return row[lb];
+}
+
+const char *suggest_closest(const char *word, const char *const *candidates, size_t n)
+{
+	const char *best = NULL;
+	size_t best_d = 99;
+	size_t limit = strlen(word) <= 4 ? 1 : strlen(word) <= 8 ? 2 : 3;
+	for (size_t i = 0; i < n; i++) {
+		size_t dist = edit_distance(word, candidates[i]);
+		if (dist < best_d) {
+			best_d = dist;
+			best = candidates[i];
+		}
+	}
+	return best_d <= limit ? best : NULL;
+}

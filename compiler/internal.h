@@ -1,0 +1,445 @@
+/*
+ * internal.h - the types and functions shared by stagec's phases.
+ *
+ * One section per source file, in pipeline order: memory (arena, strbuf),
+ * source files and diagnostics, the YAML node tree, the typed spec, the
+ * templates, the IR, the passes and the emitter.  Contracts sit beside the
+ * declarations.  Everything a compilation allocates lives in one Arena that
+ * is freed once at the end, so nothing here has a per-object destructor.
+ */
+#ifndef STAGEC_INTERNAL_H
+#define STAGEC_INTERNAL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "stagec.h"
+
+#define PRINTF_LIKE(f, a) __attribute__((format(printf, f, a)))
+
+/* ---- arena.c ------------------------------------------------------------
+ * A bump allocator.  Memory is zeroed.  Running out of memory aborts the
+ * process: a compiler that cannot allocate a few kilobytes has no useful
+ * way to go on. */
+typedef struct Arena Arena;
+Arena *arena_new(void);
+void arena_free(Arena *a); /* accepts NULL */
+void *arena_alloc(Arena *a, size_t size);
+char *arena_strdup(Arena *a, const char *s);
+char *arena_strndup(Arena *a, const char *s, size_t n);
+char *arena_printf(Arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
+char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
+
+/* ---- strbuf.c -----------------------------------------------------------
+ * A growable string that owns its memory (malloc).  buf is always
+ * NUL-terminated once anything was added. */
+typedef struct Strbuf {
+	char *buf;
+	size_t len, cap;
+} Strbuf;
+#define STRBUF_INIT {0}
+void strbuf_add(Strbuf *sb, const char *s, size_t n);
+void strbuf_adds(Strbuf *sb, const char *s);
+void strbuf_addc(Strbuf *sb, char c);
+void strbuf_addf(Strbuf *sb, const char *fmt, ...) PRINTF_LIKE(2, 3);
+void strbuf_reset(Strbuf *sb);
+char *strbuf_detach(Strbuf *sb); /* hands the buffer over ("" when empty) */
+void strbuf_release(Strbuf *sb);
+const char *strbuf_str(const Strbuf *sb); /* "" when empty */
+
+/* ---- strlist.c ----------------------------------------------------------
+ * A growable list of arena strings. */
+typedef struct StrList {
+	const char **v;
+	size_t n, cap;
+} StrList;
+void strlist_push(Arena *a, StrList *l, const char *s);
+bool strlist_contains(const StrList *l, const char *s);
+void strlist_sort_unique(StrList *l);
+void strlist_copy(Arena *a, StrList *dst, const StrList *src);
+
+/* ---- source.c -----------------------------------------------------------
+ * A file read whole into memory, and a position in it. */
+typedef struct SourceFile {
+	const char *path; /* as shown to the user */
+	const char *text; /* NUL-terminated; may contain other NULs (the reader rejects them) */
+	size_t len;
+} SourceFile;
+
+/* 1-based line and column (columns count bytes).  file == NULL means
+ * "no position" (e.g. a value that came from a default). */
+typedef struct SrcPos {
+	const SourceFile *file;
+	int line, col;
+} SrcPos;
+
+#define SOURCE_MAX_BYTES (1024 * 1024) /* specs and templates larger than this are refused */
+
+typedef struct Diags Diags;
+/* Reads path into the arena.  On failure adds an error (with no position)
+ * and returns NULL. */
+SourceFile *source_read(Arena *a, const char *path, const char *display_path, Diags *d);
+SourceFile *source_from_string(Arena *a, const char *display_path, const char *text, size_t len);
+/* The text of line (1-based) without its end of line; *len receives its length. */
+const char *source_line(const SourceFile *f, int line, size_t *len);
+
+/* ---- diag.c -------------------------------------------------------------
+ * Diagnostics are collected, never printed, by library code. */
+typedef enum DiagLevel { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE } DiagLevel;
+
+typedef struct Diag {
+	DiagLevel level;
+	SrcPos pos;
+	const char *msg;
+	struct Diag *next;
+} Diag;
+
+struct Diags {
+	Arena *arena;
+	Diag *head, *tail;
+	int errors, warnings;
+	int max_errors; /* errors after this many are counted but not kept */
+	bool werror;    /* warnings count as errors */
+};
+void diags_init(Diags *d, Arena *a, int max_errors, bool werror);
+void diag_error(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
+void diag_warning(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* A note follows the diagnostic before it (e.g. "first defined here"). */
+void diag_note(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
+bool diags_failed(const Diags *d); /* errors, or warnings under werror */
+/* Sorts the diagnostics by file and position, keeping notes with the
+ * diagnostic they follow; a stable sort. */
+void diags_sort(Diags *d);
+/* Renders every diagnostic as
+ *   path:line:col: error: message
+ *      12 |   the source line
+ *         |   ^
+ * and, when errors were dropped, a last line saying how many. */
+void diags_render(const Diags *d, Strbuf *out);
+
+/* The closest candidate to word within a small edit distance, or NULL. */
+const char *suggest_closest(const char *word, const char *const *candidates, size_t n);
+
+/* ---- yaml.c -------------------------------------------------------------
+ * libyaml events -> a tree of nodes with positions.  The reader rejects
+ * what no spec needs and what could hurt: duplicate keys, NUL bytes,
+ * several documents, deep nesting and alias expansion past a bound.
+ * Scalars keep their text exactly; typing is the spec reader's job. */
+typedef enum YNodeKind { YNODE_SCALAR, YNODE_SEQ, YNODE_MAP } YNodeKind;
+
+typedef struct YNode YNode;
+typedef struct YPair {
+	YNode *key; /* always a scalar */
+	YNode *value;
+} YPair;
+
+struct YNode {
+	YNodeKind kind;
+	SrcPos pos;   /* where the node starts */
+	bool plain;   /* a plain (unquoted) scalar: "null", "true", "3.10" are still text here */
+	bool is_null; /* a plain empty, "~" or "null" scalar */
+	const char *str; /* scalar text, NUL-terminated */
+	size_t len;
+	YNode **items; /* sequence */
+	YPair *pairs;  /* mapping, in source order */
+	size_t n;
+};
+
+#define YAML_MAX_DEPTH 32
+#define YAML_MAX_NODES 100000 /* nodes after alias expansion */
+#define YAML_MAX_SCALAR (64 * 1024)
+
+/* Returns the root node of the only document, or NULL after adding errors.
+ * An empty document is an error. */
+YNode *yaml_load(Arena *a, const SourceFile *f, Diags *d);
+const char *ynode_kind_name(YNodeKind k); /* "a string", "a list", "a mapping" */
+/* The value of key in a mapping, or NULL. */
+YNode *ynode_get(const YNode *map, const char *key);
+
+/* ---- spec.c -------------------------------------------------------------
+ * The typed spec.  Every value keeps its position.  An absent string has
+ * s == NULL and pos of its parent; an absent list has present == false. */
+typedef struct SStr {
+	const char *s;
+	SrcPos pos;
+} SStr;
+
+typedef struct SList {
+	SStr *v;
+	size_t n;
+	SrcPos pos;
+	bool present;
+} SList;
+
+typedef struct SPair {
+	SStr key, value;
+} SPair;
+
+typedef struct SMap {
+	SPair *v;
+	size_t n;
+	SrcPos pos;
+	bool present;
+} SMap;
+
+typedef struct SpecHealthcheck {
+	bool present;
+	SrcPos pos;
+	SList command; /* exec form */
+	SStr interval, timeout, start_period, retries;
+} SpecHealthcheck;
+
+typedef struct Spec {
+	const SourceFile *file;
+	const char *dir;      /* the spec's folder: the build context */
+	SStr name;            /* default: the spec's folder name */
+	SStr language;
+	SStr version;         /* default: the template's default version */
+	SStr base;            /* "official" (default) or "debian" */
+	SStr image_build, image_run;
+	SStr source;          /* app folder relative to the context; default "." */
+	SList manifests;      /* dependencies.manifest: a string or a list; default from the template */
+	SList system;         /* dependencies.system: Debian packages to build */
+	SList runtime;        /* dependencies.runtime: Debian packages at run time */
+	SList build;          /* build: shell commands run in the builder */
+	SList command;        /* run.command */
+	SList entrypoint;     /* run.entrypoint */
+	SStr port;            /* run.port, digits */
+	SStr user;            /* run.user; default: a created non-root user */
+	SStr workdir;         /* run.workdir; default from the template */
+	SMap env;             /* run.env */
+	SpecHealthcheck healthcheck;
+	SMap labels;          /* labels */
+} Spec;
+
+/* Builds a Spec from the document root; reports every problem it finds
+ * (unknown keys with suggestions, wrong types, bad values) and returns NULL
+ * when there was an error.  dir is the spec's folder. */
+Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *dir, Diags *d);
+
+/* Grammars shared by the spec reader and the templates (validate.c). */
+bool valid_package_name(const char *s); /* Debian package, optional =version */
+bool valid_env_name(const char *s);
+bool valid_user_name(const char *s);    /* name, uid, name:group or uid:gid */
+bool valid_port(const char *s);         /* 1-65535, optional /tcp or /udp */
+bool valid_duration(const char *s);     /* 30s, 1m30s, 500ms */
+bool valid_image_ref(const char *s);    /* name[:tag][@digest], no whitespace */
+bool valid_app_name(const char *s);     /* lowercase image name */
+bool valid_label_key(const char *s);
+/* A relative path that stays inside the context: no "..", not absolute,
+ * no control characters. */
+bool valid_context_path(const char *s);
+bool has_control_chars(const char *s);  /* any byte < 0x20 or 0x7f */
+
+/* ---- template.c ---------------------------------------------------------
+ * Language knowledge, read from templates/<language>.yaml.  Strings may
+ * hold {version}, {name}, {workdir} and the flavour's vars; lowering
+ * expands them. */
+typedef struct TmplInstall {
+	const char *when;  /* a manifest file that must exist for this rule; NULL: always */
+	StrList commands;
+} TmplInstall;
+
+typedef struct TmplFlavour {
+	bool present;
+	const char *build_image, *run_image; /* may contain {version} */
+	StrList versions;                    /* versions this flavour offers; empty: the template's */
+	StrList build_packages;              /* toolchain: build-only */
+	StrList runtime_packages;
+	StrList artifacts;                   /* extra paths the final stage copies from the builder */
+	StrList var_names, var_values;       /* extra {vars} */
+	StrList env_names, env_values;       /* extra ENV for both stages */
+	bool run_has_shell;                  /* false for scratch: no RUN in the final stage */
+	bool run_has_apt;
+} TmplFlavour;
+
+typedef struct Template {
+	const char *language;
+	const SourceFile *file;
+	StrList versions;
+	const char *default_version;
+	const char *workdir;      /* default WORKDIR */
+	StrList manifests;        /* default manifests; a trailing '?' marks an optional one */
+	StrList env_names, env_values; /* ENV for both stages (e.g. the venv on PATH) */
+	TmplInstall *install;     /* dependency install rules; the first whose `when` holds wins */
+	size_t ninstall;
+	StrList install_produces; /* paths the install creates (e.g. /opt/venv) */
+	StrList build;            /* default build commands, run when the spec has none */
+	StrList build_produces;   /* paths the build creates (e.g. the binary) */
+	StrList artifacts;        /* paths the final stage copies from the builder */
+	bool source_at_runtime;   /* the final stage needs the app's source */
+	StrList default_command;  /* default run.command, exec form */
+	const char *default_port; /* NULL: none */
+	TmplFlavour official, debian;
+} Template;
+
+/* Runtime libraries implied by build-only packages (libpq-dev -> libpq5). */
+typedef struct RuntimeLibs {
+	StrList dev, runtime; /* parallel: runtime[i] is a space-separated list for dev[i] */
+} RuntimeLibs;
+
+typedef struct Templates {
+	const char *dir;        /* NULL: the built-in copies */
+	StrList languages;      /* the languages there are templates for */
+	RuntimeLibs libs;
+} Templates;
+
+/* Opens the template set (built-in, or dir when not NULL); reads the
+ * runtime-library table.  Returns false after adding errors. */
+bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d);
+/* Reads one language's template; NULL with errors added when it is broken,
+ * NULL without errors when there is no such language. */
+Template *template_load(Arena *a, const Templates *t, const char *language, Diags *d);
+/* The runtime packages that dev implies, or NULL. */
+const char *runtime_libs_for(const RuntimeLibs *l, const char *dev);
+
+/* Built-in templates, compiled in from templates/ (embedded.c, generated). */
+typedef struct EmbeddedFile {
+	const char *name;
+	const char *text;
+	size_t len;
+} EmbeddedFile;
+extern const EmbeddedFile embedded_templates[];
+extern const size_t embedded_templates_count;
+
+/* ---- ir.c ---------------------------------------------------------------
+ * Stages of typed steps.  Lowering builds one stage holding the whole
+ * program in order; passes move, merge and split steps.  Every step knows
+ * its role: needed to build, needed at run time, or both. */
+typedef enum StepKind {
+	STEP_PACKAGES,   /* args: Debian packages */
+	STEP_COPY,       /* args: sources; value: destination; from: stage or NULL (context) */
+	STEP_RUN,        /* value: a shell command */
+	STEP_ENV,        /* key, value */
+	STEP_WORKDIR,    /* value */
+	STEP_USER,       /* value */
+	STEP_EXPOSE,     /* value: port */
+	STEP_HEALTHCHECK,/* args: exec form; opts: --interval=.. etc. */
+	STEP_CMD,        /* args: exec form */
+	STEP_ENTRYPOINT, /* args: exec form */
+	STEP_LABEL,      /* key, value */
+} StepKind;
+
+typedef enum StepRole {
+	ROLE_BUILD = 1,   /* only needed to build: stays in a builder */
+	ROLE_RUNTIME = 2, /* only needed at run time: goes to the final stage */
+	ROLE_BOTH = 3,
+} StepRole;
+
+/* What a step is for, so passes can find it without parsing commands. */
+typedef enum StepTag {
+	TAG_NONE,
+	TAG_MANIFEST,   /* COPY of dependency manifests */
+	TAG_SOURCE,     /* COPY of the app source */
+	TAG_INSTALL,    /* dependency install; needs the manifests */
+	TAG_BUILD,      /* build commands; need the whole source */
+	TAG_USER_SETUP, /* creates the run-time user; needs a shell */
+	TAG_ARTIFACT,   /* COPY --from of something a builder produced */
+} StepTag;
+
+typedef struct Step {
+	StepKind kind;
+	StepRole role;
+	StepTag tag;
+	SrcPos pos;        /* the spec (or template) value it came from */
+	const char *why;   /* one line: why the step exists, for dumps */
+	StrList args;
+	StrList opts;      /* healthcheck options, as --name=value */
+	const char *key, *value;
+	const char *from;  /* COPY --from */
+	StrList needs;     /* context paths a RUN reads */
+	StrList produces;  /* absolute paths a RUN creates */
+	struct Step *prev, *next;
+} Step;
+
+typedef struct Stage {
+	const char *name;  /* NULL for an unnamed final stage */
+	const char *image;
+	bool has_shell, has_apt;
+	struct Stage *prev, *next;
+	Step *first, *last;
+} Stage;
+
+typedef struct Ir {
+	Arena *arena;
+	Stage *first, *last;
+	/* What lowering knew, for the passes. */
+	const char *build_image, *run_image;
+	bool run_has_shell, run_has_apt;
+	const char *workdir;
+	StrList artifacts;       /* paths the final stage must copy from the builder */
+	bool source_at_runtime;
+} Ir;
+
+Ir *ir_new(Arena *a);
+Stage *ir_stage_append(Ir *ir, const char *name, const char *image);
+Stage *ir_stage_insert_before(Ir *ir, Stage *before, const char *name, const char *image);
+void ir_stage_remove(Ir *ir, Stage *s);
+Step *ir_step_new(Ir *ir, StepKind kind, StepRole role, SrcPos pos, const char *why);
+void ir_step_append(Stage *s, Step *step);
+void ir_step_insert_before(Stage *s, Step *before, Step *step); /* before == NULL appends */
+void ir_step_unlink(Stage *s, Step *step);
+Step *ir_step_clone(Ir *ir, const Step *src);
+const char *ir_step_kind_name(StepKind k);
+const char *ir_role_name(StepRole r);
+/* The stable text form of the IR, one line per stage and step. */
+void ir_dump(const Ir *ir, Strbuf *out);
+/* Checks the invariants every pass must keep; returns NULL or a message
+ * naming the first broken one (a bug in stagec, not in the spec). */
+const char *ir_check(const Ir *ir);
+
+/* ---- lower.c ------------------------------------------------------------
+ * Spec + template -> one stage holding the whole program, in the order a
+ * person would write it naively (source copied, then deps installed, then
+ * built, then run-time configuration).  The passes make it good. */
+typedef struct LowerInput {
+	const Spec *spec;
+	const Template *tmpl;
+	const char *base; /* "official" or "debian" after overrides */
+} LowerInput;
+Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d);
+
+/* ---- passes -------------------------------------------------------------
+ * Each pass is one file, pass_<name>.c.  A pass returns 0, or -1 after
+ * adding errors. */
+typedef struct PassCtx {
+	Arena *arena;
+	Diags *diags;
+	const Templates *templates;
+	const Spec *spec;
+	bool single_stage;
+} PassCtx;
+
+typedef int (*PassFn)(Ir *ir, PassCtx *ctx);
+typedef struct Pass {
+	const char *name;
+	PassFn run;
+	bool multi_stage_only; /* skipped with --single-stage */
+} Pass;
+extern const Pass stagec_passes[];
+extern const size_t stagec_npasses;
+
+int pass_closure(Ir *ir, PassCtx *ctx);
+int pass_cache_order(Ir *ir, PassCtx *ctx);
+int pass_split(Ir *ir, PassCtx *ctx);
+int pass_packages(Ir *ir, PassCtx *ctx);
+int pass_merge(Ir *ir, PassCtx *ctx);
+int pass_prune(Ir *ir, PassCtx *ctx);
+
+/* ---- emit.c -------------------------------------------------------------
+ * IR -> Dockerfile text.  Deterministic.  Every value is quoted or escaped
+ * so that it stays one argument of one instruction. */
+typedef struct EmitInfo {
+	const char *spec_path; /* named in the header comment */
+	const char *app_name;
+	bool single_stage;
+} EmitInfo;
+void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out);
+void emit_dockerignore(const Ir *ir, const EmitInfo *info, Strbuf *out);
+/* Exported for tests: a JSON string literal, and a double-quoted
+ * Dockerfile word with $, " and \ escaped. */
+void emit_json_string(Strbuf *out, const char *s);
+void emit_quoted_word(Strbuf *out, const char *s, bool allow_vars);
+
+#endif
