@@ -15,6 +15,8 @@
 //   - ENV, LABEL, ARG: one field per property, `name=value` with the value
 //     as dockerfile-ast unquotes it (`name value` for the legacy
 //     `ENV name value` form, `name` for an ARG without default);
+//   - HEALTHCHECK: flags, then CMD (or NONE), then the command's JSON
+//     elements decoded with JSON.parse when it is in exec form;
 //   - anything else: dockerfile-ast's argument splitting (getArguments()),
 //     which splits on whitespace, not on shell quoting.
 // Tabs and newlines inside a field are printed as \t and \n.
@@ -22,7 +24,7 @@
 'use strict';
 
 const fs = require('fs');
-const { parse, argumentText, execForm } = require('./dockerfile-text');
+const { parse, argumentText, joinContinuations, execForm } = require('./dockerfile-text');
 
 const esc = (s) => s.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r');
 
@@ -51,7 +53,14 @@ function fields(doc, ins) {
         }
         return out;
     }
-    return out.concat(ins.getArguments().map((a) => a.getValue()));
+    const args = ins.getArguments();
+    if (kw === 'HEALTHCHECK' && args.length > 1) {
+        // HEALTHCHECK [flags] CMD <command>: the command may be exec form
+        const rest = doc.text.slice(doc.offsetAt(args[1].getRange().start), doc.offsetAt(ins.getRange().end));
+        const v = execForm(joinContinuations(rest, doc.escape));
+        if (v !== null) return out.concat([args[0].getValue()], v);
+    }
+    return out.concat(args.map((a) => a.getValue()));
 }
 
 function main(argv) {

@@ -1,4 +1,6 @@
 # expect: names a later stage
+# Bad case for check.js (from-later-stage): breaks exactly the rule named in the
+# expect line(s) above and is otherwise clean; see ../../selftest.sh.
 FROM runtime AS builder
 RUN python -m venv /opt/venv
 

@@ -1,4 +1,6 @@
 # expect: has no tag
+# Bad case for check.js (from-untagged): breaks exactly the rule named in the
+# expect line(s) above and is otherwise clean; see ../../selftest.sh.
 FROM python
 WORKDIR /app
 COPY . .

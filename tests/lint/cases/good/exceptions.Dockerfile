@@ -1,6 +1,7 @@
 # Exercises every allowed exception: scratch, FROM an earlier stage, digest
 # pins, COPY --from by index, RUN --mount=from an earlier stage, words that
 # merely contain "cd", pip3 and python3 -m pip, a quoted "cd" argument.
+# Good case for check.js and instructions.js; never built, only read.
 FROM debian:12.5-slim@sha256:0000000000000000000000000000000000000000000000000000000000000000 AS base
 RUN apt-get update -q \
     && DEBIAN_FRONTEND=noninteractive apt-get install -qy --no-install-recommends ca-certificates python3-pip \

@@ -1,5 +1,6 @@
 # A Flask app built the way stagec emits multi-stage Dockerfiles: a builder
 # that compiles wheels into a venv, and a slim runtime stage.
+# Good case for check.js and instructions.js; never built, only read.
 FROM python:3.11-slim AS builder
 RUN apt-get update \
     && apt-get install -y --no-install-recommends build-essential libpq-dev \

@@ -1,4 +1,5 @@
 # The single-stage form of the same app: one stage does everything.
+# Good case for check.js and instructions.js; never built, only read.
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1
 RUN apt-get update && apt-get install -y --no-install-recommends libpq5 && rm -rf /var/lib/apt/lists/*

@@ -1,0 +1,8 @@
+# expect: uses `cd` as a command
+# Bad case for check.js (cd-after-or): breaks exactly the rule named in the
+# expect line(s) above and is otherwise clean; see ../../selftest.sh.
+FROM python:3.11-slim
+COPY . /app
+RUN test -d /app/build || cd /app
+USER 10001:10001
+CMD ["python", "-m", "app"]

@@ -1,0 +1,7 @@
+# expect: pip install without --no-cache-dir
+# Bad case for check.js (pip3-no-cache-dir): breaks exactly the rule named in the
+# expect line(s) above and is otherwise clean; see ../../selftest.sh.
+FROM python:3.11-slim
+RUN pip3 install --upgrade pip
+USER 10001:10001
+CMD ["python", "-m", "app"]
