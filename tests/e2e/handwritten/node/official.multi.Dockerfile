@@ -1,0 +1,17 @@
+FROM node:18-slim AS builder
+WORKDIR /app
+COPY package.json package-lock.json ./
+COPY lib/ ./lib/
+RUN npm ci --omit=dev --install-links --no-audit --no-fund
+COPY . .
+
+FROM node:18-slim
+RUN useradd --uid 10001 --user-group --no-create-home --shell /usr/sbin/nologin app
+WORKDIR /app
+COPY --from=builder /app/node_modules ./node_modules
+COPY . .
+ENV NODE_ENV=production
+USER 10001:10001
+EXPOSE 3000
+HEALTHCHECK --interval=30s --timeout=3s --retries=3 CMD ["node", "-e", "require('http').get('http://127.0.0.1:3000/', r => process.exit(r.statusCode === 200 ? 0 : 1)).on('error', () => process.exit(1))"]
+CMD ["node", "server.js"]
