@@ -230,6 +230,9 @@ bool valid_label_key(const char *s);
 /* A relative path that stays inside the context: no "..", not absolute,
  * no control characters. */
 bool valid_context_path(const char *s);
+/* An absolute path in the image (WORKDIR): starts with '/', no "..",
+ * the same characters as a context path. */
+bool valid_abs_path(const char *s);
 bool has_control_chars(const char *s);  /* any byte < 0x20 or 0x7f */
 
 /* ---- template.c ---------------------------------------------------------

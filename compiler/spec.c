@@ -1,0 +1,788 @@
+/*
+ * spec.c - the YAML node tree -> a typed Spec.
+ *
+ * Each mapping is read through a table of the keys valid at its level, in
+ * source order, so diagnostics come out in the order of the file.  The
+ * reader never stops at the first problem: it reports each one at the node
+ * it is about (the key for an unknown key, the value otherwise) and carries
+ * on, then returns NULL if it added any error.  Every message says what is
+ * wrong first, then what to do; the wording lives in the msg_* helpers so
+ * that the same problem reads the same everywhere.
+ *
+ * A key whose value is null ("build:" with nothing after it) counts as
+ * absent, except inside run.env and labels, where a null value is an
+ * error.  Defaults that need no template are filled in here: name (the
+ * folder's name), base ("official") and source ("."), with no position.
+ * The rest (version, workdir, user, manifests...) stay absent for the
+ * template to fill.  Nothing here touches the filesystem.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct Ctx {
+	Arena *a;
+	Diags *d;
+	Spec *spec;
+} Ctx;
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+#define SHOW_MAX 60
+
+/* ---- messages -------------------------------------------------------- */
+
+/* A user's value fit for a one-line message: control characters written
+ * as escapes, long values cut short. */
+static const char *show(Ctx *c, const char *s)
+{
+	Strbuf sb = STRBUF_INIT;
+	size_t n = 0;
+	for (; *s; s++, n++) {
+		unsigned char ch = (unsigned char)*s;
+		if (n == SHOW_MAX) {
+			strbuf_adds(&sb, "...");
+			break;
+		}
+		if (ch == '\n')
+			strbuf_adds(&sb, "\\n");
+		else if (ch == '\t')
+			strbuf_adds(&sb, "\\t");
+		else if (ch == '\r')
+			strbuf_adds(&sb, "\\r");
+		else if (ch < 0x20 || ch == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", ch);
+		else
+			strbuf_addc(&sb, (char)ch);
+	}
+	char *r = arena_strdup(c->a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return r;
+}
+
+/* "a list of strings" given a string: show how to write it as a list. */
+static const char *list_hint(Ctx *c, const char *s)
+{
+	Strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, " (write it as [");
+	int words = 0;
+	const char *p = s;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		const char *w = p;
+		while (*p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r')
+			p++;
+		if (words == 2) {
+			strbuf_adds(&sb, ", ...");
+			break;
+		}
+		if (words)
+			strbuf_adds(&sb, ", ");
+		strbuf_adds(&sb, show(c, arena_strndup(c->a, w, (size_t)(p - w))));
+		words++;
+	}
+	if (!words)
+		strbuf_adds(&sb, "...");
+	strbuf_adds(&sb, "])");
+	char *r = arena_strdup(c->a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return r;
+}
+
+static void msg_wrong_type(Ctx *c, const YNode *v, const char *path, const char *expected)
+{
+	const char *hint = "";
+	if (v->kind == YNODE_SCALAR && strcmp(expected, "a list of strings") == 0)
+		hint = list_hint(c, v->str);
+	diag_error(c->d, v->pos, "expected %s for '%s', not %s%s", expected, path,
+		   ynode_kind_name(v->kind), hint);
+}
+
+static void msg_wrong_item(Ctx *c, const YNode *v, const char *path)
+{
+	diag_error(c->d, v->pos, "expected a string in '%s', not %s", path, ynode_kind_name(v->kind));
+}
+
+static void msg_empty_item(Ctx *c, const YNode *v, const char *path)
+{
+	diag_error(c->d, v->pos, "empty item in '%s'; remove it, or quote it if it is meant as text", path);
+}
+
+static void msg_no_value(Ctx *c, const YNode *v, const char *key, const char *path)
+{
+	diag_error(c->d, v->pos, "'%s' in '%s' has no value; give one, or write \"\" for an empty value",
+		   show(c, key), path);
+}
+
+static void msg_control(Ctx *c, const YNode *v, const char *what)
+{
+	diag_error(c->d, v->pos, "%s contains a control character (a newline, tab...); write it on one line",
+		   what);
+}
+
+/* A grammar from validate.c and what to say when a value fails it. */
+typedef struct Grammar {
+	bool (*ok)(const char *s);
+	const char *is_not; /* "'x' is not ..." */
+	const char *hint;
+} Grammar;
+
+static const Grammar g_package = {valid_package_name, "a Debian package name",
+	"names use lowercase letters, digits, '+', '-' and '.', optionally with '=version' "
+	"(e.g. 'libpq-dev')"};
+static const Grammar g_env = {valid_env_name, "an environment variable name",
+	"use letters, digits and '_', not starting with a digit (e.g. 'APP_MODE')"};
+static const Grammar g_user = {valid_user_name, "a user name",
+	"use a lowercase name (e.g. 'app') or a uid, optionally followed by ':group'"};
+static const Grammar g_duration = {valid_duration, "a duration",
+	"use whole numbers with a unit ns, us, ms, s, m or h (e.g. '30s', '1m30s')"};
+static const Grammar g_image = {valid_image_ref, "an image reference",
+	"use name[:tag][@sha256:digest] in lowercase (e.g. 'python:3.11-slim')"};
+static const Grammar g_app_name = {valid_app_name, "a valid app name",
+	"use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (e.g. 'my-app')"};
+static const Grammar g_label = {valid_label_key, "a label key",
+	"use printable characters without spaces, '=', quotes, '$' or '\\' "
+	"(e.g. 'org.opencontainers.image.source')"};
+
+static bool check(Ctx *c, const YNode *v, const char *s, const Grammar *g)
+{
+	if (g->ok(s))
+		return true;
+	diag_error(c->d, v->pos, "'%s' is not %s; %s", show(c, s), g->is_not, g->hint);
+	return false;
+}
+
+/* Paths: say which rule the value breaks. */
+static void check_path(Ctx *c, const YNode *v, const char *s, const char *path, bool absolute)
+{
+	if (absolute ? valid_abs_path(s) : valid_context_path(s))
+		return;
+	const char *shown = show(c, s);
+	if (!*s)
+		diag_error(c->d, v->pos, "'%s' is empty; give a path%s", path,
+			   absolute ? " starting with '/' (e.g. '/app')" : " relative to the spec's folder (e.g. '.')");
+	else if (has_control_chars(s))
+		msg_control(c, v, arena_printf(c->a, "the path '%s'", shown));
+	else if (!absolute && *s == '/')
+		diag_error(c->d, v->pos, "'%s' is an absolute path; give a path relative to the spec's folder",
+			   shown);
+	else if (absolute && *s != '/')
+		diag_error(c->d, v->pos, "'%s' is not an absolute path; give one starting with '/' (e.g. '/app')",
+			   shown);
+	else if (!absolute && *s == '-')
+		diag_error(c->d, v->pos, "'%s' starts with '-' and would read as an option; rename it or "
+					 "write './%s'", shown, shown);
+	else if (strcmp(s, "..") == 0 || strncmp(s, "../", 3) == 0 || strstr(s, "/../") ||
+		 (strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/..") == 0))
+		diag_error(c->d, v->pos, absolute ? "'%s' has a '..' component; give a plain absolute path "
+						    "(e.g. '/app')"
+						  : "'%s' leaves the build context; use a path inside the spec's folder",
+			   shown);
+	else
+		diag_error(c->d, v->pos, "'%s' has characters a path here cannot use; use letters, digits "
+					 "and '.', '_', '-', '+', '@', '/'", shown);
+}
+
+/* ---- generic readers -------------------------------------------------- */
+
+static SStr sstr(const YNode *v)
+{
+	SStr s = {v->str, v->pos};
+	return s;
+}
+
+/* A scalar; false when absent (null) or of the wrong type. */
+static bool read_str(Ctx *c, const YNode *v, const char *path, SStr *out)
+{
+	if (v->kind == YNODE_SCALAR && v->is_null)
+		return false;
+	if (v->kind != YNODE_SCALAR) {
+		msg_wrong_type(c, v, path, "a string");
+		return false;
+	}
+	*out = sstr(v);
+	return true;
+}
+
+/* A list of scalars, or (when one_ok) a single scalar taken as a list of
+ * one.  Absent when null. */
+static bool read_list(Ctx *c, const YNode *v, const char *path, bool one_ok, SList *out)
+{
+	if (v->kind == YNODE_SCALAR && v->is_null)
+		return false;
+	if (v->kind == YNODE_SCALAR && one_ok) {
+		out->v = arena_alloc(c->a, sizeof(SStr));
+		out->v[0] = sstr(v);
+		out->n = 1;
+		out->pos = v->pos;
+		out->present = true;
+		return true;
+	}
+	if (v->kind != YNODE_SEQ) {
+		msg_wrong_type(c, v, path, one_ok ? "a string or a list of strings" : "a list of strings");
+		return false;
+	}
+	bool ok = true;
+	out->v = arena_alloc(c->a, (v->n ? v->n : 1) * sizeof(SStr));
+	for (size_t i = 0; i < v->n; i++) {
+		const YNode *it = v->items[i];
+		if (it->kind != YNODE_SCALAR) {
+			msg_wrong_item(c, it, path);
+			ok = false;
+		} else if (it->is_null) {
+			msg_empty_item(c, it, path);
+			ok = false;
+		} else {
+			out->v[out->n++] = sstr(it);
+		}
+	}
+	out->pos = v->pos;
+	out->present = true;
+	return ok;
+}
+
+static bool read_map_value(Ctx *c, const YNode *v, const char *path)
+{
+	if (v->kind == YNODE_SCALAR && v->is_null)
+		return false;
+	if (v->kind != YNODE_MAP) {
+		msg_wrong_type(c, v, path, "a mapping");
+		return false;
+	}
+	return true;
+}
+
+/* run.env and labels: string keys checked by g, scalar values on one line. */
+static void read_strmap(Ctx *c, const YNode *v, const char *path, const Grammar *g, SMap *out)
+{
+	if (!read_map_value(c, v, path))
+		return;
+	out->v = arena_alloc(c->a, (v->n ? v->n : 1) * sizeof(SPair));
+	out->pos = v->pos;
+	out->present = true;
+	for (size_t i = 0; i < v->n; i++) {
+		const YNode *k = v->pairs[i].key, *val = v->pairs[i].value;
+		bool ok = check(c, k, k->str, g);
+		const char *vpath = arena_printf(c->a, "%s.%s", path, show(c, k->str));
+		if (val->kind != YNODE_SCALAR) {
+			msg_wrong_type(c, val, vpath, "a string");
+			continue;
+		}
+		if (val->is_null) {
+			msg_no_value(c, val, k->str, path);
+			continue;
+		}
+		if (has_control_chars(val->str)) {
+			msg_control(c, val, arena_printf(c->a, "the value of '%s'", vpath));
+			continue;
+		}
+		if (ok) {
+			out->v[out->n].key = sstr(k);
+			out->v[out->n].value = sstr(val);
+			out->n++;
+		}
+	}
+}
+
+/* ---- mappings and their keys ------------------------------------------ */
+
+typedef void (*ReadFn)(Ctx *c, const YNode *v);
+
+typedef struct Field {
+	const char *key;
+	ReadFn read;
+} Field;
+
+/* Where each key belongs, to point a key at the wrong level home. */
+static const struct {
+	const char *key, *level;
+} key_homes[] = {
+	{"name", ""}, {"language", ""}, {"version", ""}, {"base", ""}, {"images", ""},
+	{"source", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
+	{"manifest", "dependencies"}, {"system", "dependencies"}, {"runtime", "dependencies"},
+	{"command", "run"}, {"entrypoint", "run"}, {"port", "run"}, {"user", "run"}, {"env", "run"},
+	{"workdir", "run"}, {"healthcheck", "run"},
+	{"interval", "run.healthcheck"}, {"timeout", "run.healthcheck"},
+	{"start_period", "run.healthcheck"}, {"retries", "run.healthcheck"},
+};
+
+static void msg_unknown_key(Ctx *c, const YNode *k, const char *level, const Field *fields, size_t n)
+{
+	const char *names[16];
+	for (size_t i = 0; i < n && i < COUNT(names); i++)
+		names[i] = fields[i].key;
+	const char *in = *level ? arena_printf(c->a, " in '%s'", level) : "";
+	const char *key = show(c, k->str);
+	const char *near = suggest_closest(k->str, names, n < COUNT(names) ? n : COUNT(names));
+	if (near) {
+		diag_error(c->d, k->pos, "unknown key '%s'%s (did you mean '%s'?)", key, in, near);
+		return;
+	}
+	for (size_t i = 0; i < COUNT(key_homes); i++) {
+		if (strcmp(k->str, key_homes[i].key) != 0 || strcmp(level, key_homes[i].level) == 0)
+			continue;
+		if (*key_homes[i].level)
+			diag_error(c->d, k->pos, "unknown key '%s'%s; it belongs in '%s'", key, in,
+				   key_homes[i].level);
+		else
+			diag_error(c->d, k->pos, "unknown key '%s'%s; it belongs at the top level", key, in);
+		return;
+	}
+	/* fields are listed in alphabetical order */
+	Strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_adds(&sb, ", ");
+		strbuf_adds(&sb, fields[i].key);
+	}
+	diag_error(c->d, k->pos, "unknown key '%s'%s; valid keys are %s", key, in, strbuf_str(&sb));
+	strbuf_release(&sb);
+}
+
+static void read_fields(Ctx *c, const YNode *map, const char *level, const Field *fields, size_t n)
+{
+	for (size_t i = 0; i < map->n; i++) {
+		const YNode *k = map->pairs[i].key;
+		size_t f;
+		for (f = 0; f < n; f++)
+			if (strcmp(k->str, fields[f].key) == 0)
+				break;
+		if (f == n)
+			msg_unknown_key(c, k, level, fields, n);
+		else
+			fields[f].read(c, map->pairs[i].value);
+	}
+}
+
+/* ---- top level -------------------------------------------------------- */
+
+static bool is_word_char(char ch)
+{
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
+	       ch == '.' || ch == '_' || ch == '+' || ch == '-';
+}
+
+/* Languages and versions name files and image tags: a short word. */
+static bool valid_word(const char *s)
+{
+	size_t n = 0;
+	if (!is_word_char(*s) || *s == '.' || *s == '-')
+		return false;
+	for (; *s; s++, n++)
+		if (!is_word_char(*s))
+			return false;
+	return n <= 64;
+}
+
+static void read_name(Ctx *c, const YNode *v)
+{
+	if (read_str(c, v, "name", &c->spec->name) && !check(c, v, v->str, &g_app_name))
+		c->spec->name.s = NULL;
+}
+
+static void read_language(Ctx *c, const YNode *v)
+{
+	if (v->kind == YNODE_SCALAR && v->is_null) {
+		diag_error(c->d, v->pos, "'language' has no value; name the app's language "
+					 "(e.g. 'language: python')");
+		c->spec->language.pos = v->pos; /* present, if empty: no second error */
+		c->spec->language.s = "";
+		return;
+	}
+	if (!read_str(c, v, "language", &c->spec->language)) {
+		c->spec->language.s = "";
+		return;
+	}
+	if (!valid_word(v->str))
+		diag_error(c->d, v->pos, "'%s' is not a language name; use a single word "
+					 "(e.g. 'python', 'node', 'go')", show(c, v->str));
+}
+
+static void read_version(Ctx *c, const YNode *v)
+{
+	if (read_str(c, v, "version", &c->spec->version) && !valid_word(v->str))
+		diag_error(c->d, v->pos, "'%s' is not a version; use digits, letters and '.', '-', '_' "
+					 "(e.g. '3.11')", show(c, v->str));
+}
+
+static void read_base(Ctx *c, const YNode *v)
+{
+	static const char *const bases[] = {"official", "debian"};
+	if (!read_str(c, v, "base", &c->spec->base))
+		return;
+	if (strcmp(v->str, "official") == 0 || strcmp(v->str, "debian") == 0)
+		return;
+	const char *near = suggest_closest(v->str, bases, COUNT(bases));
+	if (near)
+		diag_error(c->d, v->pos, "unknown base '%s' (did you mean '%s'?)", show(c, v->str), near);
+	else
+		diag_error(c->d, v->pos, "unknown base '%s'; use 'official' (the language's own images) "
+					 "or 'debian'", show(c, v->str));
+}
+
+static void read_image(Ctx *c, const YNode *v, const char *path, SStr *out)
+{
+	if (!read_str(c, v, path, out) || !check(c, v, v->str, &g_image))
+		return;
+	/* the tag is after the last ':' that follows the last '/' */
+	const char *s = v->str;
+	const char *at = strchr(s, '@');
+	size_t end = at ? (size_t)(at - s) : strlen(s);
+	const char *slash = NULL, *colon = NULL;
+	for (size_t i = 0; i < end; i++)
+		if (s[i] == '/')
+			slash = s + i;
+	for (const char *p = slash ? slash + 1 : s; p < s + end; p++)
+		if (*p == ':')
+			colon = p;
+	if (at)
+		return;
+	const char *bare = colon ? arena_strndup(c->a, s, (size_t)(colon - s)) : s;
+	if (!colon)
+		diag_warning(c->d, v->pos, "image '%s' has no tag; pin a version (e.g. '%s:1.2')", s, s);
+	else if (strcmp(colon + 1, "latest") == 0)
+		diag_warning(c->d, v->pos, "image '%s' uses the moving tag 'latest'; pin a version "
+					   "(e.g. '%s:1.2')", s, bare);
+}
+
+static void read_image_build(Ctx *c, const YNode *v)
+{
+	read_image(c, v, "images.build", &c->spec->image_build);
+}
+
+static void read_image_run(Ctx *c, const YNode *v)
+{
+	read_image(c, v, "images.run", &c->spec->image_run);
+}
+
+static const Field image_fields[] = {
+	{"build", read_image_build},
+	{"run", read_image_run},
+};
+
+static void read_images(Ctx *c, const YNode *v)
+{
+	if (read_map_value(c, v, "images"))
+		read_fields(c, v, "images", image_fields, COUNT(image_fields));
+}
+
+static void read_source(Ctx *c, const YNode *v)
+{
+	if (read_str(c, v, "source", &c->spec->source))
+		check_path(c, v, v->str, "source", false);
+}
+
+static void read_manifest(Ctx *c, const YNode *v)
+{
+	if (!read_list(c, v, "dependencies.manifest", true, &c->spec->manifests))
+		return;
+	size_t n = v->kind == YNODE_SEQ ? v->n : 1;
+	for (size_t i = 0; i < n; i++) {
+		const YNode *it = v->kind == YNODE_SEQ ? v->items[i] : v;
+		if (it->kind == YNODE_SCALAR && !it->is_null)
+			check_path(c, it, it->str, "dependencies.manifest", false);
+	}
+}
+
+static void read_packages(Ctx *c, const YNode *v, const char *path, SList *l)
+{
+	if (!read_list(c, v, path, false, l))
+		return;
+	for (size_t i = 0; i < v->n; i++)
+		if (v->items[i]->kind == YNODE_SCALAR && !v->items[i]->is_null)
+			check(c, v->items[i], v->items[i]->str, &g_package);
+}
+
+static void read_system(Ctx *c, const YNode *v)
+{
+	read_packages(c, v, "dependencies.system", &c->spec->system);
+}
+
+static void read_runtime(Ctx *c, const YNode *v)
+{
+	read_packages(c, v, "dependencies.runtime", &c->spec->runtime);
+}
+
+static const Field dependency_fields[] = {
+	{"manifest", read_manifest},
+	{"runtime", read_runtime},
+	{"system", read_system},
+};
+
+static void read_dependencies(Ctx *c, const YNode *v)
+{
+	if (read_map_value(c, v, "dependencies"))
+		read_fields(c, v, "dependencies", dependency_fields, COUNT(dependency_fields));
+}
+
+static bool blank(const char *s)
+{
+	return s[strspn(s, " \t\n\r")] == '\0';
+}
+
+/* Shell commands may span lines and hold tabs, but no other control
+ * characters (a carriage return would hide text in a terminal). */
+static bool odd_control_chars(const char *s)
+{
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+		if ((ch < 0x20 && ch != '\n' && ch != '\t') || ch == 0x7f)
+			return true;
+	}
+	return false;
+}
+
+static void read_build(Ctx *c, const YNode *v)
+{
+	SList *l = &c->spec->build;
+	if (!read_list(c, v, "build", true, l))
+		return;
+	if (v->kind == YNODE_SEQ && v->n == 0) {
+		diag_error(c->d, v->pos, "'build' is an empty list; give at least one command, or leave "
+					 "'build' out to use the language's default");
+		return;
+	}
+	size_t n = v->kind == YNODE_SEQ ? v->n : 1;
+	for (size_t i = 0; i < n; i++) {
+		const YNode *it = v->kind == YNODE_SEQ ? v->items[i] : v;
+		if (it->kind != YNODE_SCALAR || it->is_null)
+			continue; /* reported by read_list */
+		if (blank(it->str))
+			diag_error(c->d, it->pos, "empty command in 'build'; remove it or write a command");
+		else if (odd_control_chars(it->str))
+			diag_error(c->d, it->pos, "a command in 'build' contains a control character other "
+						  "than a newline or tab; remove it");
+	}
+}
+
+/* ---- run --------------------------------------------------------------- */
+
+static void read_exec(Ctx *c, const YNode *v, const char *path, SList *l, bool empty_ok)
+{
+	if (!read_list(c, v, path, false, l))
+		return;
+	if (!empty_ok && l->n == 0 && v->n == 0)
+		diag_error(c->d, v->pos, "'%s' is an empty list; give the program and its arguments "
+					 "(e.g. [gunicorn, app:app])", path);
+}
+
+static void read_command(Ctx *c, const YNode *v)
+{
+	read_exec(c, v, "run.command", &c->spec->command, false);
+}
+
+static void read_entrypoint(Ctx *c, const YNode *v)
+{
+	read_exec(c, v, "run.entrypoint", &c->spec->entrypoint, true);
+}
+
+static void read_port(Ctx *c, const YNode *v)
+{
+	if (!read_str(c, v, "run.port", &c->spec->port) || valid_port(v->str))
+		return;
+	const char *s = v->str;
+	size_t digits = strspn(s, "0123456789");
+	const char *rest = s + digits;
+	if (digits && (s[0] != '0' || digits == 1) &&
+	    (!*rest || strcmp(rest, "/tcp") == 0 || strcmp(rest, "/udp") == 0))
+		diag_error(c->d, v->pos, "port %s is out of range (1-65535)", show(c, s));
+	else
+		diag_error(c->d, v->pos, "'%s' is not a port; give a number from 1 to 65535, optionally "
+					 "followed by /tcp or /udp (e.g. 5000)", show(c, s));
+}
+
+static bool is_root(const char *user)
+{
+	size_t n = strcspn(user, ":");
+	return (n == 4 && strncmp(user, "root", 4) == 0) || (n == 1 && user[0] == '0');
+}
+
+static void read_user(Ctx *c, const YNode *v)
+{
+	if (!read_str(c, v, "run.user", &c->spec->user) || !check(c, v, v->str, &g_user))
+		return;
+	if (is_root(v->str))
+		diag_error(c->d, v->pos, "the app must not run as root; set 'user' to another user "
+					 "(e.g. 'app') or leave it out to get a created non-root user");
+}
+
+static void read_workdir(Ctx *c, const YNode *v)
+{
+	if (read_str(c, v, "run.workdir", &c->spec->workdir))
+		check_path(c, v, v->str, "run.workdir", true);
+}
+
+static void read_env(Ctx *c, const YNode *v)
+{
+	read_strmap(c, v, "run.env", &g_env, &c->spec->env);
+}
+
+static void read_hc_command(Ctx *c, const YNode *v)
+{
+	read_exec(c, v, "run.healthcheck.command", &c->spec->healthcheck.command, false);
+}
+
+static void read_duration(Ctx *c, const YNode *v, const char *path, SStr *out)
+{
+	if (read_str(c, v, path, out))
+		check(c, v, v->str, &g_duration);
+}
+
+static void read_interval(Ctx *c, const YNode *v)
+{
+	read_duration(c, v, "run.healthcheck.interval", &c->spec->healthcheck.interval);
+}
+
+static void read_timeout(Ctx *c, const YNode *v)
+{
+	read_duration(c, v, "run.healthcheck.timeout", &c->spec->healthcheck.timeout);
+}
+
+static void read_start_period(Ctx *c, const YNode *v)
+{
+	read_duration(c, v, "run.healthcheck.start_period", &c->spec->healthcheck.start_period);
+}
+
+static void read_retries(Ctx *c, const YNode *v)
+{
+	if (!read_str(c, v, "run.healthcheck.retries", &c->spec->healthcheck.retries))
+		return;
+	const char *s = v->str;
+	size_t digits = strspn(s, "0123456789");
+	if (digits == 0 || digits > 9 || s[digits] != '\0' || s[0] == '0')
+		diag_error(c->d, v->pos, "'%s' is not a positive whole number; give how many failed "
+					 "checks mark the app unhealthy (e.g. 3)", show(c, s));
+}
+
+static const Field healthcheck_fields[] = {
+	{"command", read_hc_command},
+	{"interval", read_interval},
+	{"retries", read_retries},
+	{"start_period", read_start_period},
+	{"timeout", read_timeout},
+};
+
+static void read_healthcheck(Ctx *c, const YNode *v)
+{
+	SpecHealthcheck *h = &c->spec->healthcheck;
+	if (!read_map_value(c, v, "run.healthcheck"))
+		return;
+	h->present = true;
+	h->pos = v->pos;
+	read_fields(c, v, "run.healthcheck", healthcheck_fields, COUNT(healthcheck_fields));
+	const YNode *cmd = ynode_get(v, "command");
+	if (!cmd || (cmd->kind == YNODE_SCALAR && cmd->is_null))
+		diag_error(c->d, v->pos, "missing required key 'command' in 'run.healthcheck' "
+					 "(e.g. 'command: [curl, -f, http://127.0.0.1:8080/]')");
+}
+
+static const Field run_fields[] = {
+	{"command", read_command},
+	{"entrypoint", read_entrypoint},
+	{"env", read_env},
+	{"healthcheck", read_healthcheck},
+	{"port", read_port},
+	{"user", read_user},
+	{"workdir", read_workdir},
+};
+
+static void read_run(Ctx *c, const YNode *v)
+{
+	if (read_map_value(c, v, "run"))
+		read_fields(c, v, "run", run_fields, COUNT(run_fields));
+}
+
+static void read_labels(Ctx *c, const YNode *v)
+{
+	read_strmap(c, v, "labels", &g_label, &c->spec->labels);
+}
+
+static const Field top_fields[] = {
+	{"base", read_base},
+	{"build", read_build},
+	{"dependencies", read_dependencies},
+	{"images", read_images},
+	{"labels", read_labels},
+	{"language", read_language},
+	{"name", read_name},
+	{"run", read_run},
+	{"source", read_source},
+	{"version", read_version},
+};
+
+/* ---- defaults ------------------------------------------------------------ */
+
+/* The last component of dir, lowercased. */
+static const char *folder_name(Ctx *c, const char *dir)
+{
+	size_t end = strlen(dir);
+	while (end > 1 && dir[end - 1] == '/')
+		end--;
+	size_t start = end;
+	while (start > 0 && dir[start - 1] != '/')
+		start--;
+	char *name = arena_strndup(c->a, dir + start, end - start);
+	for (char *p = name; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return name;
+}
+
+static void default_name(Ctx *c, const YNode *root, const char *dir)
+{
+	SrcPos nopos = {0};
+	const char *name = folder_name(c, dir ? dir : "");
+	if (valid_app_name(name)) {
+		c->spec->name.s = name;
+		c->spec->name.pos = nopos;
+		return;
+	}
+	if (!*name || strcmp(name, ".") == 0 || strcmp(name, "/") == 0 || strcmp(name, "..") == 0)
+		diag_error(c->d, root->pos, "cannot name the app after its folder; set 'name' "
+					    "(e.g. 'name: my-app')");
+	else
+		diag_error(c->d, root->pos, "the folder name '%s' is not a valid app name; set 'name' "
+					    "(e.g. 'name: my-app')", show(c, name));
+}
+
+Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *dir, Diags *d)
+{
+	if (!root)
+		return NULL;
+	int errors = d->errors;
+	Spec *spec = arena_alloc(a, sizeof(*spec));
+	Ctx c = {a, d, spec};
+	spec->file = f;
+	spec->dir = arena_strdup(a, dir ? dir : ".");
+	if (root->kind != YNODE_MAP) {
+		diag_error(d, root->pos, "the spec must be a mapping of keys (name, language, ...), not %s",
+			   ynode_kind_name(root->kind));
+		return NULL;
+	}
+	/* absent values take their parent's position */
+	SStr *strs[] = {&spec->name, &spec->language, &spec->version, &spec->base,
+			&spec->image_build, &spec->image_run, &spec->source, &spec->port,
+			&spec->user, &spec->workdir};
+	for (size_t i = 0; i < COUNT(strs); i++)
+		strs[i]->pos = root->pos;
+
+	read_fields(&c, root, "", top_fields, COUNT(top_fields));
+
+	if (!ynode_get(root, "name") || (ynode_get(root, "name")->kind == YNODE_SCALAR &&
+					  ynode_get(root, "name")->is_null))
+		default_name(&c, root, dir);
+	if (!spec->language.s)
+		diag_error(d, root->pos, "missing required key 'language' (e.g. 'language: python')");
+	SrcPos nopos = {0};
+	if (!spec->base.s) {
+		spec->base.s = "official";
+		spec->base.pos = nopos;
+	}
+	if (!spec->source.s) {
+		spec->source.s = ".";
+		spec->source.pos = nopos;
+	}
+	return d->errors > errors ? NULL : spec;
+}
