@@ -1,0 +1,243 @@
+#!/usr/bin/env bash
+# buildtruth.sh — build what stagec emits with a real engine and check that it is true.
+#
+# Usage: tests/e2e/buildtruth.sh [--stagec PATH] [--dockerfiles DIR] [--flavours "official debian"]
+#                                EXAMPLE_DIR...
+# For each example and base flavour it asks stagec (--stagec or $STAGEC) for the multi-stage and the
+# single-stage Dockerfile (`stagec [--single-stage] --base FLAVOUR DIR/app.yaml`), writes them to a
+# temporary directory and builds both with `DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain
+# -f FILE DIR`. With --dockerfiles DIR it takes DIR/<example>/<flavour>.{multi,single}.Dockerfile
+# instead (hand-written references, see tests/e2e/handwritten/). Then it checks:
+#   runs         both containers answer GET / on the exposed port (published on 127.0.0.1 only),
+#                with the same body;
+#   equivalence  same Cmd, Entrypoint, Env, User, WorkingDir, ExposedPorts, Healthcheck, Labels
+#                (Env: variables inherited from a different final base are allowed to differ), and
+#                the files the final stage added are at the same paths in the single-stage image;
+#   split        the multi-stage image has no compiler, go toolchain, -dev package, /usr/include
+#                header or package cache, and its user is not root;
+#   caching      after a comment is appended to a source file (in a temporary copy), the rebuild of
+#                the multi-stage image reports every dependency-install step CACHED.
+# Prints `ok - ...` / `not ok - ... : reason` per check, image sizes and ratio, and a last line
+# `e2e: N passed, N failed`; exits 1 if anything failed.
+# Assumes: a running engine (tests/e2e/engine.sh start), the base images (tests/e2e/base-images.sh),
+# curl and python3 on the host. Images are tagged stagec-e2e/<example>:<flavour>-{multi,single} and
+# kept; containers and temporary files it made are removed on exit.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+CHECK="python3 $HERE/buildtruth_check.py"
+DOCKER=/usr/bin/docker
+export DOCKER_BUILDKIT=1
+STAGEC=${STAGEC:-}
+DOCKERFILES=
+FLAVOURS=${FLAVOURS:-official debian}
+EXAMPLES=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --stagec) STAGEC=$2; shift 2 ;;
+    --stagec=*) STAGEC=${1#*=}; shift ;;
+    --dockerfiles) DOCKERFILES=$2; shift 2 ;;
+    --flavours) FLAVOURS=$2; shift 2 ;;
+    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    -*) echo "buildtruth: unknown option $1" >&2; exit 2 ;;
+    *) EXAMPLES+=("$1"); shift ;;
+  esac
+done
+if [ ${#EXAMPLES[@]} -eq 0 ] || { [ -z "$STAGEC" ] && [ -z "$DOCKERFILES" ]; }; then
+  echo "usage: $0 --stagec PATH/TO/stagec EXAMPLE_DIR...   (or --dockerfiles DIR)" >&2; exit 2
+fi
+[ -n "$DOCKERFILES" ] && DOCKERFILES=$(cd "$DOCKERFILES" && pwd)
+if [ -n "$STAGEC" ] && [ -z "$DOCKERFILES" ]; then
+  case "$STAGEC" in */*) STAGEC=$(cd "$(dirname "$STAGEC")" && pwd)/$(basename "$STAGEC") ;; esac
+fi
+if ! "$DOCKER" info >/dev/null 2>&1; then
+  echo "buildtruth: no docker engine answers; run tests/e2e/engine.sh start" >&2; exit 2
+fi
+
+TMP=$(mktemp -d /tmp/stagec-buildtruth.XXXXXX)
+CONTAINERS=()
+cleanup() {
+  for c in "${CONTAINERS[@]}"; do "$DOCKER" rm -f "$c" >/dev/null 2>&1; done
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+PASS=0 FAIL=0
+ok() { PASS=$((PASS + 1)); echo "ok - $*"; }
+notok() { FAIL=$((FAIL + 1)); echo "not ok - $*"; }
+now() { date +%s.%N; }
+elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
+tail_log() { tail -n "${2:-25}" "$1" | sed 's/^/#   /'; }
+
+# ---- one image's helpers ----------------------------------------------------------------------
+build() { # build TAG DOCKERFILE CONTEXT LOG
+  "$DOCKER" build --progress=plain -t "$1" -f "$2" "$3" >"$4" 2>&1
+}
+start_container() { # start_container IMAGE PORT -> prints the container id (caller records it)
+  "$DOCKER" run -d -p "127.0.0.1::$2" "$1"
+}
+probe() { # probe CID PORT OUTFILE: GET / with retries for ~20 s
+  local hp deadline=$((SECONDS + 20))
+  hp=$("$DOCKER" port "$1" "$2/tcp" 2>/dev/null | grep -m1 '^127.0.0.1:' | cut -d: -f2)
+  [ -n "$hp" ] || return 1
+  while [ $SECONDS -lt $deadline ]; do
+    if curl -fsS --max-time 3 "http://127.0.0.1:$hp/" -o "$3" 2>/dev/null; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+export_fs() { # export_fs IMAGE LIST STATUS PASSWD: tar listing and two files of an image's filesystem
+  local cid tarf
+  cid=$("$DOCKER" create "$1" 2>/dev/null) || return 1
+  CONTAINERS+=("$cid")
+  tarf="$TMP/export.tar"
+  "$DOCKER" export "$cid" -o "$tarf" || return 1
+  tar -tf "$tarf" >"$2"
+  tar -xOf "$tarf" var/lib/dpkg/status >"$3" 2>/dev/null || : >"$3"
+  tar -xOf "$tarf" etc/passwd >"$4" 2>/dev/null || : >"$4"
+  rm -f "$tarf"
+  "$DOCKER" rm -f "$cid" >/dev/null 2>&1
+}
+last_from() { # the image named by the last FROM of a Dockerfile (resolving stage names once)
+  local img
+  img=$(awk 'toupper($1)=="FROM" { i=2; while ($i ~ /^--/) i++; print $i }' "$1" | tail -n 1)
+  if grep -Eiq "^FROM[[:space:]].*[[:space:]]AS[[:space:]]+$img[[:space:]]*\$" "$1"; then
+    img=$(grep -Ei "^FROM[[:space:]].*[[:space:]]AS[[:space:]]+$img[[:space:]]*\$" "$1" | head -n 1 | awk '{ i=2; while ($i ~ /^--/) i++; print $i }')
+  fi
+  echo "$img"
+}
+base_files() { # base_files IMAGE DIR -> writes DIR/base.list and DIR/base.json (scratch: empty)
+  local key; key=$(echo "$1" | tr '/:' '__')
+  if [ "$1" = scratch ]; then # BuildKit gives a FROM scratch image the default PATH
+    : >"$2/base.list"
+    echo '[{"Config":{"Env":["PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"]}}]' >"$2/base.json"
+    return
+  fi
+  if [ ! -f "$TMP/base-$key.list" ]; then
+    export_fs "$1" "$TMP/base-$key.list" /dev/null /dev/null
+    "$DOCKER" image inspect "$1" >"$TMP/base-$key.json"
+  fi
+  cp "$TMP/base-$key.list" "$2/base.list"; cp "$TMP/base-$key.json" "$2/base.json"
+}
+mb() { "$DOCKER" image inspect -f '{{.Size}}' "$1" | awk '{ printf "%.1f", $1 / 1000000 }'; }
+
+# ---- one example in one flavour ---------------------------------------------------------------
+run_one() {
+  local ex=$1 fl=$2 name w t0 log rc
+  name=$(basename "$ex")
+  w="$TMP/$name-$fl"; mkdir -p "$w"
+  local id="$name $fl" mtag="stagec-e2e/$name:$fl-multi" stag="stagec-e2e/$name:$fl-single"
+
+  # generate
+  if [ -n "$DOCKERFILES" ]; then
+    cp "$DOCKERFILES/$name/$fl.multi.Dockerfile" "$w/multi.Dockerfile" 2>"$w/gen.err" &&
+      cp "$DOCKERFILES/$name/$fl.single.Dockerfile" "$w/single.Dockerfile" 2>>"$w/gen.err"
+  else
+    "$STAGEC" --base "$fl" "$ex/app.yaml" >"$w/multi.Dockerfile" 2>"$w/gen.err" &&
+      "$STAGEC" --single-stage --base "$fl" "$ex/app.yaml" >"$w/single.Dockerfile" 2>>"$w/gen.err"
+  fi
+  rc=$?
+  if [ $rc -ne 0 ]; then notok "$id generate : exit $rc"; tail_log "$w/gen.err"; return; fi
+
+  # build both
+  local v failed=0
+  for v in multi single; do
+    log="$w/$v.build.log"; t0=$(now)
+    if build "stagec-e2e/$name:$fl-$v" "$w/$v.Dockerfile" "$ex" "$log"; then
+      ok "$id build $v ($(elapsed "$t0") s)"
+    else
+      notok "$id build $v : docker build failed after $(elapsed "$t0") s; build log tail:"
+      tail_log "$log"; echo "#   Dockerfile: $w/$v.Dockerfile"; sed 's/^/#   | /' "$w/$v.Dockerfile"
+      failed=1
+    fi
+  done
+  if [ $failed = 1 ]; then echo "# $id: later checks skipped"; return; fi
+  "$DOCKER" image inspect "$mtag" >"$w/multi.json"
+  "$DOCKER" image inspect "$stag" >"$w/single.json"
+
+  # 1. runs
+  local port msg; port=$($CHECK port "$w/multi.json")
+  if [ -z "$port" ]; then
+    notok "$id runs : the multi-stage image exposes no port"
+  else
+    local cm cs
+    cm=$(start_container "$mtag" "$port"); CONTAINERS+=(${cm:-})
+    cs=$(start_container "$stag" "$port"); CONTAINERS+=(${cs:-})
+    if [ -z "${cm:-}" ] || [ -z "${cs:-}" ]; then
+      notok "$id runs : docker run failed"
+    elif ! probe "$cm" "$port" "$w/multi.body"; then
+      notok "$id runs : multi-stage container did not answer GET / on port $port within 20 s; its log:"
+      "$DOCKER" logs "$cm" 2>&1 | tail -n 15 | sed 's/^/#   /'
+    elif ! probe "$cs" "$port" "$w/single.body"; then
+      notok "$id runs : single-stage container did not answer GET / on port $port within 20 s; its log:"
+      "$DOCKER" logs "$cs" 2>&1 | tail -n 15 | sed 's/^/#   /'
+    elif ! cmp -s "$w/multi.body" "$w/single.body"; then
+      notok "$id runs : bodies differ: multi=$(head -c 80 "$w/multi.body") single=$(head -c 80 "$w/single.body")"
+    elif [ ! -s "$w/multi.body" ]; then
+      notok "$id runs : empty body"
+    else
+      ok "$id runs (port $port, both answer: $(head -n 1 "$w/multi.body" | head -c 60))"
+    fi
+    for c in ${cm:-} ${cs:-}; do "$DOCKER" rm -f "$c" >/dev/null 2>&1; done
+  fi
+
+  # 2. equivalence
+  local mbase sbase
+  mbase=$(last_from "$w/multi.Dockerfile"); sbase=$(last_from "$w/single.Dockerfile")
+  mkdir -p "$w/mb" "$w/sb"
+  base_files "$mbase" "$w/mb"; base_files "$sbase" "$w/sb"
+  if msg=$($CHECK equiv "$w/multi.json" "$w/single.json" "$w/mb/base.json" "$w/sb/base.json"); then
+    ok "$id equivalence config${msg:+ ($msg)}"
+  else
+    notok "$id equivalence config : $msg"
+  fi
+  export_fs "$mtag" "$w/multi.list" "$w/multi.status" "$w/multi.passwd"
+  export_fs "$stag" "$w/single.list" /dev/null /dev/null
+  if msg=$($CHECK files "$w/multi.list" "$w/single.list" "$w/mb/base.list"); then
+    ok "$id equivalence files ($msg)"
+  else
+    notok "$id equivalence files : $msg"
+  fi
+
+  # 3. split
+  local user; user=$("$DOCKER" image inspect -f '{{.Config.User}}' "$mtag")
+  if msg=$($CHECK split "$w/multi.list" "$w/multi.status" "$user" "$w/multi.passwd"); then
+    ok "$id split ($msg)"
+  else
+    notok "$id split : $msg"
+  fi
+
+  # 4. caching
+  local copy="$w/copy" src cmt
+  mkdir -p "$copy"; cp -a "$ex/." "$copy/"
+  if ! src=$($CHECK srcfile "$copy" "$w/multi.json"); then
+    notok "$id caching : no source file found to edit"
+  else
+    case "$src" in *.py) cmt="# buildtruth cache probe" ;; *) cmt="// buildtruth cache probe" ;; esac
+    echo "$cmt" >>"$copy/$src"
+    log="$w/rebuild.log"; t0=$(now)
+    if ! build "stagec-e2e/$name:$fl-rebuild" "$w/multi.Dockerfile" "$copy" "$log"; then
+      notok "$id caching : rebuild after editing $src failed; build log tail:"; tail_log "$log"
+    elif msg=$($CHECK cache "$log"); then
+      ok "$id caching (edited $src, rebuild $(elapsed "$t0") s; $msg)"
+    else
+      notok "$id caching : after editing $src: $msg"; grep -E '^#[0-9]+ (\[|CACHED)' "$log" | sed 's/^/#   /'
+    fi
+    "$DOCKER" rmi "stagec-e2e/$name:$fl-rebuild" >/dev/null 2>&1
+  fi
+
+  # sizes
+  local sm ss
+  sm=$(mb "$mtag"); ss=$(mb "$stag")
+  echo "# size $id: multi $sm MB, single $ss MB, ratio single/multi $(awk -v a="$ss" -v b="$sm" 'BEGIN { printf "%.2f", a / b }')"
+}
+
+for ex in "${EXAMPLES[@]}"; do
+  ex=$(cd "$ex" && pwd) || { notok "$ex : no such directory"; continue; }
+  for fl in $FLAVOURS; do
+    run_one "$ex" "$fl"
+  done
+done
+echo "e2e: $PASS passed, $FAIL failed"
+[ "$FAIL" -eq 0 ]

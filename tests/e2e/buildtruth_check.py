@@ -1,0 +1,214 @@
+#!/usr/bin/env python3
+"""Checks used by buildtruth.sh, one subcommand each; exit 0 = pass, 1 = fail with a reason on stdout.
+
+  equiv MULTI.json SINGLE.json MULTIBASE.json SINGLEBASE.json
+      Compares the image configs (`docker image inspect` output) field by field. Env is compared as
+      a set; if it differs, entries each image merely inherits unchanged from its own final base
+      image are dropped and the rest compared (a Go binary FROM scratch does not carry the golang
+      image's GOPATH etc.). buildtruth.sh gives scratch the default PATH only.
+  files MULTI.list SINGLE.list BASE.list
+      Every path the multi-stage final stage added on top of its base (tar listings from
+      `docker export`) must exist at the same path in the single-stage image.
+  split LIST DPKG_STATUS USER PASSWD
+      The multi-stage image holds no compiler/linker, no go toolchain, no *-dev package, no header
+      under /usr/include, no pip/npm/go build cache, and runs as a non-root user.
+  cache BUILD_LOG
+      In BuildKit's plain progress output of a rebuild after a source edit, every dependency-install
+      step (pip install, npm ci/install, go mod download, apt-get install) is reported CACHED and the
+      source copy was not.
+  port INSPECT.json        prints the first exposed port number
+  srcfile EXAMPLE_DIR INSPECT.json   prints the source file to touch for the cache check
+Assumes Python 3.8+, nothing outside the standard library.
+"""
+import json
+import os
+import re
+import sys
+
+FIELDS = ["Cmd", "Entrypoint", "Env", "User", "WorkingDir", "ExposedPorts", "Healthcheck", "Labels"]
+NOISE = re.compile(r"^(var/log/|var/cache/|var/lib/apt/|var/lib/dpkg/|tmp/|run/|root/\.cache/|etc/ld\.so\.cache$)")
+
+
+def config(path):
+    with open(path) as f:
+        data = json.load(f)
+    if isinstance(data, list):
+        data = data[0] if data else {}
+    return data.get("Config") or {}
+
+
+def norm(field, value):
+    if value in (None, "", [], {}):
+        return None
+    if field == "Env":
+        return sorted(value)
+    return value
+
+
+def equiv(multi, single, multibase, singlebase):
+    m, s = config(multi), config(single)
+    mb, sb = config(multibase), config(singlebase)
+    bad, notes = [], []
+    for f in FIELDS:
+        a, b = norm(f, m.get(f)), norm(f, s.get(f))
+        if a == b:
+            continue
+        if f == "Env":
+            a2 = sorted(set(a or []) - set(mb.get("Env") or []))
+            b2 = sorted(set(b or []) - set(sb.get("Env") or []))
+            if a2 == b2:
+                notes.append("Env equal apart from base-image variables (multi base drops %s)"
+                             % sorted(set(b or []) - set(a or [])))
+                continue
+            bad.append("Env: multi adds %s, single adds %s" % (a2, b2))
+            continue
+        bad.append("%s: multi=%s single=%s" % (f, json.dumps(a), json.dumps(b)))
+    if bad:
+        print("; ".join(bad))
+        return 1
+    print("; ".join(notes))
+    return 0
+
+
+def read_list(path):
+    out = set()
+    with open(path, errors="replace") as f:
+        for line in f:
+            p = line.rstrip("\n")
+            if p.startswith("./"):
+                p = p[2:]
+            if p and not p.endswith("/"):
+                out.add(p)
+    return out
+
+
+def files(multi, single, base):
+    m, s, b = read_list(multi), read_list(single), read_list(base)
+    added = sorted(p for p in m - b if not NOISE.match(p))
+    missing = [p for p in added if p not in s]
+    if not added:
+        print("the final stage added no files")
+        return 1
+    if missing:
+        print("%d of %d app files missing from the single-stage image: %s"
+              % (len(missing), len(added), " ".join(missing[:10])))
+        return 1
+    print("%d files added by the final stage, all at the same paths in the single-stage image" % len(added))
+    return 0
+
+
+TOOLS = re.compile(r"^(usr/(local/)?s?bin/|bin/)(gcc|cc|c\+\+|g\+\+|cpp|ld|ld\.bfd|ld\.gold|as|clang|"
+                   r"(x86_64|aarch64)-linux-gnu-[a-z+]+(-[0-9.]+)?|gcc-[0-9.]+|g\+\+-[0-9.]+)$")
+GO = re.compile(r"(^|/)(bin/go|bin/gofmt|pkg/tool/[^/]+/compile)$")
+CACHES = re.compile(r"(^|/)(\.cache/pip|\.npm/_cacache|\.cache/go-build|\.cache/yarn)/")
+
+
+def split(listing, status, user, passwd):
+    paths = read_list(listing)
+    bad = []
+    tools = sorted(p for p in paths if TOOLS.match(p))
+    if tools:
+        bad.append("compiler/linker present: " + " ".join(tools[:8]))
+    go = sorted(p for p in paths if GO.search(p))
+    if go:
+        bad.append("go toolchain present: " + " ".join(go[:5]))
+    headers = sorted(p for p in paths if p.startswith("usr/include/"))
+    if headers:
+        bad.append("%d files under /usr/include: %s" % (len(headers), " ".join(headers[:5])))
+    caches = sorted(p for p in paths if CACHES.search(p))
+    if caches:
+        bad.append("package-manager cache present: " + " ".join(caches[:5]))
+    devs = []
+    if os.path.getsize(status):
+        with open(status, errors="replace") as f:
+            for block in f.read().split("\n\n"):
+                pkg = re.search(r"^Package: (\S+)", block, re.M)
+                st = re.search(r"^Status: (.*)$", block, re.M)
+                if pkg and st and st.group(1).endswith(" installed") and pkg.group(1).endswith("-dev"):
+                    devs.append(pkg.group(1))
+    if devs:
+        bad.append("-dev packages installed: " + " ".join(sorted(devs)))
+    # user
+    name = user.split(":")[0]
+    uid = None
+    if name.isdigit():
+        uid = int(name)
+    elif name and os.path.getsize(passwd):
+        with open(passwd) as f:
+            for line in f:
+                parts = line.split(":")
+                if parts[0] == name and len(parts) > 2:
+                    uid = int(parts[2])
+    if not name or name == "root" or uid == 0:
+        bad.append("runs as root (User=%r)" % user)
+    elif uid is None:
+        bad.append("User %r not found in /etc/passwd" % user)
+    if bad:
+        print("; ".join(bad))
+        return 1
+    print("no toolchain, no -dev package%s, no headers, no caches; user %s (uid %d)"
+          % ("" if os.path.getsize(status) else " (no dpkg)", user, uid))
+    return 0
+
+
+DEPSTEP = re.compile(r"\bRUN\b.*\b(pip[0-9.]* install|npm (ci|install)|yarn install|go mod download|"
+                     r"apt-get (-[-\w=]+ )*install)")
+SRCSTEP = re.compile(r"\bCOPY\b.*(\s\.\s|\s\./?\s)")
+
+
+def cache(log):
+    steps, cached = {}, set()
+    with open(log, errors="replace") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            mt = re.match(r"^#(\d+) \[([^\]]*)\] (.*)$", line)
+            if mt:
+                steps[mt.group(1)] = "[%s] %s" % (mt.group(2), mt.group(3))
+                continue
+            mt = re.match(r"^#(\d+) CACHED$", line)
+            if mt:
+                cached.add(mt.group(1))
+    dep = {k: v for k, v in steps.items() if DEPSTEP.search(v)}
+    if not dep:
+        print("no dependency-install step found in the build output")
+        return 1
+    notcached = [v for k, v in dep.items() if k not in cached]
+    if notcached:
+        print("dependency step(s) re-run: " + " | ".join(notcached))
+        return 1
+    src = [v for k, v in steps.items() if SRCSTEP.search(v + " ") and k not in cached]
+    if not src:
+        print("no source COPY step was rebuilt: the edit did not reach the build")
+        return 1
+    print("CACHED: " + " | ".join(sorted(dep.values())))
+    return 0
+
+
+def port(path):
+    ports = config(path).get("ExposedPorts") or {}
+    if not ports:
+        return 1
+    print(sorted(ports)[0].split("/")[0])
+    return 0
+
+
+def srcfile(example, inspect):
+    cfg = config(inspect)
+    words = [os.path.basename(w) for w in (cfg.get("Entrypoint") or []) + (cfg.get("Cmd") or [])]
+    cands = sorted(f for f in os.listdir(example)
+                   if os.path.isfile(os.path.join(example, f))
+                   and os.path.splitext(f)[1] in (".py", ".js", ".mjs", ".cjs", ".go")
+                   and f not in ("setup.py",))
+    pick = [f for f in cands if f in words or f.split(".")[0] in " ".join(words)]
+    pick += [f for f in ("main.go", "app.py", "server.js", "index.js") if f in cands]
+    pick += cands
+    if not pick:
+        return 1
+    print(pick[0])
+    return 0
+
+
+if __name__ == "__main__":
+    cmd, args = sys.argv[1], sys.argv[2:]
+    sys.exit({"equiv": equiv, "files": files, "split": split, "cache": cache,
+              "port": port, "srcfile": srcfile}[cmd](*args))
