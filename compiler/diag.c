@@ -7,6 +7,7 @@
  * a caret under the column.  Columns are counted in characters (as libyaml
  * counts them), so the caret lines up under UTF-8 text and tabs.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 

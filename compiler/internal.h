@@ -274,6 +274,7 @@ typedef struct Template {
 	bool source_at_runtime;   /* the final stage needs the app's source */
 	StrList default_command;  /* default run.command, exec form */
 	const char *default_port; /* NULL: none */
+	StrList dockerignore;     /* patterns the build context never needs */
 	TmplFlavour official, debian;
 } Template;
 
@@ -313,15 +314,15 @@ extern const size_t embedded_templates_count;
 typedef enum StepKind {
 	STEP_PACKAGES,   /* args: Debian packages */
 	STEP_COPY,       /* args: sources; value: destination; from: stage or NULL (context) */
-	STEP_RUN,        /* value: a shell command */
-	STEP_ENV,        /* key, value */
+	STEP_RUN,        /* args: shell commands, run joined with && */
+	STEP_ENV,        /* keys, values: merged ENV lines */
 	STEP_WORKDIR,    /* value */
 	STEP_USER,       /* value */
 	STEP_EXPOSE,     /* value: port */
 	STEP_HEALTHCHECK,/* args: exec form; opts: --interval=.. etc. */
 	STEP_CMD,        /* args: exec form */
 	STEP_ENTRYPOINT, /* args: exec form */
-	STEP_LABEL,      /* key, value */
+	STEP_LABEL,      /* keys, values */
 } StepKind;
 
 typedef enum StepRole {
@@ -349,7 +350,9 @@ typedef struct Step {
 	const char *why;   /* one line: why the step exists, for dumps */
 	StrList args;
 	StrList opts;      /* healthcheck options, as --name=value */
-	const char *key, *value;
+	StrList keys, values; /* ENV and LABEL pairs */
+	bool trusted;      /* values come from a template: $VAR may expand */
+	const char *value;
 	const char *from;  /* COPY --from */
 	StrList needs;     /* context paths a RUN reads */
 	StrList produces;  /* absolute paths a RUN creates */
@@ -367,12 +370,15 @@ typedef struct Stage {
 typedef struct Ir {
 	Arena *arena;
 	Stage *first, *last;
-	/* What lowering knew, for the passes. */
+	/* What lowering knew, for the passes and the emitter. */
+	const char *name;        /* the app's name (spec or folder) */
 	const char *build_image, *run_image;
 	bool run_has_shell, run_has_apt;
 	const char *workdir;
+	const char *source_dir;  /* the app's folder in the context ("." by default) */
 	StrList artifacts;       /* paths the final stage must copy from the builder */
 	bool source_at_runtime;
+	StrList dockerignore;    /* patterns for .dockerignore */
 } Ir;
 
 Ir *ir_new(Arena *a);

@@ -354,7 +354,9 @@ YNode *yaml_load(Arena *a, const SourceFile *f, Diags *d)
 		case YAML_ALIAS_EVENT:
 			ok = on_alias(&L, &ev);
 			break;
-		default:
+		case YAML_NO_EVENT:
+		case YAML_STREAM_START_EVENT:
+		case YAML_DOCUMENT_END_EVENT:
 			break;
 		}
 		yaml_event_delete(&ev);

@@ -52,7 +52,7 @@ END {
 	print "# archive: do not edit by hand; run the script again after a release change."
 	print "release: " release
 	print "libraries:"
-	cmd = "sort"
+	cmd = "LC_ALL=C sort"
 	for (p in seen) {
 		r = resolve(p, 0)
 		if (r == "") continue

@@ -1,0 +1,257 @@
+/*
+ * emit.c - IR -> Dockerfile text.
+ *
+ * The output is deterministic: the same IR gives the same bytes.  Nothing
+ * a spec says can add an instruction or split an argument:
+ *   - exec forms (CMD, ENTRYPOINT, HEALTHCHECK) are JSON arrays, every
+ *     element a JSON string;
+ *   - ENV and LABEL values are double-quoted with \, " and (for spec
+ *     values) $ escaped, so they stay one word and expand nothing;
+ *   - a RUN command from a spec is written in shell form only when it is
+ *     plainly one line of shell (no line break, no trailing backslash, no
+ *     heredoc marker, not starting with '['); otherwise it is written as
+ *     ["/bin/sh", "-c", "..."], which Docker never reads further;
+ *   - package names, users, ports, images and paths reach this file only
+ *     after their grammars were checked, and line breaks never do.
+ * The header comment names the spec; its first line is fixed so that it
+ * can never read as a parser directive.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+void emit_json_string(Strbuf *out, const char *s)
+{
+	strbuf_addc(out, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		switch (*p) {
+		case '"':
+			strbuf_adds(out, "\\\"");
+			break;
+		case '\\':
+			strbuf_adds(out, "\\\\");
+			break;
+		case '\n':
+			strbuf_adds(out, "\\n");
+			break;
+		case '\t':
+			strbuf_adds(out, "\\t");
+			break;
+		case '\r':
+			strbuf_adds(out, "\\r");
+			break;
+		default:
+			if (*p < 0x20 || *p == 0x7f)
+				strbuf_addf(out, "\\u%04x", *p);
+			else
+				strbuf_addc(out, (char)*p);
+		}
+	}
+	strbuf_addc(out, '"');
+}
+
+void emit_quoted_word(Strbuf *out, const char *s, bool allow_vars)
+{
+	strbuf_addc(out, '"');
+	for (const char *p = s; *p; p++) {
+		if (*p == '"' || *p == '\\' || (*p == '$' && !allow_vars))
+			strbuf_addc(out, '\\');
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			strbuf_addc(out, '?'); /* unreachable: the spec reader rejects them */
+		else
+			strbuf_addc(out, *p);
+	}
+	strbuf_addc(out, '"');
+}
+
+static void emit_json_array(Strbuf *out, const StrList *l)
+{
+	strbuf_addc(out, '[');
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_adds(out, ", ");
+		emit_json_string(out, l->v[i]);
+	}
+	strbuf_addc(out, ']');
+}
+
+/* A path in a COPY: bare when it is made of plain characters, a JSON
+ * string otherwise (the JSON form of COPY is then used). */
+static bool plain_word(const char *s)
+{
+	if (!*s)
+		return false;
+	for (const char *p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c <= ' ' || c == 0x7f || strchr("\"'\\$`[]{}*?#;&|<>()", c))
+			return false;
+	}
+	return true;
+}
+
+static bool plain_shell_line(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || s[0] == '[' || s[n - 1] == '\\' || strstr(s, "<<"))
+		return false;
+	for (const char *p = s; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f)
+			return false;
+	return true;
+}
+
+/* A RUN of several commands joined with &&, one per line; or, when any
+ * of them is not plainly one line of shell, the exec form of sh -c. */
+static void emit_run(Strbuf *out, const Step *st)
+{
+	bool plain = true;
+	for (size_t i = 0; i < st->args.n; i++)
+		plain = plain && plain_shell_line(st->args.v[i]);
+	strbuf_adds(out, "RUN ");
+	if (plain) {
+		for (size_t i = 0; i < st->args.n; i++) {
+			if (i)
+				strbuf_adds(out, " \\\n    && ");
+			strbuf_adds(out, st->args.v[i]);
+		}
+	} else {
+		Strbuf script = STRBUF_INIT;
+		for (size_t i = 0; i < st->args.n; i++)
+			strbuf_addf(&script, "%s%s", i ? " && " : "", st->args.v[i]);
+		strbuf_adds(out, "[\"/bin/sh\", \"-c\", ");
+		emit_json_string(out, strbuf_str(&script));
+		strbuf_addc(out, ']');
+		strbuf_release(&script);
+	}
+	strbuf_addc(out, '\n');
+}
+
+static void emit_packages(Strbuf *out, const Step *st)
+{
+	strbuf_adds(out, "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends");
+	for (size_t i = 0; i < st->args.n; i++)
+		strbuf_addf(out, " \\\n        %s", st->args.v[i]);
+	strbuf_adds(out, " \\\n    && rm -rf /var/lib/apt/lists/*\n");
+}
+
+static void emit_copy(Strbuf *out, const Step *st)
+{
+	bool plain = plain_word(st->value);
+	for (size_t i = 0; i < st->args.n; i++)
+		plain = plain && plain_word(st->args.v[i]);
+	strbuf_adds(out, "COPY ");
+	if (st->from)
+		strbuf_addf(out, "--from=%s ", st->from);
+	if (plain) {
+		for (size_t i = 0; i < st->args.n; i++)
+			strbuf_addf(out, "%s ", st->args.v[i]);
+		strbuf_adds(out, st->value);
+	} else {
+		strbuf_addc(out, '[');
+		for (size_t i = 0; i < st->args.n; i++) {
+			emit_json_string(out, st->args.v[i]);
+			strbuf_adds(out, ", ");
+		}
+		emit_json_string(out, st->value);
+		strbuf_addc(out, ']');
+	}
+	strbuf_addc(out, '\n');
+}
+
+static void emit_pairs(Strbuf *out, const char *keyword, const Step *st)
+{
+	strbuf_adds(out, keyword);
+	for (size_t i = 0; i < st->keys.n; i++) {
+		strbuf_adds(out, i ? " \\\n    " : " ");
+		strbuf_adds(out, st->keys.v[i]);
+		strbuf_addc(out, '=');
+		emit_quoted_word(out, st->values.v[i], st->trusted);
+	}
+	strbuf_addc(out, '\n');
+}
+
+static void emit_step(Strbuf *out, const Step *st)
+{
+	switch (st->kind) {
+	case STEP_PACKAGES:
+		emit_packages(out, st);
+		break;
+	case STEP_COPY:
+		emit_copy(out, st);
+		break;
+	case STEP_RUN:
+		emit_run(out, st);
+		break;
+	case STEP_ENV:
+		emit_pairs(out, "ENV", st);
+		break;
+	case STEP_LABEL:
+		emit_pairs(out, "LABEL", st);
+		break;
+	case STEP_WORKDIR:
+		strbuf_addf(out, "WORKDIR %s\n", st->value);
+		break;
+	case STEP_USER:
+		strbuf_addf(out, "USER %s\n", st->value);
+		break;
+	case STEP_EXPOSE:
+		strbuf_addf(out, "EXPOSE %s\n", st->value);
+		break;
+	case STEP_HEALTHCHECK:
+		strbuf_adds(out, "HEALTHCHECK");
+		for (size_t i = 0; i < st->opts.n; i++)
+			strbuf_addf(out, " %s", st->opts.v[i]);
+		strbuf_adds(out, " CMD ");
+		emit_json_array(out, &st->args);
+		strbuf_addc(out, '\n');
+		break;
+	case STEP_CMD:
+		strbuf_adds(out, "CMD ");
+		emit_json_array(out, &st->args);
+		strbuf_addc(out, '\n');
+		break;
+	case STEP_ENTRYPOINT:
+		strbuf_adds(out, "ENTRYPOINT ");
+		emit_json_array(out, &st->args);
+		strbuf_addc(out, '\n');
+		break;
+	}
+}
+
+/* The spec's path in a comment: printable characters only. */
+static void emit_comment_text(Strbuf *out, const char *s)
+{
+	for (const char *p = s; *p; p++)
+		strbuf_addc(out, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+}
+
+static void emit_header(Strbuf *out, const EmitInfo *info, const char *what)
+{
+	strbuf_adds(out, STAGEC_HEADER_MARK " " STAGEC_VERSION ". Do not edit: change the spec and run stagec again.\n");
+	strbuf_adds(out, "# Spec: ");
+	emit_comment_text(out, info->spec_path);
+	strbuf_adds(out, " (");
+	emit_comment_text(out, info->app_name);
+	strbuf_addf(out, "), %s.\n", what);
+}
+
+void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out)
+{
+	emit_header(out, info, info->single_stage ? "single-stage" : "multi-stage");
+	for (const Stage *s = ir->first; s; s = s->next) {
+		strbuf_addc(out, '\n');
+		if (s->name)
+			strbuf_addf(out, "FROM %s AS %s\n", s->image, s->name);
+		else
+			strbuf_addf(out, "FROM %s\n", s->image);
+		for (const Step *st = s->first; st; st = st->next)
+			emit_step(out, st);
+	}
+}
+
+void emit_dockerignore(const Ir *ir, const EmitInfo *info, Strbuf *out)
+{
+	emit_header(out, info, ".dockerignore");
+	for (size_t i = 0; i < ir->dockerignore.n; i++)
+		strbuf_addf(out, "%s\n", ir->dockerignore.v[i]);
+}

@@ -1,0 +1,323 @@
+/*
+ * ir.c - the intermediate representation: stages of typed steps.
+ *
+ * Construction and editing helpers for the passes, the stable text dump
+ * used by --dump-ir and the golden tests, and ir_check(), the invariants
+ * every pass must keep (run between passes in the driver).
+ */
+#include <string.h>
+
+#include "internal.h"
+
+Ir *ir_new(Arena *a)
+{
+	Ir *ir = arena_alloc(a, sizeof(*ir));
+	ir->arena = a;
+	return ir;
+}
+
+static Stage *stage_new(Ir *ir, const char *name, const char *image)
+{
+	Stage *s = arena_alloc(ir->arena, sizeof(*s));
+	s->name = name;
+	s->image = image;
+	s->has_shell = s->has_apt = true;
+	return s;
+}
+
+Stage *ir_stage_append(Ir *ir, const char *name, const char *image)
+{
+	Stage *s = stage_new(ir, name, image);
+	s->prev = ir->last;
+	if (ir->last)
+		ir->last->next = s;
+	else
+		ir->first = s;
+	ir->last = s;
+	return s;
+}
+
+Stage *ir_stage_insert_before(Ir *ir, Stage *before, const char *name, const char *image)
+{
+	if (!before)
+		return ir_stage_append(ir, name, image);
+	Stage *s = stage_new(ir, name, image);
+	s->next = before;
+	s->prev = before->prev;
+	if (before->prev)
+		before->prev->next = s;
+	else
+		ir->first = s;
+	before->prev = s;
+	return s;
+}
+
+void ir_stage_remove(Ir *ir, Stage *s)
+{
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		ir->first = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	else
+		ir->last = s->prev;
+	s->prev = s->next = NULL;
+}
+
+Step *ir_step_new(Ir *ir, StepKind kind, StepRole role, SrcPos pos, const char *why)
+{
+	Step *st = arena_alloc(ir->arena, sizeof(*st));
+	st->kind = kind;
+	st->role = role;
+	st->pos = pos;
+	st->why = why;
+	return st;
+}
+
+void ir_step_insert_before(Stage *s, Step *before, Step *step)
+{
+	if (!before) {
+		step->prev = s->last;
+		step->next = NULL;
+		if (s->last)
+			s->last->next = step;
+		else
+			s->first = step;
+		s->last = step;
+		return;
+	}
+	step->next = before;
+	step->prev = before->prev;
+	if (before->prev)
+		before->prev->next = step;
+	else
+		s->first = step;
+	before->prev = step;
+}
+
+void ir_step_append(Stage *s, Step *step)
+{
+	ir_step_insert_before(s, NULL, step);
+}
+
+void ir_step_unlink(Stage *s, Step *step)
+{
+	if (step->prev)
+		step->prev->next = step->next;
+	else
+		s->first = step->next;
+	if (step->next)
+		step->next->prev = step->prev;
+	else
+		s->last = step->prev;
+	step->prev = step->next = NULL;
+}
+
+Step *ir_step_clone(Ir *ir, const Step *src)
+{
+	Step *st = arena_alloc(ir->arena, sizeof(*st));
+	*st = *src;
+	st->prev = st->next = NULL;
+	memset(&st->args, 0, sizeof(st->args));
+	memset(&st->opts, 0, sizeof(st->opts));
+	memset(&st->needs, 0, sizeof(st->needs));
+	memset(&st->produces, 0, sizeof(st->produces));
+	memset(&st->keys, 0, sizeof(st->keys));
+	memset(&st->values, 0, sizeof(st->values));
+	strlist_copy(ir->arena, &st->keys, &src->keys);
+	strlist_copy(ir->arena, &st->values, &src->values);
+	strlist_copy(ir->arena, &st->args, &src->args);
+	strlist_copy(ir->arena, &st->opts, &src->opts);
+	strlist_copy(ir->arena, &st->needs, &src->needs);
+	strlist_copy(ir->arena, &st->produces, &src->produces);
+	return st;
+}
+
+const char *ir_step_kind_name(StepKind k)
+{
+	switch (k) {
+	case STEP_PACKAGES:
+		return "packages";
+	case STEP_COPY:
+		return "copy";
+	case STEP_RUN:
+		return "run";
+	case STEP_ENV:
+		return "env";
+	case STEP_WORKDIR:
+		return "workdir";
+	case STEP_USER:
+		return "user";
+	case STEP_EXPOSE:
+		return "expose";
+	case STEP_HEALTHCHECK:
+		return "healthcheck";
+	case STEP_CMD:
+		return "cmd";
+	case STEP_ENTRYPOINT:
+		return "entrypoint";
+	case STEP_LABEL:
+		return "label";
+	}
+	return "?";
+}
+
+const char *ir_role_name(StepRole r)
+{
+	switch (r) {
+	case ROLE_BUILD:
+		return "build";
+	case ROLE_RUNTIME:
+		return "runtime";
+	case ROLE_BOTH:
+		return "both";
+	}
+	return "?";
+}
+
+static const char *tag_name(StepTag t)
+{
+	switch (t) {
+	case TAG_NONE:
+		return NULL;
+	case TAG_MANIFEST:
+		return "manifest";
+	case TAG_SOURCE:
+		return "source";
+	case TAG_INSTALL:
+		return "install";
+	case TAG_BUILD:
+		return "build";
+	case TAG_USER_SETUP:
+		return "user-setup";
+	case TAG_ARTIFACT:
+		return "artifact";
+	}
+	return NULL;
+}
+
+static void dump_list(Strbuf *out, const char *label, const StrList *l)
+{
+	if (label)
+		strbuf_addf(out, " %s=", label);
+	else
+		strbuf_addc(out, ' ');
+	strbuf_addc(out, '[');
+	for (size_t i = 0; i < l->n; i++) {
+		if (i)
+			strbuf_adds(out, ", ");
+		emit_json_string(out, l->v[i]);
+	}
+	strbuf_addc(out, ']');
+}
+
+static void dump_step(const Step *st, Strbuf *out)
+{
+	strbuf_addf(out, "  %-11s %-7s", ir_step_kind_name(st->kind), ir_role_name(st->role));
+	const char *tag = tag_name(st->tag);
+	if (tag)
+		strbuf_addf(out, " (%s)", tag);
+	if (st->from)
+		strbuf_addf(out, " from=%s", st->from);
+	for (size_t i = 0; i < st->keys.n; i++) {
+		strbuf_addf(out, " %s=", st->keys.v[i]);
+		emit_json_string(out, st->values.v[i]);
+	}
+	if (st->trusted)
+		strbuf_adds(out, " (trusted)");
+	if (st->value && st->kind != STEP_COPY) {
+		strbuf_addc(out, ' ');
+		emit_json_string(out, st->value);
+	}
+	if (st->args.n || st->kind == STEP_PACKAGES || st->kind == STEP_COPY)
+		dump_list(out, NULL, &st->args);
+	if (st->kind == STEP_COPY) {
+		strbuf_adds(out, " -> ");
+		emit_json_string(out, st->value ? st->value : "");
+	}
+	if (st->opts.n)
+		dump_list(out, "opts", &st->opts);
+	if (st->needs.n)
+		dump_list(out, "needs", &st->needs);
+	if (st->produces.n)
+		dump_list(out, "produces", &st->produces);
+	if (st->why)
+		strbuf_addf(out, "  # %s", st->why);
+	strbuf_addc(out, '\n');
+}
+
+void ir_dump(const Ir *ir, Strbuf *out)
+{
+	for (const Stage *s = ir->first; s; s = s->next) {
+		strbuf_addf(out, "stage %s FROM %s%s\n", s->name ? s->name : "(final)", s->image,
+			    s->has_shell ? "" : " (no shell)");
+		for (const Step *st = s->first; st; st = st->next)
+			dump_step(st, out);
+	}
+}
+
+static const char *check_stage(const Ir *ir, const Stage *s)
+{
+	Arena *a = ir->arena;
+	const char *sname = s->name ? s->name : "(final)";
+	if (!s->image || !*s->image)
+		return arena_printf(a, "stage %s has no image", sname);
+	for (const Stage *o = ir->first; o != s; o = o->next)
+		if (s->name && o->name && strcmp(o->name, s->name) == 0)
+			return arena_printf(a, "two stages are named %s", sname);
+	int cmds = 0;
+	const Step *prev = NULL;
+	for (const Step *st = s->first; st; prev = st, st = st->next) {
+		const char *k = ir_step_kind_name(st->kind);
+		if (st->prev != prev)
+			return arena_printf(a, "broken step links in stage %s", sname);
+		if ((st->kind == STEP_RUN || st->kind == STEP_PACKAGES) && !s->has_shell)
+			return arena_printf(a, "a %s step in stage %s, which has no shell", k, sname);
+		if (st->kind == STEP_CMD && ++cmds > 1)
+			return arena_printf(a, "two cmd steps in stage %s", sname);
+		if (st->kind == STEP_PACKAGES) {
+			if (!s->has_apt)
+				return arena_printf(a, "a packages step in stage %s, which has no apt", sname);
+			for (size_t i = 0; i < st->args.n; i++)
+				if (!valid_package_name(st->args.v[i]))
+					return arena_printf(a, "bad package name in stage %s", sname);
+		}
+		if ((st->kind == STEP_ENV || st->kind == STEP_LABEL) &&
+		    (st->keys.n == 0 || st->keys.n != st->values.n))
+			return arena_printf(a, "an %s step without matching names and values in stage %s", k, sname);
+		for (size_t i = 0; st->kind == STEP_ENV && i < st->keys.n; i++)
+			if (!valid_env_name(st->keys.v[i]))
+				return arena_printf(a, "bad env name in stage %s", sname);
+		if (st->kind == STEP_COPY && (!st->value || st->args.n == 0))
+			return arena_printf(a, "a copy without source or destination in stage %s", sname);
+		if (st->from) {
+			bool earlier = false;
+			for (const Stage *o = ir->first; o != s; o = o->next)
+				if (o->name && strcmp(o->name, st->from) == 0)
+					earlier = true;
+			if (!earlier)
+				return arena_printf(a, "copy from '%s', which is not an earlier stage", st->from);
+		}
+	}
+	if (prev != s->last)
+		return arena_printf(a, "stage %s's last step is wrong", sname);
+	return NULL;
+}
+
+const char *ir_check(const Ir *ir)
+{
+	if (!ir->first)
+		return "the IR has no stage";
+	const Stage *prev = NULL;
+	for (const Stage *s = ir->first; s; prev = s, s = s->next) {
+		if (s->prev != prev)
+			return "broken stage links";
+		const char *err = check_stage(ir, s);
+		if (err)
+			return err;
+	}
+	if (prev != ir->last)
+		return "the IR's last stage is wrong";
+	return NULL;
+}

@@ -1,0 +1,70 @@
+/*
+ * pass_closure.c - the runtime closure of build-only packages.
+ *
+ * A -dev package needed to build (libpq-dev) implies a shared library the
+ * app needs at run time (libpq5).  This pass looks every build-only package
+ * up in the runtime-library table (templates/runtime-libs.yaml, derived
+ * from Debian's own Depends lines) and adds what it implies as a run-time
+ * packages step after the last packages step.
+ * Assumes: lowering produced one stage.  Guarantees: every implied library
+ * not already asked for is in a runtime packages step.
+ */
+#include <string.h>
+
+#include "internal.h"
+
+int pass_closure(Ir *ir, PassCtx *ctx)
+{
+	for (Stage *s = ir->first; s; s = s->next) {
+		StrList implied = {0};
+		StrList runtime = {0};
+		Step *last_pkg = NULL, *first_dev = NULL;
+		for (Step *st = s->first; st; st = st->next) {
+			if (st->kind != STEP_PACKAGES)
+				continue;
+			last_pkg = st;
+			if (st->role & ROLE_RUNTIME) {
+				strlist_copy(ir->arena, &runtime, &st->args);
+				continue;
+			}
+			for (size_t i = 0; i < st->args.n; i++) {
+				const char *pkg = st->args.v[i];
+				const char *eq = strchr(pkg, '=');
+				const char *bare = eq ? arena_strndup(ir->arena, pkg, (size_t)(eq - pkg)) : pkg;
+				const char *libs = runtime_libs_for(&ctx->templates->libs, bare);
+				if (!libs)
+					continue;
+				if (!first_dev)
+					first_dev = st;
+				/* the table holds space-separated names */
+				const char *p = libs;
+				while (*p) {
+					const char *e = strchr(p, ' ');
+					size_t n = e ? (size_t)(e - p) : strlen(p);
+					strlist_push(ir->arena, &implied, arena_strndup(ir->arena, p, n));
+					p += n;
+					while (*p == ' ')
+						p++;
+				}
+			}
+		}
+		StrList add = {0};
+		for (size_t i = 0; i < implied.n; i++)
+			if (!strlist_contains(&runtime, implied.v[i]) && !strlist_contains(&add, implied.v[i]))
+				strlist_push(ir->arena, &add, implied.v[i]);
+		if (!add.n)
+			continue;
+		if (!ir->run_has_apt && !ctx->single_stage) {
+			diag_warning(ctx->diags, first_dev->pos,
+				     "the build packages imply run-time libraries (%s%s), but the run image '%s' "
+				     "has no package manager; link statically or use base: debian",
+				     add.v[0], add.n > 1 ? ", ..." : "", ir->run_image);
+			continue;
+		}
+		Step *st = ir_step_new(ir, STEP_PACKAGES, ROLE_RUNTIME, first_dev->pos,
+				       "run-time libraries the -dev packages imply");
+		st->args = add;
+		ir_step_insert_before(s, last_pkg->next, st);
+	}
+	return 0;
+}

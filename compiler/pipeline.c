@@ -1,0 +1,217 @@
+/*
+ * pipeline.c - one compilation, start to end: stagec_compile().
+ *
+ * Reads the spec, checks it, loads its language's template, lowers it to
+ * the IR, runs the passes (the flat list below, in order) and emits the
+ * Dockerfile.  Every allocation goes into one arena that
+ * stagec_result_free() releases.  ir_check() runs after lowering and after
+ * every pass: a broken invariant is reported as an internal error rather
+ * than emitted.
+ */
+#include <libgen.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+const Pass stagec_passes[] = {
+	{"closure", pass_closure, false},
+	{"cache-order", pass_cache_order, false},
+	{"split", pass_split, true},
+	{"packages", pass_packages, false},
+	{"merge", pass_merge, false},
+	{"prune", pass_prune, true},
+};
+const size_t stagec_npasses = sizeof(stagec_passes) / sizeof(stagec_passes[0]);
+
+struct StagecResult {
+	Arena *arena;
+	bool ok;
+	char *output;
+	char *dockerignore;
+	char *diagnostics;
+	int errors, warnings;
+	bool io_error;
+};
+
+const char *const *stagec_pass_names(void)
+{
+	static const char *names[sizeof(stagec_passes) / sizeof(stagec_passes[0]) + 2];
+	names[0] = "lower";
+	for (size_t i = 0; i < stagec_npasses; i++)
+		names[i + 1] = stagec_passes[i].name;
+	return names;
+}
+
+static void check_language(Diags *d, const Spec *spec, const Templates *t)
+{
+	if (strlist_contains(&t->languages, spec->language.s))
+		return;
+	Strbuf list = STRBUF_INIT;
+	for (size_t i = 0; i < t->languages.n; i++)
+		strbuf_addf(&list, "%s%s", i ? ", " : "", t->languages.v[i]);
+	const char *s = suggest_closest(spec->language.s, t->languages.v, t->languages.n);
+	if (s)
+		diag_error(d, spec->language.pos, "unknown language '%s' (did you mean '%s'?)", spec->language.s, s);
+	else
+		diag_error(d, spec->language.pos, "unknown language '%s'; stagec knows %s", spec->language.s,
+			   strbuf_str(&list));
+	strbuf_release(&list);
+}
+
+static char *spec_dir(Arena *a, const char *path)
+{
+	char *copy = arena_strdup(a, path);
+	return arena_strdup(a, dirname(copy));
+}
+
+/* Runs the passes; stops after `dump_after` when it names one.  Returns the
+ * IR, or NULL after errors. */
+static Ir *run_passes(Ir *ir, PassCtx *ctx, const char *dump_after, bool *stopped)
+{
+	const char *err = ir_check(ir);
+	if (err) {
+		diag_error(ctx->diags, (SrcPos){0}, "internal error after lowering: %s", err);
+		return NULL;
+	}
+	if (dump_after && strcmp(dump_after, "lower") == 0) {
+		*stopped = true;
+		return ir;
+	}
+	for (size_t i = 0; i < stagec_npasses; i++) {
+		const Pass *p = &stagec_passes[i];
+		if (p->multi_stage_only && ctx->single_stage)
+			continue;
+		if (p->run(ir, ctx) != 0 || diags_failed(ctx->diags))
+			return NULL;
+		err = ir_check(ir);
+		if (err) {
+			diag_error(ctx->diags, (SrcPos){0}, "internal error after pass '%s': %s", p->name, err);
+			return NULL;
+		}
+		if (dump_after && strcmp(dump_after, p->name) == 0) {
+			*stopped = true;
+			return ir;
+		}
+	}
+	return ir;
+}
+
+static bool compile(StagecResult *r, const char *path, const StagecOptions *o, Diags *d)
+{
+	Arena *a = r->arena;
+	SourceFile *f = source_read(a, path, o->display_path, d);
+	if (!f) {
+		r->io_error = true;
+		return false;
+	}
+	YNode *root = yaml_load(a, f, d);
+	if (!root)
+		return false;
+	Spec *spec = spec_parse(a, root, f, spec_dir(a, path), d);
+	Templates templates;
+	if (!templates_open(a, &templates, o->templates_dir, d) || !spec)
+		return false;
+	check_language(d, spec, &templates);
+	if (diags_failed(d))
+		return false;
+	Template *t = template_load(a, &templates, spec->language.s, d);
+	if (!t) {
+		if (!diags_failed(d))
+			diag_error(d, spec->language.pos, "no template for '%s'", spec->language.s);
+		return false;
+	}
+	LowerInput in = {spec, t, o->base ? o->base : spec->base.s ? spec->base.s : "official"};
+	Ir *ir = lower_spec(a, &in, d);
+	if (!ir)
+		return false;
+	PassCtx ctx = {a, d, &templates, spec, o->single_stage};
+	bool stopped = false;
+	ir = run_passes(ir, &ctx, o->dump_ir && *o->dump_ir ? o->dump_ir : NULL, &stopped);
+	if (!ir || diags_failed(d))
+		return false;
+	Strbuf out = STRBUF_INIT;
+	EmitInfo info = {f->path, ir->name, o->single_stage};
+	if (o->dump_ir)
+		ir_dump(ir, &out);
+	else
+		emit_dockerfile(ir, &info, &out);
+	r->output = strbuf_detach(&out);
+	Strbuf ign = STRBUF_INIT;
+	emit_dockerignore(ir, &info, &ign);
+	r->dockerignore = strbuf_detach(&ign);
+	return true;
+}
+
+StagecResult *stagec_compile(const char *path, const StagecOptions *opts)
+{
+	StagecOptions defaults = {0};
+	const StagecOptions *o = opts ? opts : &defaults;
+	StagecResult *r = calloc(1, sizeof(*r));
+	if (!r)
+		return NULL;
+	r->arena = arena_new();
+	Diags d;
+	diags_init(&d, r->arena, o->max_errors, o->werror);
+	r->ok = compile(r, path, o, &d) && !diags_failed(&d);
+	diags_sort(&d);
+	Strbuf text = STRBUF_INIT;
+	diags_render(&d, &text);
+	r->diagnostics = strbuf_detach(&text);
+	r->errors = d.errors;
+	r->warnings = d.warnings;
+	if (!r->ok) {
+		free(r->output);
+		free(r->dockerignore);
+		r->output = r->dockerignore = NULL;
+	}
+	return r;
+}
+
+bool stagec_result_ok(const StagecResult *r)
+{
+	return r && r->ok;
+}
+
+const char *stagec_result_output(const StagecResult *r)
+{
+	return r && r->output ? r->output : "";
+}
+
+const char *stagec_result_dockerignore(const StagecResult *r)
+{
+	return r && r->dockerignore ? r->dockerignore : "";
+}
+
+const char *stagec_result_diagnostics(const StagecResult *r)
+{
+	return r && r->diagnostics ? r->diagnostics : "";
+}
+
+int stagec_result_error_count(const StagecResult *r)
+{
+	return r ? r->errors : 0;
+}
+
+int stagec_result_status(const StagecResult *r)
+{
+	if (!r || r->io_error)
+		return 2;
+	return r->ok ? 0 : 1;
+}
+
+int stagec_result_warning_count(const StagecResult *r)
+{
+	return r ? r->warnings : 0;
+}
+
+void stagec_result_free(StagecResult *r)
+{
+	if (!r)
+		return;
+	free(r->output);
+	free(r->dockerignore);
+	free(r->diagnostics);
+	arena_free(r->arena);
+	free(r);
+}

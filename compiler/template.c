@@ -1,0 +1,324 @@
+/*
+ * template.c - reading the language templates (templates/<language>.yaml).
+ *
+ * A template is data: images per base flavour, toolchain packages, the
+ * manifests, the install and build commands, what the final stage needs.
+ * The built-in copies are compiled in (embedded.c); --templates DIR reads a
+ * folder instead, so a new language can be tried without rebuilding.
+ * Template mistakes are reported like spec mistakes, at their position in
+ * the template file.  See templates/README.md for the format.
+ */
+#include <dirent.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+
+typedef struct TReader {
+	Arena *a;
+	Diags *d;
+	bool ok;
+} TReader;
+
+static const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d)
+{
+	if (t->dir) {
+		char *path = arena_printf(a, "%s/%s", t->dir, file);
+		Diags quiet;
+		diags_init(&quiet, a, 1, false);
+		SourceFile *f = source_read(a, path, NULL, &quiet);
+		return f;
+	}
+	for (size_t i = 0; i < embedded_templates_count; i++)
+		if (strcmp(embedded_templates[i].name, file) == 0)
+			return source_from_string(a, arena_printf(a, "templates/%s", file),
+						  embedded_templates[i].text, embedded_templates[i].len);
+	(void)d;
+	return NULL;
+}
+
+static const char *t_string(TReader *r, const YNode *n, const char *what)
+{
+	if (!n || n->is_null)
+		return NULL;
+	if (n->kind != YNODE_SCALAR) {
+		diag_error(r->d, n->pos, "expected a string for '%s', not %s", what, ynode_kind_name(n->kind));
+		r->ok = false;
+		return NULL;
+	}
+	return n->str;
+}
+
+static bool t_bool(TReader *r, const YNode *n, const char *what, bool dflt)
+{
+	const char *s = t_string(r, n, what);
+	if (!s)
+		return dflt;
+	if (strcmp(s, "true") == 0)
+		return true;
+	if (strcmp(s, "false") == 0)
+		return false;
+	diag_error(r->d, n->pos, "expected true or false for '%s'", what);
+	r->ok = false;
+	return dflt;
+}
+
+static void t_list(TReader *r, const YNode *n, const char *what, StrList *out)
+{
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error(r->d, n->pos, "expected a list of strings for '%s', not %s", what,
+			   ynode_kind_name(n->kind));
+		r->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const char *s = t_string(r, n->items[i], what);
+		if (s)
+			strlist_push(r->a, out, s);
+	}
+}
+
+static void t_map(TReader *r, const YNode *n, const char *what, StrList *names, StrList *values)
+{
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_MAP) {
+		diag_error(r->d, n->pos, "expected a mapping for '%s', not %s", what, ynode_kind_name(n->kind));
+		r->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const char *v = t_string(r, n->pairs[i].value, what);
+		if (!v)
+			continue;
+		strlist_push(r->a, names, n->pairs[i].key->str);
+		strlist_push(r->a, values, v);
+	}
+}
+
+/* Rejects keys a template may not have: a typo in a template must not be
+ * silently ignored. */
+static void t_known_keys(TReader *r, const YNode *map, const char *const *keys, size_t nkeys)
+{
+	if (!map || map->kind != YNODE_MAP)
+		return;
+	for (size_t i = 0; i < map->n; i++) {
+		const YNode *k = map->pairs[i].key;
+		bool known = false;
+		for (size_t j = 0; j < nkeys && !known; j++)
+			known = strcmp(k->str, keys[j]) == 0;
+		if (!known) {
+			const char *s = suggest_closest(k->str, keys, nkeys);
+			if (s)
+				diag_error(r->d, k->pos, "unknown template key '%s' (did you mean '%s'?)", k->str, s);
+			else
+				diag_error(r->d, k->pos, "unknown template key '%s'", k->str);
+			r->ok = false;
+		}
+	}
+}
+
+static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavour *fl)
+{
+	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
+					   "runtime_packages", "artifacts", "vars", "env", "run_shell"};
+	fl->run_has_shell = true;
+	if (!n)
+		return;
+	if (n->kind != YNODE_MAP) {
+		diag_error(r->d, n->pos, "expected a mapping for flavour '%s'", name);
+		r->ok = false;
+		return;
+	}
+	t_known_keys(r, n, keys, sizeof(keys) / sizeof(*keys));
+	fl->present = true;
+	fl->build_image = t_string(r, ynode_get(n, "build_image"), "build_image");
+	fl->run_image = t_string(r, ynode_get(n, "run_image"), "run_image");
+	t_list(r, ynode_get(n, "versions"), "versions", &fl->versions);
+	t_list(r, ynode_get(n, "build_packages"), "build_packages", &fl->build_packages);
+	t_list(r, ynode_get(n, "runtime_packages"), "runtime_packages", &fl->runtime_packages);
+	t_list(r, ynode_get(n, "artifacts"), "artifacts", &fl->artifacts);
+	t_map(r, ynode_get(n, "vars"), "vars", &fl->var_names, &fl->var_values);
+	t_map(r, ynode_get(n, "env"), "env", &fl->env_names, &fl->env_values);
+	fl->run_has_shell = t_bool(r, ynode_get(n, "run_shell"), "run_shell", true);
+	fl->run_has_apt = fl->run_has_shell;
+	if (!fl->build_image || !fl->run_image) {
+		diag_error(r->d, n->pos, "flavour '%s' needs build_image and run_image", name);
+		r->ok = false;
+	}
+}
+
+static void read_install(TReader *r, const YNode *n, Template *t)
+{
+	static const char *const keys[] = {"when", "run"};
+	if (!n)
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error(r->d, n->pos, "expected a list of install rules for 'install'");
+		r->ok = false;
+		return;
+	}
+	t->install = arena_alloc(r->a, (n->n + 1) * sizeof(*t->install));
+	for (size_t i = 0; i < n->n; i++) {
+		const YNode *rule = n->items[i];
+		if (rule->kind != YNODE_MAP) {
+			diag_error(r->d, rule->pos, "an install rule is a mapping with 'run' and optional 'when'");
+			r->ok = false;
+			continue;
+		}
+		t_known_keys(r, rule, keys, 2);
+		TmplInstall *in = &t->install[t->ninstall++];
+		in->when = t_string(r, ynode_get(rule, "when"), "when");
+		t_list(r, ynode_get(rule, "run"), "run", &in->commands);
+	}
+}
+
+Template *template_load(Arena *a, const Templates *ts, const char *language, Diags *d)
+{
+	static const char *const keys[] = {
+		"language", "versions", "default_version", "workdir", "manifests", "env",
+		"install", "install_produces", "build", "build_produces", "artifacts",
+		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours"};
+	if (!strlist_contains(&ts->languages, language))
+		return NULL;
+	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
+	if (!f)
+		return NULL;
+	YNode *root = yaml_load(a, f, d);
+	if (!root)
+		return NULL;
+	TReader r = {a, d, true};
+	if (root->kind != YNODE_MAP) {
+		diag_error(d, root->pos, "a template is a mapping");
+		return NULL;
+	}
+	t_known_keys(&r, root, keys, sizeof(keys) / sizeof(*keys));
+	Template *t = arena_alloc(a, sizeof(*t));
+	t->file = f;
+	t->language = t_string(&r, ynode_get(root, "language"), "language");
+	t_list(&r, ynode_get(root, "versions"), "versions", &t->versions);
+	t->default_version = t_string(&r, ynode_get(root, "default_version"), "default_version");
+	t->workdir = t_string(&r, ynode_get(root, "workdir"), "workdir");
+	t_list(&r, ynode_get(root, "manifests"), "manifests", &t->manifests);
+	t_map(&r, ynode_get(root, "env"), "env", &t->env_names, &t->env_values);
+	read_install(&r, ynode_get(root, "install"), t);
+	t_list(&r, ynode_get(root, "install_produces"), "install_produces", &t->install_produces);
+	t_list(&r, ynode_get(root, "build"), "build", &t->build);
+	t_list(&r, ynode_get(root, "build_produces"), "build_produces", &t->build_produces);
+	t_list(&r, ynode_get(root, "artifacts"), "artifacts", &t->artifacts);
+	t->source_at_runtime = t_bool(&r, ynode_get(root, "source_at_runtime"), "source_at_runtime", true);
+	t_list(&r, ynode_get(root, "default_command"), "default_command", &t->default_command);
+	t->default_port = t_string(&r, ynode_get(root, "default_port"), "default_port");
+	t_list(&r, ynode_get(root, "dockerignore"), "dockerignore", &t->dockerignore);
+	const YNode *fl = ynode_get(root, "flavours");
+	read_flavour(&r, ynode_get(fl, "official"), "official", &t->official);
+	read_flavour(&r, ynode_get(fl, "debian"), "debian", &t->debian);
+	if (!t->language || strcmp(t->language, language) != 0) {
+		diag_error(d, root->pos, "template for '%s' must say 'language: %s'", language, language);
+		r.ok = false;
+	}
+	if (!t->workdir || t->workdir[0] != '/') {
+		diag_error(d, root->pos, "template needs an absolute 'workdir'");
+		r.ok = false;
+	}
+	if (!t->default_version || !strlist_contains(&t->versions, t->default_version)) {
+		diag_error(d, root->pos, "template's 'default_version' must be one of its 'versions'");
+		r.ok = false;
+	}
+	if (!t->official.present && !t->debian.present) {
+		diag_error(d, root->pos, "template needs at least one flavour (official or debian)");
+		r.ok = false;
+	}
+	return r.ok ? t : NULL;
+}
+
+static void read_runtime_libs(Arena *a, Templates *t, Diags *d)
+{
+	const SourceFile *f = template_source(a, t, "runtime-libs.yaml", d);
+	if (!f)
+		return;
+	YNode *root = yaml_load(a, f, d);
+	const YNode *libs = ynode_get(root, "libraries");
+	if (!libs || libs->kind != YNODE_MAP)
+		return;
+	for (size_t i = 0; i < libs->n; i++) {
+		const YNode *v = libs->pairs[i].value;
+		if (v->kind != YNODE_SEQ)
+			continue;
+		Strbuf sb = STRBUF_INIT;
+		for (size_t j = 0; j < v->n; j++) {
+			if (v->items[j]->kind != YNODE_SCALAR || !valid_package_name(v->items[j]->str))
+				continue;
+			if (sb.len)
+				strbuf_addc(&sb, ' ');
+			strbuf_adds(&sb, v->items[j]->str);
+		}
+		const char *dev = libs->pairs[i].key->str;
+		if (t->libs.dev.n && strcmp(t->libs.dev.v[t->libs.dev.n - 1], dev) >= 0) {
+			diag_error(d, libs->pairs[i].key->pos,
+				   "runtime-libs.yaml must be sorted by name (regenerate it with "
+				   "templates/tools/gen-runtime-libs.sh)");
+			strbuf_release(&sb);
+			return;
+		}
+		strlist_push(a, &t->libs.dev, dev);
+		strlist_push(a, &t->libs.runtime, arena_strdup(a, strbuf_str(&sb)));
+		strbuf_release(&sb);
+	}
+}
+
+static bool is_language_file(const char *name, size_t *stem)
+{
+	size_t n = strlen(name);
+	if (n < 6 || strcmp(name + n - 5, ".yaml") != 0 || strcmp(name, "runtime-libs.yaml") == 0)
+		return false;
+	*stem = n - 5;
+	return true;
+}
+
+bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
+{
+	memset(t, 0, sizeof(*t));
+	t->dir = dir;
+	size_t stem;
+	if (dir) {
+		DIR *dp = opendir(dir);
+		if (!dp) {
+			SrcPos nopos = {0};
+			diag_error(d, nopos, "cannot open the templates folder '%s'", dir);
+			return false;
+		}
+		struct dirent *de;
+		while ((de = readdir(dp)))
+			if (is_language_file(de->d_name, &stem))
+				strlist_push(a, &t->languages, arena_strndup(a, de->d_name, stem));
+		closedir(dp);
+	} else {
+		for (size_t i = 0; i < embedded_templates_count; i++)
+			if (is_language_file(embedded_templates[i].name, &stem))
+				strlist_push(a, &t->languages, arena_strndup(a, embedded_templates[i].name, stem));
+	}
+	strlist_sort_unique(&t->languages);
+	read_runtime_libs(a, t, d);
+	return !diags_failed(d);
+}
+
+const char *runtime_libs_for(const RuntimeLibs *l, const char *dev)
+{
+	/* the table is sorted by the generator; a binary search keeps a
+	 * 5000-entry table cheap */
+	size_t lo = 0, hi = l->dev.n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(l->dev.v[mid], dev);
+		if (c == 0)
+			return l->runtime.v[mid][0] ? l->runtime.v[mid] : NULL;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
