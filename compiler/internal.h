@@ -255,6 +255,7 @@ typedef struct TmplFlavour {
 	StrList env_names, env_values;       /* extra ENV for both stages */
 	bool run_has_shell;                  /* false for scratch: no RUN in the final stage */
 	bool run_has_apt;
+	SrcPos pos, build_packages_pos, runtime_packages_pos, env_pos;
 } TmplFlavour;
 
 typedef struct Template {
@@ -276,6 +277,8 @@ typedef struct Template {
 	const char *default_port; /* NULL: none */
 	StrList dockerignore;     /* patterns the build context never needs */
 	TmplFlavour official, debian;
+	/* where things are in the template file, for dumps and diagnostics */
+	SrcPos pos, workdir_pos, env_pos, install_pos, build_pos, command_pos, port_pos, manifests_pos;
 } Template;
 
 /* Runtime libraries implied by build-only packages (libpq-dev -> libpq5). */

@@ -244,6 +244,8 @@ static void dump_step(const Step *st, Strbuf *out)
 		dump_list(out, "produces", &st->produces);
 	if (st->why)
 		strbuf_addf(out, "  # %s", st->why);
+	if (st->pos.file)
+		strbuf_addf(out, " [%s:%d:%d]", st->pos.file->path, st->pos.line, st->pos.col);
 	strbuf_addc(out, '\n');
 }
 

@@ -40,8 +40,7 @@ typedef struct Lower {
 
 static SrcPos tmpl_pos(const Lower *L)
 {
-	SrcPos p = {L->t->file, 1, 1};
-	return p;
+	return L->t->pos;
 }
 
 /* Replaces {var} with its value; unknown variables are template bugs. */
@@ -177,7 +176,7 @@ static void lower_packages(Lower *L)
 {
 	const Spec *s = L->spec;
 	if (L->fl->build_packages.n) {
-		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, tmpl_pos(L),
+		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, L->fl->build_packages_pos,
 				    arena_printf(L->a, "toolchain to build %s", L->t->language));
 		strlist_copy(L->a, &st->args, &L->fl->build_packages);
 	}
@@ -187,7 +186,7 @@ static void lower_packages(Lower *L)
 			strlist_push(L->a, &st->args, s->system.v[i].s);
 	}
 	if (L->fl->runtime_packages.n) {
-		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, tmpl_pos(L),
+		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, L->fl->runtime_packages_pos,
 				    arena_printf(L->a, "%s runtime", L->t->language));
 		strlist_copy(L->a, &st->args, &L->fl->runtime_packages);
 	}
@@ -279,7 +278,7 @@ static void lower_install(Lower *L)
 	if (!rule || !rule->commands.n)
 		return;
 	Step *st = add_step(L, STEP_RUN, ROLE_BUILD,
-			    L->spec->manifests.present ? L->spec->manifests.pos : tmpl_pos(L),
+			    L->spec->manifests.present ? L->spec->manifests.pos : L->t->install_pos,
 			    arena_printf(L->a, "install %s dependencies", L->t->language));
 	st->tag = TAG_INSTALL;
 	st->trusted = true;
@@ -310,7 +309,7 @@ static void lower_build(Lower *L)
 {
 	const Spec *s = L->spec;
 	StrList cmds = {0};
-	SrcPos pos = tmpl_pos(L);
+	SrcPos pos = L->t->build_pos;
 	bool trusted = !s->build.present;
 	if (s->build.present) {
 		pos = s->build.pos;
@@ -373,7 +372,7 @@ static void lower_runtime_config(Lower *L)
 	user->value = s->user.s ? s->user.s : DEFAULT_UID ":" DEFAULT_UID;
 	const char *port = s->port.s ? s->port.s : L->t->default_port;
 	if (port) {
-		Step *st = add_step(L, STEP_EXPOSE, ROLE_RUNTIME, s->port.s ? s->port.pos : tmpl_pos(L), "run.port");
+		Step *st = add_step(L, STEP_EXPOSE, ROLE_RUNTIME, s->port.s ? s->port.pos : L->t->port_pos, "run.port");
 		st->value = port;
 	}
 	if (s->healthcheck.present) {
@@ -397,7 +396,7 @@ static void lower_runtime_config(Lower *L)
 		Step *st = add_step(L, STEP_CMD, ROLE_RUNTIME, s->command.pos, "run.command");
 		exec_args(L, &s->command, "run.command", &st->args);
 	} else if (L->t->default_command.n) {
-		Step *st = add_step(L, STEP_CMD, ROLE_RUNTIME, tmpl_pos(L),
+		Step *st = add_step(L, STEP_CMD, ROLE_RUNTIME, L->t->command_pos,
 				    arena_printf(L->a, "the %s template's default command", L->t->language));
 		for (size_t i = 0; i < L->t->default_command.n; i++)
 			strlist_push(L->a, &st->args, expand(L, L->t->default_command.v[i]));
@@ -469,14 +468,15 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	L.stage = ir_stage_append(ir, NULL, ir->build_image);
 	lower_packages(&L);
 	lower_user_setup(&L);
-	Step *wd = add_step(&L, STEP_WORKDIR, ROLE_BOTH, s->workdir.s ? s->workdir.pos : tmpl_pos(&L), "workdir");
+	Step *wd = add_step(&L, STEP_WORKDIR, ROLE_BOTH, s->workdir.s ? s->workdir.pos : L.t->workdir_pos,
+			    s->workdir.s ? "run.workdir" : "the template's workdir");
 	wd->value = L.workdir;
-	add_env(&L, ROLE_BOTH, tmpl_pos(&L), arena_printf(a, "%s environment", L.t->language), &L.t->env_names,
+	add_env(&L, ROLE_BOTH, L.t->env_pos, arena_printf(a, "%s environment", L.t->language), &L.t->env_names,
 		&L.t->env_values, true);
-	add_env(&L, ROLE_BOTH, tmpl_pos(&L), arena_printf(a, "%s environment", L.t->language),
+	add_env(&L, ROLE_BOTH, L.fl->env_pos, arena_printf(a, "%s environment", L.t->language),
 		&L.fl->env_names, &L.fl->env_values, true);
 	Step *src = add_step(&L, STEP_COPY, L.t->source_at_runtime ? ROLE_BOTH : ROLE_BUILD,
-			     s->source.s ? s->source.pos : s->language.pos, "the app's source");
+			     s->source.pos.file ? s->source.pos : s->language.pos, "the app's source");
 	src->tag = TAG_SOURCE;
 	strlist_push(a, &src->args, ir->source_dir);
 	src->value = ".";

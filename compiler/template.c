@@ -120,6 +120,13 @@ static void t_known_keys(TReader *r, const YNode *map, const char *const *keys, 
 	}
 }
 
+/* The position of key's value in map, or of the map itself. */
+static SrcPos t_pos(const YNode *map, const char *key)
+{
+	const YNode *n = ynode_get(map, key);
+	return n ? n->pos : map->pos;
+}
+
 static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavour *fl)
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
@@ -134,6 +141,10 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	}
 	t_known_keys(r, n, keys, sizeof(keys) / sizeof(*keys));
 	fl->present = true;
+	fl->pos = n->pos;
+	fl->build_packages_pos = t_pos(n, "build_packages");
+	fl->runtime_packages_pos = t_pos(n, "runtime_packages");
+	fl->env_pos = t_pos(n, "env");
 	fl->build_image = t_string(r, ynode_get(n, "build_image"), "build_image");
 	fl->run_image = t_string(r, ynode_get(n, "run_image"), "run_image");
 	t_list(r, ynode_get(n, "versions"), "versions", &fl->versions);
@@ -197,6 +208,14 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_known_keys(&r, root, keys, sizeof(keys) / sizeof(*keys));
 	Template *t = arena_alloc(a, sizeof(*t));
 	t->file = f;
+	t->pos = root->pos;
+	t->workdir_pos = t_pos(root, "workdir");
+	t->env_pos = t_pos(root, "env");
+	t->install_pos = t_pos(root, "install");
+	t->build_pos = t_pos(root, "build");
+	t->command_pos = t_pos(root, "default_command");
+	t->port_pos = t_pos(root, "default_port");
+	t->manifests_pos = t_pos(root, "manifests");
 	t->language = t_string(&r, ynode_get(root, "language"), "language");
 	t_list(&r, ynode_get(root, "versions"), "versions", &t->versions);
 	t->default_version = t_string(&r, ynode_get(root, "default_version"), "default_version");

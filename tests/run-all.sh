@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# run-all.sh - the whole test suite, as CI runs it and as the README says.
+#
+# Installs what it needs from Debian's packages (and the validator from the
+# npm registry), builds stagec, then runs in order:
+#   1. the unit tests (cmocka) and the golden, error and CLI tests (meson test);
+#   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer;
+#   3. the independent validator (dockerfile-utils) and the house rules over
+#      every Dockerfile in tests/golden, and the validator's own self-test;
+#   4. the build-truth suite: a real Docker engine builds, runs and inspects
+#      the examples in both variants and both bases (tests/e2e).
+# Each step's output goes to the terminal and to build-logs/; the last line
+# is the sum of every "N passed, N failed" line and cmocka's PASSED/FAILED
+# lines, with a failed step that printed no counts counted as one failure.
+# Assumes Debian 12 and root (apt-get, dockerd).  STAGEC_SKIP_E2E=1 skips
+# step 4 for a quick local run, and says so; CI never sets it.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+LOGS=$ROOT/build-logs
+mkdir -p "$LOGS"
+total_pass=0
+total_fail=0
+
+apt_install() {
+	local missing=()
+	for p in "$@"; do dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p"); done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	apt-get -o DPkg::Lock::Timeout=600 update -qq &&
+		DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+			--no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Runs one step, shows and logs its output, and adds its counts.
+step() {
+	local name=$1
+	shift
+	echo "=== $name"
+	"$@" 2>&1 | tee "$LOGS/$name.log"
+	local status=${PIPESTATUS[0]}
+	local p f
+	p=$(sed -n -E 's/^([A-Za-z0-9_-]+: )?([0-9]+) passed, ([0-9]+) failed.*$/\2/p' "$LOGS/$name.log" | paste -sd+ - | bc)
+	f=$(sed -n -E 's/^([A-Za-z0-9_-]+: )?([0-9]+) passed, ([0-9]+) failed.*$/\3/p' "$LOGS/$name.log" | paste -sd+ - | bc)
+	local cp cf
+	cp=$(sed -n -E 's/^\[  PASSED  \] ([0-9]+) test.*/\1/p' "$LOGS/$name.log" | paste -sd+ - | bc)
+	cf=$(sed -n -E 's/^\[  FAILED  \] ([0-9]+) test.*/\1/p' "$LOGS/$name.log" | paste -sd+ - | bc)
+	p=$(( ${p:-0} + ${cp:-0} ))
+	f=$(( ${f:-0} + ${cf:-0} ))
+	if [ "$status" -ne 0 ] && [ "$f" -eq 0 ]; then
+		echo "=== $name failed (exit $status) without reporting a failed test; counted as one failure"
+		f=1
+	fi
+	echo "=== $name: $p passed, $f failed (exit $status)"
+	total_pass=$((total_pass + p))
+	total_fail=$((total_fail + f))
+}
+
+finish() {
+	echo "$total_pass passed, $total_fail failed"
+	[ "$total_fail" -eq 0 ]
+	exit
+}
+
+if ! apt_install meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxml2-dev libcmocka-dev bc \
+	python3 curl; then
+	echo "could not install the build dependencies"
+	total_fail=1
+	finish
+fi
+command -v node >/dev/null && command -v npm >/dev/null || apt_install nodejs npm
+
+build() {
+	local dir=$1
+	shift
+	{ [ -f "$dir/build.ninja" ] || meson setup "$dir" "$@"; } && ninja -C "$dir"
+}
+
+meson_tests() { # dir
+	meson test -C "$1" --print-errorlogs --verbose --num-processes 2 2>&1 |
+		grep -v -E '^(ninja: |\[[0-9]+/[0-9]+\] )'
+	return "${PIPESTATUS[0]}"
+}
+
+step build build build --buildtype=debugoptimized -Dwerror=true
+[ -x build/stagec ] || finish
+step unit-golden-errors-cli meson_tests build
+step sanitized-build build build-asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
+step sanitized-tests env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+	meson_tests build-asan
+
+lint() {
+	npm ci --prefix tests/lint --no-audit --no-fund --loglevel=error >/dev/null || return 1
+	sh tests/lint/selftest.sh | tail -n 3 || return 1
+	node tests/lint/check.js tests/golden/*/Dockerfile*
+}
+step lint lint
+
+if [ "${STAGEC_SKIP_E2E:-}" = 1 ] && [ "${CI:-}" != true ]; then
+	echo "=== e2e SKIPPED (STAGEC_SKIP_E2E=1): no image was built; CI always runs it"
+else
+	e2e() {
+		bash tests/e2e/engine.sh start || return 1
+		local status=0
+		bash tests/e2e/base-images.sh || status=1
+		[ $status -eq 0 ] && { bash tests/e2e/buildtruth.sh --stagec "$ROOT/build/stagec" \
+			examples/python-cext examples/node examples/go || status=1; }
+		bash tests/e2e/engine.sh stop
+		return $status
+	}
+	step e2e e2e
+fi
+finish
