@@ -7,6 +7,7 @@
 # 2. Stand-ins FROM that image, tagged with the official names and built from Debian's packages:
 #    python:3.11-slim, node:18-slim, golang:1.19 (Dockerfiles in tests/e2e/standins/).
 # An image that already exists is kept (cache between runs on one machine); --force rebuilds all.
+# The node stand-in gets npm from `npm pack npm@$NPM_VERSION` run on the host (cached in $STAGEC_E2E_STATE).
 # Assumes: root, a running engine (tests/e2e/engine.sh start), debootstrap installed, Debian's
 # mirror reachable ($DEBIAN_MIRROR, default http://deb.debian.org/debian). Uses /usr/bin/docker.
 set -euo pipefail
@@ -54,15 +55,29 @@ SRC
   log "$tag imported in $((SECONDS - t0))s"
 }
 
+# npm for the node stand-in, fetched once on the host (the npm registry is reachable from the host,
+# not from inside containers) and kept in $STATE; $NPM_VERSION is what node 18.20.4 bundles.
+fetch_npm() {
+  local ver=${NPM_VERSION:-10.7.0} dir=${STAGEC_E2E_STATE:-/tmp/stagec-e2e}/npm
+  if [ ! -s "$dir/npm-$ver.tgz" ]; then
+    mkdir -p "$dir"
+    (cd "$dir" && npm pack "npm@$ver" --silent >/dev/null) \
+      || { log "FAILED: npm pack npm@$ver (is the npm registry reachable from the host?)"; exit 1; }
+  fi
+  cp "$dir/npm-$ver.tgz" "$1/npm.tgz"
+}
+
 make_standin() {
   local tag=$1 file=$2
   if have "$tag"; then log "$tag exists, kept"; return; fi
-  local t0=$SECONDS out
-  out=$(mktemp)
-  if ! "$DOCKER" build --progress=plain -t "$tag" -f "$HERE/standins/$file" "$HERE/standins" >"$out" 2>&1; then
+  local t0=$SECONDS out ctx
+  out=$(mktemp); ctx=$(mktemp -d)
+  cp "$HERE/standins/"* "$ctx/"
+  case "$tag" in node:*) fetch_npm "$ctx" ;; esac
+  if ! "$DOCKER" build --progress=plain -t "$tag" -f "$ctx/$file" "$ctx" >"$out" 2>&1; then
     log "FAILED: building $tag; tail of the build log:"; tail -n 30 "$out" >&2; rm -f "$out"; exit 1
   fi
-  rm -f "$out"
+  rm -rf "$out" "$ctx"
   log "$tag built in $((SECONDS - t0))s"
 }
 

@@ -7,7 +7,7 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends golang-1.19-go gcc libc6-dev git ca-certificates \
  && rm -rf /var/lib/apt/lists/* \
  && ln -s /usr/lib/go-1.19 /usr/local/go
-ENV GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+ENV GOLANG_VERSION=1.19.8 GOPATH=/go PATH=/go/bin:/usr/local/go/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     GOPROXY=off GOTOOLCHAIN=local GOSUMDB=off GOFLAGS=-mod=readonly
 WORKDIR /go
 CMD ["bash"]

@@ -9,5 +9,5 @@ RUN apt-get update \
  && rm -rf /var/lib/apt/lists/* \
  && ln -s /usr/bin/python3 /usr/local/bin/python3 \
  && ln -s /usr/bin/python3 /usr/local/bin/python
-ENV PIP_NO_INDEX=1 PIP_FIND_LINKS=/usr/share/python-wheels PIP_DISABLE_PIP_VERSION_CHECK=1 LANG=C.UTF-8
+ENV PYTHON_VERSION=3.11.2 PIP_NO_INDEX=1 PIP_FIND_LINKS=/usr/share/python-wheels PIP_DISABLE_PIP_VERSION_CHECK=1 LANG=C.UTF-8
 CMD ["python3"]
