@@ -1,0 +1,233 @@
+/*
+ * test_pipeline.c - whole compilations through the public API.
+ *
+ *  - equivalence: for every example and both bases, the final stage of the
+ *    multi-stage Dockerfile and the single-stage Dockerfile carry the same
+ *    run-time configuration (CMD, ENTRYPOINT, ENV, USER, WORKDIR, EXPOSE,
+ *    HEALTHCHECK, LABEL, in order), and every run-time package of the
+ *    final stage is installed in the single stage too;
+ *  - the multi-stage final stage installs no build-only package;
+ *  - determinism: compiling twice gives the same bytes;
+ *  - hostile values in a spec stay inside their instruction.
+ * Runs from the repository root (meson sets the working directory).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static const char *const examples[] = {"flask", "python-cext", "node", "go"};
+static const char *const bases[] = {"official", "debian"};
+
+static char *compile(const char *spec, bool single, const char *base)
+{
+	StagecOptions o = {.single_stage = single, .base = base};
+	StagecResult *r = stagec_compile(spec, &o);
+	if (!stagec_result_ok(r))
+		fail_msg("%s did not compile:\n%s", spec, stagec_result_diagnostics(r));
+	char *text = strdup(stagec_result_output(r));
+	stagec_result_free(r);
+	return text;
+}
+
+/* The instructions of the last stage, continuation lines joined. */
+static void last_stage(const char *text, StrList *out, Arena *a)
+{
+	const char *from = NULL;
+	for (const char *p = text; (p = strstr(p, "\nFROM ")); p++)
+		from = p + 1;
+	assert_non_null(from);
+	Strbuf line = STRBUF_INIT;
+	for (const char *p = from; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		bool cont = n && p[n - 1] == '\\';
+		strbuf_add(&line, p, cont ? n - 1 : n);
+		if (!cont) {
+			strlist_push(a, out, arena_strdup(a, strbuf_str(&line)));
+			strbuf_reset(&line);
+		}
+		p += n + (nl ? 1 : 0);
+	}
+	strbuf_release(&line);
+}
+
+static bool is_runtime_config(const char *ins)
+{
+	static const char *const kw[] = {"CMD ", "ENTRYPOINT ", "ENV ", "USER ", "WORKDIR ", "EXPOSE ",
+					 "HEALTHCHECK ", "LABEL "};
+	for (size_t i = 0; i < sizeof(kw) / sizeof(*kw); i++)
+		if (strncmp(ins, kw[i], strlen(kw[i])) == 0)
+			return true;
+	return false;
+}
+
+static void packages_of(const StrList *ins, StrList *out, Arena *a)
+{
+	for (size_t i = 0; i < ins->n; i++) {
+		const char *p = strstr(ins->v[i], "--no-install-recommends");
+		if (!p)
+			continue;
+		p += strlen("--no-install-recommends");
+		while (*p) {
+			while (*p == ' ')
+				p++;
+			if (*p == '&')
+				break;
+			const char *e = strchr(p, ' ');
+			size_t n = e ? (size_t)(e - p) : strlen(p);
+			strlist_push(a, out, arena_strndup(a, p, n));
+			p += n;
+		}
+	}
+}
+
+static void single_and_multi_are_equivalent(void **state)
+{
+	(void)state;
+	for (size_t e = 0; e < sizeof(examples) / sizeof(*examples); e++) {
+		for (size_t b = 0; b < 2; b++) {
+			Arena *a = arena_new();
+			char *spec = arena_printf(a, "examples/%s/app.yaml", examples[e]);
+			char *multi = compile(spec, false, bases[b]);
+			char *single = compile(spec, true, bases[b]);
+			StrList m = {0}, s = {0}, mc = {0}, sc = {0}, mp = {0}, sp = {0};
+			last_stage(multi, &m, a);
+			last_stage(single, &s, a);
+			for (size_t i = 0; i < m.n; i++)
+				if (is_runtime_config(m.v[i]))
+					strlist_push(a, &mc, m.v[i]);
+			for (size_t i = 0; i < s.n; i++)
+				if (is_runtime_config(s.v[i]))
+					strlist_push(a, &sc, s.v[i]);
+			assert_true(mc.n > 2);
+			assert_int_equal(mc.n, sc.n);
+			for (size_t i = 0; i < mc.n; i++)
+				assert_string_equal(mc.v[i], sc.v[i]);
+			packages_of(&m, &mp, a);
+			packages_of(&s, &sp, a);
+			for (size_t i = 0; i < mp.n; i++)
+				if (!strlist_contains(&sp, mp.v[i]))
+					fail_msg("%s (%s): run-time package %s missing from the single stage", spec,
+						 bases[b], mp.v[i]);
+			/* no toolchain in the final stage */
+			for (size_t i = 0; i < mp.n; i++) {
+				size_t n = strlen(mp.v[i]);
+				assert_false(n > 4 && strcmp(mp.v[i] + n - 4, "-dev") == 0);
+				assert_string_not_equal(mp.v[i], "build-essential");
+				assert_string_not_equal(mp.v[i], "npm");
+				assert_string_not_equal(mp.v[i], "golang-go");
+			}
+			free(multi);
+			free(single);
+			arena_free(a);
+		}
+	}
+}
+
+static void compiling_twice_gives_the_same_bytes(void **state)
+{
+	(void)state;
+	for (size_t e = 0; e < sizeof(examples) / sizeof(*examples); e++) {
+		char spec[64];
+		snprintf(spec, sizeof(spec), "examples/%s/app.yaml", examples[e]);
+		char *x = compile(spec, false, NULL), *y = compile(spec, false, NULL);
+		assert_string_equal(x, y);
+		free(x);
+		free(y);
+	}
+}
+
+/* Writes a spec with a requirements.txt beside it into a fresh folder. */
+static char *write_spec(const char *text)
+{
+	char tmpl[] = "/tmp/stagec-test-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/requirements.txt", dir);
+	FILE *f = fopen(path, "w");
+	fclose(f);
+	snprintf(path, sizeof(path), "%s/app.yaml", dir);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return strdup(path);
+}
+
+static void remove_spec(char *path)
+{
+	char buf[300];
+	snprintf(buf, sizeof(buf), "%s", path);
+	unlink(path);
+	*strrchr(buf, '/') = '\0';
+	char req[320];
+	snprintf(req, sizeof(req), "%s/requirements.txt", buf);
+	unlink(req);
+	rmdir(buf);
+	free(path);
+}
+
+static void hostile_values_stay_inside_their_instruction(void **state)
+{
+	(void)state;
+	char *spec = write_spec("language: python\n"
+				"name: evil\n"
+				"build:\n"
+				"  - 'echo \"$(id)\" ; `id` && true # not a comment'\n"
+				"  - 'cat <<EOF'\n"
+				"run:\n"
+				"  command: [sh, -c, \"echo hi\\nUSER root\"]\n"
+				"  env: {A: 'x\" \\ $HOME ; RUN id', B: '# y'}\n"
+				"labels: {org.example.x: '\" && USER root'}\n");
+	StagecOptions o = {0};
+	StagecResult *r = stagec_compile(spec, &o);
+	/* the newline inside an exec argument is refused: a Dockerfile
+	 * cannot hold it for every parser */
+	assert_false(stagec_result_ok(r));
+	assert_non_null(strstr(stagec_result_diagnostics(r), "line break"));
+	stagec_result_free(r);
+	remove_spec(spec);
+
+	spec = write_spec("language: python\n"
+			  "name: evil\n"
+			  "build:\n"
+			  "  - 'echo \"$(id)\" ; `id` && true # not a comment'\n"
+			  "  - 'cat <<EOF'\n"
+			  "run:\n"
+			  "  command: [sh, -c, \"echo hi; USER root\"]\n"
+			  "  env: {A: 'x\" \\ $HOME ; RUN id', B: '# y'}\n"
+			  "labels: {org.example.x: '\" && USER root'}\n");
+	r = stagec_compile(spec, &o);
+	if (!stagec_result_ok(r))
+		fail_msg("%s", stagec_result_diagnostics(r));
+	const char *out = stagec_result_output(r);
+	/* the heredoc marker forces the exec form of the whole build RUN */
+	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-c\", \"echo \\\"$(id)\\\" ; `id` && true # not a "
+				    "comment && cat <<EOF\"]\n"));
+	assert_non_null(strstr(out, "ENV A=\"x\\\" \\\\ \\$HOME ; RUN id\" \\\n    B=\"# y\"\n"));
+	assert_non_null(strstr(out, "LABEL org.example.x=\"\\\" && USER root\"\n"));
+	assert_non_null(strstr(out, "CMD [\"sh\", \"-c\", \"echo hi; USER root\"]\n"));
+	/* no line of the output starts a USER root instruction */
+	assert_null(strstr(out, "\nUSER root"));
+	stagec_result_free(r);
+	remove_spec(spec);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(single_and_multi_are_equivalent),
+		cmocka_unit_test(compiling_twice_gives_the_same_bytes),
+		cmocka_unit_test(hostile_values_stay_inside_their_instruction),
+	};
+	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
+}
