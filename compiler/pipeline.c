@@ -97,18 +97,13 @@ static Ir *run_passes(Ir *ir, PassCtx *ctx, const char *dump_after, bool *stoppe
 	return ir;
 }
 
-static bool compile(StagecResult *r, const char *path, const StagecOptions *o, Diags *d)
+static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const StagecOptions *o, Diags *d)
 {
 	Arena *a = r->arena;
-	SourceFile *f = source_read(a, path, o->display_path, d);
-	if (!f) {
-		r->io_error = true;
-		return false;
-	}
 	YNode *root = yaml_load(a, f, d);
 	if (!root)
 		return false;
-	Spec *spec = spec_parse(a, root, f, spec_dir(a, path), d);
+	Spec *spec = spec_parse(a, root, f, dir, d);
 	Templates templates;
 	if (!templates_open(a, &templates, o->templates_dir, d) || !spec)
 		return false;
@@ -143,7 +138,9 @@ static bool compile(StagecResult *r, const char *path, const StagecOptions *o, D
 	return true;
 }
 
-StagecResult *stagec_compile(const char *path, const StagecOptions *opts)
+/* Reads the spec from path, or takes it from text when text is not NULL. */
+static StagecResult *compile_source(const char *path, const char *dir, const char *text, size_t len,
+				    const StagecOptions *opts)
 {
 	StagecOptions defaults = {0};
 	const StagecOptions *o = opts ? opts : &defaults;
@@ -153,11 +150,20 @@ StagecResult *stagec_compile(const char *path, const StagecOptions *opts)
 	r->arena = arena_new();
 	Diags d;
 	diags_init(&d, r->arena, o->max_errors, o->werror);
-	r->ok = compile(r, path, o, &d) && !diags_failed(&d);
+	const SourceFile *f;
+	if (text)
+		f = source_from_string(r->arena, o->display_path ? o->display_path : path, text, len);
+	else
+		f = source_read(r->arena, path, o->display_path, &d);
+	if (!f)
+		r->io_error = true;
+	else if (!dir)
+		dir = spec_dir(r->arena, path);
+	r->ok = f && compile(r, f, dir, o, &d) && !diags_failed(&d);
 	diags_sort(&d);
-	Strbuf text = STRBUF_INIT;
-	diags_render(&d, &text);
-	r->diagnostics = strbuf_detach(&text);
+	Strbuf rendered = STRBUF_INIT;
+	diags_render(&d, &rendered);
+	r->diagnostics = strbuf_detach(&rendered);
 	r->errors = d.errors;
 	r->warnings = d.warnings;
 	if (!r->ok) {
@@ -166,6 +172,17 @@ StagecResult *stagec_compile(const char *path, const StagecOptions *opts)
 		r->output = r->dockerignore = NULL;
 	}
 	return r;
+}
+
+StagecResult *stagec_compile(const char *path, const StagecOptions *opts)
+{
+	return compile_source(path, NULL, NULL, 0, opts);
+}
+
+StagecResult *stagec_compile_text(const char *name, const char *dir, const char *text, size_t len,
+				  const StagecOptions *opts)
+{
+	return compile_source(name, dir, text, len, opts);
 }
 
 bool stagec_result_ok(const StagecResult *r)

@@ -34,6 +34,10 @@ typedef struct StagecResult StagecResult;
 /* Compiles the spec at path.  Always returns a result (NULL only when memory
  * runs out); check stagec_result_ok() before using the output. */
 StagecResult *stagec_compile(const char *path, const StagecOptions *opts);
+/* Compiles spec text held in memory (len bytes, may hold NULs), named name
+ * in diagnostics, with dir as its build context. */
+StagecResult *stagec_compile_text(const char *name, const char *dir, const char *text, size_t len,
+				  const StagecOptions *opts);
 bool stagec_result_ok(const StagecResult *r);
 /* The Dockerfile text (or the IR dump) of a successful compilation. */
 const char *stagec_result_output(const StagecResult *r);
