@@ -129,32 +129,54 @@ static const char *level_name(DiagLevel l)
 	return "error";
 }
 
-/* Writes the line with control characters made visible, then a caret line
- * padded with the same tabs and spaces as the text before the column. */
+/* The length of the valid UTF-8 sequence at p (at most n bytes), or 0. */
+static size_t utf8_len(const unsigned char *p, size_t n)
+{
+	size_t len = p[0] < 0x80 ? 1 : (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
+		   : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+	if (len == 0 || len > n || (len == 2 && p[0] < 0xc2))
+		return 0;
+	for (size_t i = 1; i < len; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	return len;
+}
+
+/* Writes the line with control characters and invalid UTF-8 shown as '?',
+ * then a caret line padded with the same tabs and spaces as the text
+ * before the column.  A byte-order mark is not part of the text. */
 static void render_excerpt(Strbuf *out, SrcPos pos)
 {
 	size_t len;
-	const char *line = source_line(pos.file, pos.line, &len);
+	const unsigned char *line = (const unsigned char *)source_line(pos.file, pos.line, &len);
+	if (pos.line == 1 && len >= 3 && line[0] == 0xef && line[1] == 0xbb && line[2] == 0xbf) {
+		line += 3;
+		len -= 3;
+	}
 	char gutter[32];
 	int w = snprintf(gutter, sizeof(gutter), "%5d", pos.line);
 	strbuf_addf(out, "%s | ", gutter);
-	for (size_t i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)line[i];
-		strbuf_addc(out, (c < 0x20 && c != '\t') || c == 0x7f ? '?' : (char)c);
+	Strbuf caret = STRBUF_INIT;
+	int col = 1;
+	for (size_t i = 0; i < len;) {
+		size_t n = utf8_len(line + i, len - i);
+		bool pad = col < pos.col;
+		if (n == 0 || (n == 1 && ((line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f))) {
+			strbuf_addc(out, '?');
+			n = n ? n : 1;
+		} else {
+			strbuf_add(out, (const char *)line + i, n);
+		}
+		if (pad)
+			strbuf_addc(&caret, line[i] == '\t' ? '\t' : ' ');
+		col++;
+		i += n;
 	}
 	strbuf_addc(out, '\n');
-	strbuf_addf(out, "%*s | ", w, "");
-	int col = 1;
-	for (size_t i = 0; i < len && col < pos.col; i++) {
-		unsigned char c = (unsigned char)line[i];
-		if ((c & 0xc0) == 0x80)
-			continue; /* a UTF-8 continuation byte: same character */
-		strbuf_addc(out, c == '\t' ? '\t' : ' ');
-		col++;
-	}
 	for (; col < pos.col; col++)
-		strbuf_addc(out, ' ');
-	strbuf_adds(out, "^\n");
+		strbuf_addc(&caret, ' ');
+	strbuf_addf(out, "%*s | %s^\n", w, "", strbuf_str(&caret));
+	strbuf_release(&caret);
 }
 
 void diags_render(const Diags *d, Strbuf *out)

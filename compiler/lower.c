@@ -38,6 +38,16 @@ typedef struct Lower {
 	char *context_real; /* realpath of the spec's folder */
 } Lower;
 
+/* The spec's folder as the user named it (spec->dir is its real path). */
+static const char *display_dir(const Lower *L)
+{
+	const char *path = L->spec->file->path;
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		return ".";
+	return slash == path ? "/" : arena_strndup(L->a, path, (size_t)(slash - path));
+}
+
 static SrcPos tmpl_pos(const Lower *L)
 {
 	return L->t->pos;
@@ -115,7 +125,7 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 	if (lstat(full, &st) != 0) {
 		if (must_exist)
 			diag_error(L->d, path.pos, "'%s' does not exist in '%s'; create it or fix the path",
-				   path.s, L->spec->dir);
+				   path.s, display_dir(L));
 		return false;
 	}
 	char resolved[PATH_MAX];
@@ -255,7 +265,7 @@ static void collect_manifests(Lower *L, StrList *out, StrList *present)
 			diag_error(L->d, s->language.pos,
 				   "%s needs '%s' in '%s' to install dependencies; create it, or name the "
 				   "manifest with dependencies.manifest",
-				   L->t->language, m, strcmp(src, ".") ? join_path(L, s->dir, src) : s->dir);
+				   L->t->language, m, strcmp(src, ".") ? join_path(L, display_dir(L), src) : display_dir(L));
 			continue;
 		}
 		if (ok) {

@@ -59,10 +59,18 @@ static void check_language(Diags *d, const Spec *spec, const Templates *t)
 	strbuf_release(&list);
 }
 
+/* The real path of the spec's folder: the build context, and the source
+ * of the default name even for "stagec app.yaml". */
 static char *spec_dir(Arena *a, const char *path)
 {
 	char *copy = arena_strdup(a, path);
-	return arena_strdup(a, dirname(copy));
+	char *dir = dirname(copy);
+	char *real = realpath(dir, NULL);
+	if (!real)
+		return arena_strdup(a, dir);
+	char *out = arena_strdup(a, real);
+	free(real);
+	return out;
 }
 
 /* Runs the passes; stops after `dump_after` when it names one.  Returns the
