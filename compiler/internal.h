@@ -240,9 +240,24 @@ bool has_control_chars(const char *s);  /* any byte < 0x20 or 0x7f */
  * hold {version}, {name}, {workdir} and the flavour's vars; lowering
  * expands them. */
 typedef struct TmplInstall {
-	const char *when;  /* a manifest file that must exist for this rule; NULL: always */
+	StrList when;        /* files that must all exist (or be named by the spec) for this rule */
+	int if_build;        /* -1: always; 1: only when the app has a build; 0: only when not */
+	StrList manifests;   /* what the install reads (a trailing '?': optional); empty: the template's */
 	StrList commands;
+	StrList after_build; /* commands run right after the build (e.g. dropping dev dependencies) */
+	SrcPos pos;
 } TmplInstall;
+
+/* A value read from the project's own files, usable as {name} in the
+ * template (the binary's name from Cargo.toml, the jar's from pom.xml). */
+typedef struct TmplProbe {
+	const char *name;
+	const char *file;  /* relative to the app's source folder */
+	const char *kind;  /* "toml" (section.key) or "xml" (an XPath) */
+	const char *key;
+	const char *fallback; /* used when the file or value is missing; NULL: error */
+	SrcPos pos;
+} TmplProbe;
 
 typedef struct TmplFlavour {
 	bool present;
@@ -250,7 +265,7 @@ typedef struct TmplFlavour {
 	StrList versions;                    /* versions this flavour offers; empty: the template's */
 	StrList build_packages;              /* toolchain: build-only */
 	StrList runtime_packages;
-	StrList artifacts;                   /* extra paths the final stage copies from the builder */
+	StrList artifacts, artifact_dests;   /* extra paths the final stage copies from the builder */
 	StrList var_names, var_values;       /* extra {vars} */
 	StrList env_names, env_values;       /* extra ENV for both stages */
 	bool run_has_shell;                  /* false for scratch: no RUN in the final stage */
@@ -271,8 +286,12 @@ typedef struct Template {
 	StrList install_produces; /* paths the install creates (e.g. /opt/venv) */
 	StrList build;            /* default build commands, run when the spec has none */
 	StrList build_produces;   /* paths the build creates (e.g. the binary) */
-	StrList artifacts;        /* paths the final stage copies from the builder */
+	StrList artifacts;        /* paths the final stage copies from the builder ... */
+	StrList artifact_dests;   /* ... and where they go (parallel) */
 	bool source_at_runtime;   /* the final stage needs the app's source */
+	bool deps_required;       /* no manifest is an error (go.mod); otherwise no install */
+	TmplProbe *probes;
+	size_t nprobes;
 	StrList default_command;  /* default run.command, exec form */
 	const char *default_port; /* NULL: none */
 	StrList dockerignore;     /* patterns the build context never needs */
@@ -298,6 +317,10 @@ bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d);
 /* Reads one language's template; NULL with errors added when it is broken,
  * NULL without errors when there is no such language. */
 Template *template_load(Arena *a, const Templates *t, const char *language, Diags *d);
+/* Reads a probe's value from the project's files (probe.c); returns NULL
+ * after adding an error.  The value must be a plain name. */
+const char *probe_read(Arena *a, const TmplProbe *p, const char *source_dir, Diags *d);
+
 /* The runtime packages that dev implies, or NULL. */
 const char *runtime_libs_for(const RuntimeLibs *l, const char *dev);
 
@@ -379,7 +402,8 @@ typedef struct Ir {
 	bool run_has_shell, run_has_apt;
 	const char *workdir;
 	const char *source_dir;  /* the app's folder in the context ("." by default) */
-	StrList artifacts;       /* paths the final stage must copy from the builder */
+	StrList artifacts;       /* paths the final stage must copy from the builder ... */
+	StrList artifact_dests;  /* ... and where each goes (parallel) */
 	bool source_at_runtime;
 	StrList dockerignore;    /* patterns for .dockerignore */
 } Ir;

@@ -53,7 +53,11 @@ static SrcPos tmpl_pos(const Lower *L)
 	return L->t->pos;
 }
 
-/* Replaces {var} with its value; unknown variables are template bugs. */
+static const char *join_path(Lower *L, const char *dir, const char *path);
+static void add_var(Lower *L, const char *name, const char *value);
+
+/* Replaces {var} with its value: built-in variables, the flavour's vars,
+ * and probes of the project's files; unknown variables are template bugs. */
 static const char *expand(Lower *L, const char *s)
 {
 	if (!strchr(s, '{'))
@@ -70,6 +74,14 @@ static const char *expand(Lower *L, const char *s)
 		for (size_t i = 0; i < L->var_names.n; i++)
 			if (strcmp(L->var_names.v[i], name) == 0)
 				value = L->var_values.v[i];
+		for (size_t i = 0; !value && i < L->t->nprobes; i++) {
+			if (strcmp(L->t->probes[i].name, name) != 0)
+				continue;
+			value = probe_read(L->a, &L->t->probes[i], join_path(L, L->spec->dir, L->ir->source_dir), L->d);
+			if (!value)
+				value = "";
+			add_var(L, name, value); /* read each file once */
+		}
 		if (!value) {
 			diag_error(L->d, tmpl_pos(L), "template uses an unknown variable '{%s}' in '%s'", name, s);
 			value = "";
@@ -231,64 +243,126 @@ static void add_env(Lower *L, StepRole role, SrcPos pos, const char *why, const 
 	}
 }
 
-/* The manifests the dependency install reads, as paths relative to the
- * source folder; directories end in '/'. */
-static void collect_manifests(Lower *L, StrList *out, StrList *present)
+static bool rule_applies(const TmplInstall *r, bool has_build)
+{
+	return r->if_build < 0 || (r->if_build == 1) == has_build;
+}
+
+static const char *base_name(const char *path)
+{
+	size_t n = strlen(path);
+	while (n > 1 && path[n - 1] == '/')
+		n--;
+	const char *p = path + n;
+	while (p > path && p[-1] != '/')
+		p--;
+	return p;
+}
+
+/* Whether the spec's manifest list names every file the rule needs. */
+static bool spec_names_all(const Lower *L, const StrList *when)
+{
+	for (size_t i = 0; i < when->n; i++) {
+		bool found = false;
+		for (size_t j = 0; j < L->spec->manifests.n && !found; j++)
+			found = strcmp(base_name(L->spec->manifests.v[j].s), when->v[i]) == 0;
+		if (!found)
+			return false;
+	}
+	return true;
+}
+
+static bool files_exist(Lower *L, const StrList *when)
+{
+	for (size_t i = 0; i < when->n; i++) {
+		struct stat st;
+		const char *p = join_path(L, L->spec->dir, join_path(L, L->ir->source_dir, when->v[i]));
+		if (stat(p, &st) != 0)
+			return false;
+	}
+	return true;
+}
+
+/* The install rule for this project: the first whose conditions hold
+ * (its files exist, or the spec names them; the build matches). */
+static const TmplInstall *pick_install(Lower *L, bool has_build)
+{
+	for (size_t i = 0; i < L->t->ninstall; i++) {
+		const TmplInstall *r = &L->t->install[i];
+		if (!rule_applies(r, has_build))
+			continue;
+		if (L->spec->manifests.present ? spec_names_all(L, &r->when) : files_exist(L, &r->when))
+			return r;
+	}
+	return NULL;
+}
+
+/* The manifests the install reads, as paths relative to the source
+ * folder; directories end in '/'.  Returns false when a required one is
+ * missing (with an error when the template requires dependencies). */
+static bool collect_manifests(Lower *L, const TmplInstall *rule, StrList *out)
 {
 	const Spec *s = L->spec;
 	const char *src = L->ir->source_dir;
-	bool is_dir, exists;
+	bool is_dir, exists, ok = true;
 	if (s->manifests.present) {
 		for (size_t i = 0; i < s->manifests.n; i++) {
 			SStr p = s->manifests.v[i];
 			SStr full = {join_path(L, src, p.s), p.pos};
-			if (!check_context_path(L, full, true, &is_dir, &exists))
+			if (!check_context_path(L, full, true, &is_dir, &exists)) {
+				ok = false;
 				continue;
-			const char *rel = p.s;
-			size_t n = strlen(rel);
-			if (is_dir && rel[n - 1] != '/')
-				rel = arena_printf(L->a, "%s/", rel);
-			strlist_push(L->a, out, rel);
-			strlist_push(L->a, present, p.s);
+			}
+			size_t n = strlen(p.s);
+			strlist_push(L->a, out, is_dir && p.s[n - 1] != '/' ? arena_printf(L->a, "%s/", p.s) : p.s);
 		}
-		return;
+		return ok;
 	}
-	for (size_t i = 0; i < L->t->manifests.n; i++) {
-		const char *m = L->t->manifests.v[i];
+	const StrList *wanted = rule->manifests.n ? &rule->manifests : &L->t->manifests;
+	for (size_t i = 0; i < wanted->n; i++) {
+		const char *m = wanted->v[i];
 		size_t n = strlen(m);
 		bool optional = n && m[n - 1] == '?';
 		if (optional)
 			m = arena_strndup(L->a, m, n - 1);
 		SStr full = {join_path(L, src, m), s->language.pos};
-		bool ok = check_context_path(L, full, false, &is_dir, &exists);
+		bool safe = check_context_path(L, full, false, &is_dir, &exists);
 		if (!exists && !optional) {
-			diag_error(L->d, s->language.pos,
-				   "%s needs '%s' in '%s' to install dependencies; create it, or name the "
-				   "manifest with dependencies.manifest",
-				   L->t->language, m, strcmp(src, ".") ? join_path(L, display_dir(L), src) : display_dir(L));
+			if (L->t->deps_required)
+				diag_error(L->d, s->language.pos,
+					   "%s needs '%s' in '%s' to install dependencies; create it, or name the "
+					   "manifest with dependencies.manifest",
+					   L->t->language, m,
+					   strcmp(src, ".") ? join_path(L, display_dir(L), src) : display_dir(L));
+			ok = false;
 			continue;
 		}
-		if (ok) {
+		if (safe)
 			strlist_push(L->a, out, is_dir ? arena_printf(L->a, "%s/", m) : m);
-			strlist_push(L->a, present, m);
-		}
 	}
+	return ok;
 }
 
-static void lower_install(Lower *L)
+static bool has_build(const Lower *L)
 {
-	StrList needs = {0}, present = {0};
-	collect_manifests(L, &needs, &present);
-	if (!needs.n)
-		return;
-	const TmplInstall *rule = NULL;
-	for (size_t i = 0; i < L->t->ninstall && !rule; i++)
-		if (!L->t->install[i].when || strlist_contains(&present, L->t->install[i].when))
-			rule = &L->t->install[i];
-	if (!rule || !rule->commands.n)
-		return;
+	return L->spec->build.present ? L->spec->build.n > 0 : L->t->build.n > 0;
+}
+
+static const TmplInstall *lower_install(Lower *L)
+{
+	const TmplInstall *rule = pick_install(L, has_build(L));
+	if (!rule) {
+		if (L->t->deps_required || L->spec->manifests.present)
+			diag_error(L->d, L->spec->manifests.present ? L->spec->manifests.pos : L->spec->language.pos,
+				   "no way to install %s dependencies from these manifests; see the template's "
+				   "install rules (%s)", L->t->language, L->t->file->path);
+		return NULL;
+	}
+	StrList needs = {0};
+	if (!collect_manifests(L, rule, &needs) || !needs.n || !rule->commands.n)
+		return NULL;
 	Step *st = add_step(L, STEP_RUN, ROLE_BUILD,
-			    L->spec->manifests.present ? L->spec->manifests.pos : L->t->install_pos,
+			    L->spec->manifests.present ? L->spec->manifests.pos : rule->pos,
 			    arena_printf(L->a, "install %s dependencies", L->t->language));
 	st->tag = TAG_INSTALL;
 	st->trusted = true;
@@ -297,6 +371,7 @@ static void lower_install(Lower *L)
 	st->needs = needs;
 	for (size_t i = 0; i < L->t->install_produces.n; i++)
 		strlist_push(L->a, &st->produces, expand(L, L->t->install_produces.v[i]));
+	return rule;
 }
 
 static bool check_shell_command(Lower *L, SStr cmd)
@@ -315,7 +390,7 @@ static bool check_shell_command(Lower *L, SStr cmd)
 	return true;
 }
 
-static void lower_build(Lower *L)
+static void lower_build(Lower *L, const TmplInstall *rule)
 {
 	const Spec *s = L->spec;
 	StrList cmds = {0};
@@ -332,10 +407,14 @@ static void lower_build(Lower *L)
 	}
 	if (!cmds.n)
 		return;
+	StrList after = {0};
+	for (size_t i = 0; rule && i < rule->after_build.n; i++)
+		strlist_push(L->a, &after, expand(L, rule->after_build.v[i]));
 	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos, s->build.present ? "build" : "default build");
 	st->tag = TAG_BUILD;
-	st->trusted = trusted;
+	st->trusted = trusted && !after.n;
 	st->args = cmds;
+	strlist_copy(L->a, &st->args, &after);
 	strlist_push(L->a, &st->needs, ".");
 	for (size_t i = 0; i < L->t->build_produces.n; i++)
 		strlist_push(L->a, &st->produces, expand(L, L->t->build_produces.v[i]));
@@ -462,10 +541,14 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	ir->workdir = L.workdir;
 	ir->source_dir = s->source.s ? s->source.s : ".";
 	ir->source_at_runtime = L.t->source_at_runtime;
-	for (size_t i = 0; i < L.t->artifacts.n; i++)
+	for (size_t i = 0; i < L.t->artifacts.n; i++) {
 		strlist_push(a, &ir->artifacts, expand(&L, L.t->artifacts.v[i]));
-	for (size_t i = 0; i < L.fl->artifacts.n; i++)
+		strlist_push(a, &ir->artifact_dests, expand(&L, L.t->artifact_dests.v[i]));
+	}
+	for (size_t i = 0; i < L.fl->artifacts.n; i++) {
 		strlist_push(a, &ir->artifacts, expand(&L, L.fl->artifacts.v[i]));
+		strlist_push(a, &ir->artifact_dests, expand(&L, L.fl->artifact_dests.v[i]));
+	}
 	static const char *const always_ignored[] = {".git", ".dockerignore", "Dockerfile", "Dockerfile.single"};
 	for (size_t i = 0; i < sizeof(always_ignored) / sizeof(*always_ignored); i++)
 		strlist_push(a, &ir->dockerignore, always_ignored[i]);
@@ -490,8 +573,8 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	src->tag = TAG_SOURCE;
 	strlist_push(a, &src->args, ir->source_dir);
 	src->value = ".";
-	lower_install(&L);
-	lower_build(&L);
+	const TmplInstall *rule = lower_install(&L);
+	lower_build(&L, rule);
 	lower_runtime_config(&L);
 	if (diags_failed(d))
 		return NULL;

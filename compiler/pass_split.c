@@ -28,6 +28,9 @@ static void copy_artifact(Ir *ir, Stage *final, const char *path, SrcPos pos)
 	cp->from = BUILDER;
 	strlist_push(ir->arena, &cp->args, path);
 	cp->value = path;
+	for (size_t i = 0; i < ir->artifacts.n; i++)
+		if (strcmp(ir->artifacts.v[i], path) == 0 && i < ir->artifact_dests.n)
+			cp->value = ir->artifact_dests.v[i];
 	ir_step_append(final, cp);
 }
 

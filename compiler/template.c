@@ -127,6 +127,37 @@ static SrcPos t_pos(const YNode *map, const char *key)
 	return n ? n->pos : map->pos;
 }
 
+/* artifacts: a list of paths, or of {from: PATH, to: PATH} mappings. */
+static void t_artifacts(TReader *r, const YNode *n, StrList *from, StrList *to)
+{
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error(r->d, n->pos, "expected a list for 'artifacts', not %s", ynode_kind_name(n->kind));
+		r->ok = false;
+		return;
+	}
+	for (size_t i = 0; i < n->n; i++) {
+		const YNode *it = n->items[i];
+		const char *f = NULL, *t = NULL;
+		if (it->kind == YNODE_MAP) {
+			static const char *const keys[] = {"from", "to"};
+			t_known_keys(r, it, keys, 2);
+			f = t_string(r, ynode_get(it, "from"), "artifacts.from");
+			t = t_string(r, ynode_get(it, "to"), "artifacts.to");
+		} else {
+			f = t = t_string(r, it, "artifacts");
+		}
+		if (!f || !t || (f[0] != '/' && f[0] != '{') || (t[0] != '/' && t[0] != '{')) {
+			diag_error(r->d, it->pos, "an artifact is an absolute path, or {from: PATH, to: PATH}");
+			r->ok = false;
+			continue;
+		}
+		strlist_push(r->a, from, f);
+		strlist_push(r->a, to, t);
+	}
+}
+
 static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavour *fl)
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
@@ -150,7 +181,7 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	t_list(r, ynode_get(n, "versions"), "versions", &fl->versions);
 	t_list(r, ynode_get(n, "build_packages"), "build_packages", &fl->build_packages);
 	t_list(r, ynode_get(n, "runtime_packages"), "runtime_packages", &fl->runtime_packages);
-	t_list(r, ynode_get(n, "artifacts"), "artifacts", &fl->artifacts);
+	t_artifacts(r, ynode_get(n, "artifacts"), &fl->artifacts, &fl->artifact_dests);
 	t_map(r, ynode_get(n, "vars"), "vars", &fl->var_names, &fl->var_values);
 	t_map(r, ynode_get(n, "env"), "env", &fl->env_names, &fl->env_values);
 	fl->run_has_shell = t_bool(r, ynode_get(n, "run_shell"), "run_shell", true);
@@ -161,9 +192,18 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	}
 }
 
+/* A string or a list of strings. */
+static void t_words(TReader *r, const YNode *n, const char *what, StrList *out)
+{
+	if (n && n->kind == YNODE_SCALAR && !n->is_null)
+		strlist_push(r->a, out, n->str);
+	else
+		t_list(r, n, what, out);
+}
+
 static void read_install(TReader *r, const YNode *n, Template *t)
 {
-	static const char *const keys[] = {"when", "run"};
+	static const char *const keys[] = {"when", "if_build", "manifests", "run", "after_build"};
 	if (!n)
 		return;
 	if (n->kind != YNODE_SEQ) {
@@ -175,14 +215,53 @@ static void read_install(TReader *r, const YNode *n, Template *t)
 	for (size_t i = 0; i < n->n; i++) {
 		const YNode *rule = n->items[i];
 		if (rule->kind != YNODE_MAP) {
-			diag_error(r->d, rule->pos, "an install rule is a mapping with 'run' and optional 'when'");
+			diag_error(r->d, rule->pos, "an install rule is a mapping with 'run' and optional "
+						    "'when', 'if_build', 'manifests', 'after_build'");
 			r->ok = false;
 			continue;
 		}
-		t_known_keys(r, rule, keys, 2);
+		t_known_keys(r, rule, keys, sizeof(keys) / sizeof(*keys));
 		TmplInstall *in = &t->install[t->ninstall++];
-		in->when = t_string(r, ynode_get(rule, "when"), "when");
+		in->pos = rule->pos;
+		t_words(r, ynode_get(rule, "when"), "when", &in->when);
+		const YNode *ib = ynode_get(rule, "if_build");
+		in->if_build = ib ? t_bool(r, ib, "if_build", false) : -1;
+		t_list(r, ynode_get(rule, "manifests"), "manifests", &in->manifests);
 		t_list(r, ynode_get(rule, "run"), "run", &in->commands);
+		t_list(r, ynode_get(rule, "after_build"), "after_build", &in->after_build);
+	}
+}
+
+static void read_probes(TReader *r, const YNode *n, Template *t)
+{
+	static const char *const keys[] = {"file", "toml", "xml", "default"};
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_MAP) {
+		diag_error(r->d, n->pos, "expected a mapping of probes for 'probes'");
+		r->ok = false;
+		return;
+	}
+	t->probes = arena_alloc(r->a, (n->n + 1) * sizeof(*t->probes));
+	for (size_t i = 0; i < n->n; i++) {
+		const YNode *v = n->pairs[i].value;
+		if (v->kind != YNODE_MAP) {
+			diag_error(r->d, v->pos, "a probe is a mapping with 'file' and 'toml' or 'xml'");
+			r->ok = false;
+			continue;
+		}
+		t_known_keys(r, v, keys, sizeof(keys) / sizeof(*keys));
+		TmplProbe *p = &t->probes[t->nprobes++];
+		p->name = n->pairs[i].key->str;
+		p->pos = v->pos;
+		p->file = t_string(r, ynode_get(v, "file"), "file");
+		p->fallback = t_string(r, ynode_get(v, "default"), "default");
+		p->kind = ynode_get(v, "toml") ? "toml" : ynode_get(v, "xml") ? "xml" : NULL;
+		p->key = p->kind ? t_string(r, ynode_get(v, p->kind), p->kind) : NULL;
+		if (!p->file || !p->kind || !p->key) {
+			diag_error(r->d, v->pos, "a probe needs 'file' and one of 'toml' or 'xml'");
+			r->ok = false;
+		}
 	}
 }
 
@@ -191,7 +270,8 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	static const char *const keys[] = {
 		"language", "versions", "default_version", "workdir", "manifests", "env",
 		"install", "install_produces", "build", "build_produces", "artifacts",
-		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours"};
+		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
+		"dependencies_required", "probes"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -226,7 +306,9 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_list(&r, ynode_get(root, "install_produces"), "install_produces", &t->install_produces);
 	t_list(&r, ynode_get(root, "build"), "build", &t->build);
 	t_list(&r, ynode_get(root, "build_produces"), "build_produces", &t->build_produces);
-	t_list(&r, ynode_get(root, "artifacts"), "artifacts", &t->artifacts);
+	t_artifacts(&r, ynode_get(root, "artifacts"), &t->artifacts, &t->artifact_dests);
+	t->deps_required = t_bool(&r, ynode_get(root, "dependencies_required"), "dependencies_required", false);
+	read_probes(&r, ynode_get(root, "probes"), t);
 	t->source_at_runtime = t_bool(&r, ynode_get(root, "source_at_runtime"), "source_at_runtime", true);
 	t_list(&r, ynode_get(root, "default_command"), "default_command", &t->default_command);
 	t->default_port = t_string(&r, ynode_get(root, "default_port"), "default_port");
