@@ -7,7 +7,7 @@
 # default DIR tests/e2e/handwritten when no --stagec is given) and, once per example,
 # bench/baseline/<example>/Dockerfile; each cold (--no-cache), then again after a comment is appended
 # to a source file in a temporary copy (rebuild time, cache warm). Prints a Markdown table: size (MB),
-# ratio to stagec's multi-stage image, cold build and rebuild seconds, number of layers.
+# ratio to the multi-stage image of the same flavour, cold build and rebuild seconds, number of layers.
 # Assumes: a running engine and base images (tests/e2e/engine.sh start; tests/e2e/base-images.sh);
 # uses /usr/bin/docker with BuildKit. Takes a few minutes per example: cold builds reinstall packages.
 set -uo pipefail
@@ -28,6 +28,7 @@ while [ $# -gt 0 ]; do
 done
 [ ${#EXAMPLES[@]} -gt 0 ] || EXAMPLES=(python-cext node go)
 [ -n "$STAGEC" ] || DOCKERFILES=${DOCKERFILES:-$ROOT/tests/e2e/handwritten}
+SRC=stagec; [ -n "$DOCKERFILES" ] && SRC=reference
 TMP=$(mktemp -d /tmp/stagec-bench.XXXXXX)
 trap 'rm -rf "$TMP"' EXIT
 
@@ -66,7 +67,7 @@ for name in "${EXAMPLES[@]}"; do
       tag="stagec-bench/$name:$fl-$v"
       echo "images.sh: $name $fl $v ..." >&2
       if measure "$name $fl $v" "$f" "$ex" "$tag"; then
-        rows+=("$name|$fl|stagec $v|$(size "$tag")|$COLD|$REBUILD|$(layers "$tag")|$tag")
+        rows+=("$name|$fl|$SRC $v|$(size "$tag")|$COLD|$REBUILD|$(layers "$tag")|$tag")
       fi
     done
   done
@@ -80,11 +81,11 @@ for name in "${EXAMPLES[@]}"; do
 done
 
 echo
-echo "| example | flavour | image | size MB | × stagec multi | cold build s | rebuild s | layers |"
+echo "| example | flavour | image | size MB | × multi | cold build s | rebuild s | layers |"
 echo "|---|---|---|---:|---:|---:|---:|---:|"
 for r in "${rows[@]}"; do
   IFS='|' read -r name fl what sz cold re ly tag <<<"$r"
-  ref=$(printf '%s\n' "${rows[@]}" | awk -F'|' -v n="$name" -v f="$fl" '$1==n && $2==f && $3=="stagec multi" { print $4; exit }')
+  ref=$(printf '%s\n' "${rows[@]}" | awk -F'|' -v n="$name" -v f="$fl" -v s="$SRC" '$1==n && $2==f && $3==s" multi" { print $4; exit }')
   ratio=$(awk -v a="$sz" -v b="${ref:-0}" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "-" }')
   echo "| $name | $fl | $what | $sz | $ratio | $cold | $re | $ly |"
 done

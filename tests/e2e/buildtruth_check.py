@@ -153,7 +153,7 @@ def split(listing, status, user, passwd):
 
 DEPSTEP = re.compile(r"\bRUN\b.*\b(pip[0-9.]* install|npm (ci|install)|yarn install|go mod download|"
                      r"apt-get (-[-\w=]+ )*install)")
-SRCSTEP = re.compile(r"\bCOPY\b.*(\s\.\s|\s\./?\s)")
+SRCSTEP = re.compile(r"\] (COPY|ADD) (?!.*--from=)")
 
 
 def cache(log):
@@ -176,7 +176,7 @@ def cache(log):
     if notcached:
         print("dependency step(s) re-run: " + " | ".join(notcached))
         return 1
-    src = [v for k, v in steps.items() if SRCSTEP.search(v + " ") and k not in cached]
+    src = [v for k, v in steps.items() if SRCSTEP.search(v) and k not in cached]
     if not src:
         print("no source COPY step was rebuilt: the edit did not reach the build")
         return 1
