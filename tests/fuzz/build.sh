@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# build.sh - builds the libFuzzer target into build-fuzz/fuzz_compile.
+#
+# Compiles the compiler's sources directly (those compiler/meson.build
+# gives the library: compiler/*.c but main.c) with
+# clang, -fsanitize=fuzzer,address,undefined, every UBSan finding fatal,
+# plus the embedded templates, generated here with the project's own
+# embed tool from the files templates/meson.build lists (no meson
+# set-up needed).  Installs clang,
+# its fuzzer and sanitizer runtimes and libyaml when they are missing
+# (Debian 12, root).  Usage: tests/fuzz/build.sh [OUTDIR]  (default build-fuzz)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+OUT=${1:-build-fuzz}
+mkdir -p "$OUT"
+
+need=()
+command -v clang >/dev/null || need+=(clang)
+dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
+dpkg -s libyaml-dev >/dev/null 2>&1 || need+=(libyaml-dev)
+dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v cc >/dev/null || need+=(gcc)
+if [ ${#need[@]} -gt 0 ]; then
+	apt-get -o DPkg::Lock::Timeout=600 update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=600 install -y -qq \
+		--no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# The templates, in the order meson embeds them.
+mapfile -t templates < <(sed -n -E "s/^[[:space:]]*'([^']+\.yaml)',?[[:space:]]*$/templates\/\1/p" templates/meson.build)
+[ ${#templates[@]} -gt 0 ] || { echo "build.sh: no templates found in templates/meson.build" >&2; exit 1; }
+cc -O1 -o "$OUT/embed-templates" compiler/tools/embed-templates.c
+"$OUT/embed-templates" "$OUT/embedded.c" "${templates[@]}"
+
+# The library's sources, as compiler/meson.build lists them (every
+# compiler/*.c but main.c and the build tools).
+mapfile -t sources < <(sed -n '/^libstagec_sources = files(/,/^)/p' compiler/meson.build |
+	sed -n -E "s/^[[:space:]]*'([^']+\.c)',?[[:space:]]*$/compiler\/\1/p")
+[ ${#sources[@]} -gt 0 ] || { echo "build.sh: no sources found in compiler/meson.build" >&2; exit 1; }
+# The libraries the compiler's meson.build depends on.
+pkgs=(yaml-0.1)
+grep -q xml_dep compiler/meson.build && pkgs+=(libxml-2.0)
+
+# shellcheck disable=SC2046
+clang -std=c17 -g -O1 -D_XOPEN_SOURCE=700 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-Iinclude -Icompiler $(pkg-config --cflags "${pkgs[@]}") \
+	"${sources[@]}" "$OUT/embedded.c" tests/fuzz/fuzz_compile.c \
+	$(pkg-config --libs "${pkgs[@]}") -o "$OUT/fuzz_compile"
+echo "build.sh: built $OUT/fuzz_compile"

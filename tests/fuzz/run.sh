@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# run.sh - runs the libFuzzer target for SECONDS seconds.
+#
+#   tests/fuzz/run.sh [SECONDS]    (default 60)
+#
+# Builds build-fuzz/fuzz_compile when it is missing (or FUZZ_REBUILD=1),
+# then fuzzes a scratch copy of the corpus: tests/fuzz/corpus, the saved
+# regressions, the examples' app.yaml and tests/errors/*.yaml.  The repo
+# stays clean unless FUZZ_MERGE=1, which merges what the run found into
+# tests/fuzz/corpus (libFuzzer -merge=1 keeps only inputs with new
+# coverage).  A crash input is copied to build-fuzz/crashes/; save it
+# under tests/fuzz/regressions/ once the bug is fixed.  Prints the
+# executions and "fuzz: N passed, N failed" (1 passed: no crash).
+# FUZZ_JOBS=N runs N fuzzing processes; FUZZ_ARGS adds libFuzzer flags.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+SECONDS_TO_RUN=${1:-60}
+OUT=$ROOT/build-fuzz
+BIN=$OUT/fuzz_compile
+
+if [ ! -x "$BIN" ] || [ "${FUZZ_REBUILD:-0}" = 1 ]; then
+	if ! bash tests/fuzz/build.sh "$OUT"; then
+		echo "fuzz: could not build the target"
+		echo "fuzz: 0 passed, 1 failed"
+		exit 1
+	fi
+fi
+
+scratch=$(mktemp -d /tmp/stagec-fuzz-run.XXXXXX)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/corpus" "$scratch/artifacts" "$OUT/crashes"
+cp tests/fuzz/corpus/* "$scratch/corpus/" 2>/dev/null
+cp tests/fuzz/regressions/* "$scratch/corpus/" 2>/dev/null
+for f in examples/*/app.yaml; do cp "$f" "$scratch/corpus/example-$(basename "$(dirname "$f")").yaml"; done
+for f in tests/errors/*.yaml; do [ -f "$f" ] && cp "$f" "$scratch/corpus/error-$(basename "$f")"; done
+seeds=$(find "$scratch/corpus" -type f | wc -l)
+
+jobs=${FUZZ_JOBS:-1}
+log=$scratch/fuzz.log
+start=$(date +%s)
+# shellcheck disable=SC2086
+(cd "$scratch" && "$BIN" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	-max_total_time="$SECONDS_TO_RUN" -dict="$ROOT/tests/fuzz/yaml.dict" \
+	-artifact_prefix="$scratch/artifacts/" -print_final_stats=1 \
+	-jobs="$jobs" -workers="$jobs" ${FUZZ_ARGS:-} corpus) >"$log" 2>&1
+status=$?
+elapsed=$(($(date +%s) - start))
+# With -jobs, each worker writes fuzz-N.log in the working folder.
+cat "$scratch"/fuzz-*.log >>"$log" 2>/dev/null
+
+execs=$(sed -n -E 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | paste -sd+ - | bc)
+execs=${execs:-0}
+crashes=$(find "$scratch/artifacts" -type f | wc -l)
+grep -E "^#[0-9]+[[:space:]]+(DONE|pulse)" "$log" | tail -n 1
+echo "fuzz: $execs executions in ${elapsed}s from $seeds seeds, corpus now $(find "$scratch/corpus" -type f | wc -l) inputs"
+
+if [ "${FUZZ_MERGE:-0}" = 1 ] && [ "$status" -eq 0 ]; then
+	mkdir -p "$scratch/merged"
+	"$BIN" -merge=1 -max_len=65536 -timeout=10 tests/fuzz/corpus "$scratch/corpus" >"$scratch/merge.log" 2>&1 &&
+		echo "fuzz: merged into tests/fuzz/corpus ($(find tests/fuzz/corpus -type f | wc -l) inputs)"
+fi
+
+if [ "$status" -ne 0 ] || [ "$crashes" -gt 0 ]; then
+	echo "fuzz: libFuzzer exited with status $status"
+	grep -E -A 40 '^(==[0-9]+==ERROR|fuzz_compile: broken invariant|.*runtime error:|==[0-9]+== ERROR)' "$log" | head -n 80
+	for a in "$scratch"/artifacts/*; do
+		[ -f "$a" ] || continue
+		cp "$a" "$OUT/crashes/"
+		echo "fuzz: crash input saved as build-fuzz/crashes/$(basename "$a")"
+	done
+	echo "fuzz: 0 passed, 1 failed"
+	exit 1
+fi
+echo "fuzz: 1 passed, 0 failed"
