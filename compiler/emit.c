@@ -8,9 +8,10 @@
  *   - ENV and LABEL values are double-quoted with \, " and (for spec
  *     values) $ escaped, so they stay one word and expand nothing;
  *   - a RUN command from a spec is written in shell form only when it is
- *     plainly one line of shell (no line break, no trailing backslash, no
- *     heredoc marker, not starting with '['); otherwise it is written as
- *     ["/bin/sh", "-c", "..."], which Docker never reads further;
+ *     plainly one line of shell (no line break, no trailing backslash, not
+ *     even before blanks, no heredoc marker, not starting with '[');
+ *     otherwise it is written as ["/bin/sh", "-c", "..."], which Docker
+ *     never reads further;
  *   - package names, users, ports, images and paths reach this file only
  *     after their grammars were checked, and line breaks never do.
  * The header comment names the spec; its first line is fixed so that it
@@ -89,9 +90,13 @@ static bool plain_word(const char *s)
 	return true;
 }
 
+/* Docker joins a line to the next when it ends with a backslash followed
+ * by nothing but blanks, so trailing blanks do not hide one. */
 static bool plain_shell_line(const char *s)
 {
 	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
 	if (!n || s[0] == '[' || s[n - 1] == '\\' || strstr(s, "<<"))
 		return false;
 	for (const char *p = s; *p; p++)
