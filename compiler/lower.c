@@ -381,6 +381,12 @@ static bool check_shell_command(Lower *L, SStr cmd)
 					  "write each command as its own list item");
 		return false;
 	}
+	if (strstr(cmd.s, "<<")) {
+		diag_error(L->d, cmd.pos, "a build command contains '<<', which Dockerfile parsers read as the "
+					  "start of a heredoc that swallows the lines after it; put the script in a file "
+					  "and run that");
+		return false;
+	}
 	size_t n = strlen(cmd.s);
 	if (n && cmd.s[n - 1] == '\\') {
 		diag_error(L->d, cmd.pos, "a build command ends with a backslash, which would join it to the "
@@ -439,9 +445,26 @@ static bool exec_args(Lower *L, const SList *l, const char *what, StrList *out)
 	return ok;
 }
 
+/* A value Dockerfile tools misread: the VS Code parser (dockerfile-utils)
+ * rejects an ENV or LABEL value whose first character is a double quote,
+ * however it is escaped, though Docker reads it. */
+static bool check_pair_value(Lower *L, const SPair *p, const char *what)
+{
+	if (p->value.s[0] != '"')
+		return true;
+	diag_error(L->d, p->value.pos, "the value of %s '%s' starts with a double quote, which common Dockerfile "
+				       "tools misread; drop the quotes or start the value with another character",
+		   what, p->key.s);
+	return false;
+}
+
 static void lower_runtime_config(Lower *L)
 {
 	const Spec *s = L->spec;
+	for (size_t i = 0; s->env.present && i < s->env.n; i++)
+		check_pair_value(L, &s->env.v[i], "env");
+	for (size_t i = 0; s->labels.present && i < s->labels.n; i++)
+		check_pair_value(L, &s->labels.v[i], "label");
 	if (s->env.present) {
 		for (size_t i = 0; i < s->env.n; i++) {
 			Step *st = add_step(L, STEP_ENV, ROLE_RUNTIME, s->env.v[i].key.pos, "run.env");
