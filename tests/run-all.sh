@@ -91,7 +91,20 @@ step sanitized-tests env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTI
 lint() {
 	npm ci --prefix tests/lint --no-audit --no-fund --loglevel=error >/dev/null || return 1
 	sh tests/lint/selftest.sh | tail -n 3 || return 1
-	node tests/lint/check.js tests/golden/*/Dockerfile*
+	# the hostile specs' Dockerfiles too, in all four variants
+	local out status=0
+	out=$(mktemp -d)
+	for spec in tests/injection/*.yaml; do
+		n=$(basename "$spec" .yaml)
+		./build/stagec "$spec" >"$out/$n.Dockerfile" &&
+			./build/stagec --single-stage "$spec" >"$out/$n.single.Dockerfile" &&
+			./build/stagec --base debian "$spec" >"$out/$n.debian.Dockerfile" &&
+			./build/stagec --single-stage --base debian "$spec" >"$out/$n.debian.single.Dockerfile" || status=1
+	done
+	node tests/lint/check.js tests/golden/*/Dockerfile* "$out"/*.Dockerfile || status=1
+	node tests/injection/check.js build/stagec tests/injection/*.yaml examples/*/app.yaml || status=1
+	rm -rf "$out"
+	return $status
 }
 step lint lint
 
