@@ -13,8 +13,8 @@
 #   equivalence  same Cmd, Entrypoint, Env, User, WorkingDir, ExposedPorts, Healthcheck, Labels
 #                (Env: variables inherited from a different final base are allowed to differ), and
 #                the files the final stage added are at the same paths in the single-stage image;
-#   split        the multi-stage image has no compiler, go toolchain, -dev package, /usr/include
-#                header or package cache, and its user is not root;
+#   split        the multi-stage image has no compiler, go toolchain, -dev package or package
+#                cache, its final stage added no /usr/include header, and its user is not root;
 #   caching      after a comment is appended to a source file (in a temporary copy), the rebuild of
 #                the multi-stage image reports every dependency-install step CACHED.
 # Prints `ok - ...` / `not ok - ... : reason` per check, image sizes and ratio, and a last line
@@ -202,7 +202,7 @@ run_one() {
 
   # 3. split
   local user; user=$("$DOCKER" image inspect -f '{{.Config.User}}' "$mtag")
-  if msg=$($CHECK split "$w/multi.list" "$w/multi.status" "$user" "$w/multi.passwd"); then
+  if msg=$($CHECK split "$w/multi.list" "$w/mb/base.list" "$w/multi.status" "$user" "$w/multi.passwd"); then
     ok "$id split ($msg)"
   else
     notok "$id split : $msg"

@@ -1,6 +1,6 @@
 FROM python:3.11-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends build-essential python3-dev \
+ && apt-get install -y --no-install-recommends build-essential \
  && rm -rf /var/lib/apt/lists/*
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
