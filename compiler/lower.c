@@ -147,8 +147,8 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 	}
 	size_t n = strlen(L->context_real);
 	if (strncmp(resolved, L->context_real, n) != 0 || (resolved[n] != '/' && resolved[n] != '\0')) {
-		diag_error(L->d, path.pos, "'%s' leads outside the build context (to '%s') through a symlink; "
-					   "copy the files into the spec's folder", path.s, resolved);
+		diag_error(L->d, path.pos, "'%s' leads outside the build context through a symlink; "
+					   "copy the files into the spec's folder", path.s);
 		return false;
 	}
 	if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
@@ -361,6 +361,7 @@ static const TmplInstall *lower_install(Lower *L)
 	StrList needs = {0};
 	if (!collect_manifests(L, rule, &needs) || !needs.n || !rule->commands.n)
 		return NULL;
+	add_var(L, "manifest", needs.v[0]);
 	Step *st = add_step(L, STEP_RUN, ROLE_BUILD,
 			    L->spec->manifests.present ? L->spec->manifests.pos : rule->pos,
 			    arena_printf(L->a, "install %s dependencies", L->t->language));
