@@ -37,17 +37,22 @@ for f in tests/errors/*.yaml; do [ -f "$f" ] && cp "$f" "$scratch/corpus/error-$
 seeds=$(find "$scratch/corpus" -type f | wc -l)
 
 jobs=${FUZZ_JOBS:-1}
+parallel=()
+[ "$jobs" -gt 1 ] && parallel=(-jobs="$jobs" -workers="$jobs")
 log=$scratch/fuzz.log
 start=$(date +%s)
 # shellcheck disable=SC2086
 (cd "$scratch" && "$BIN" -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 	-max_total_time="$SECONDS_TO_RUN" -dict="$ROOT/tests/fuzz/yaml.dict" \
 	-artifact_prefix="$scratch/artifacts/" -print_final_stats=1 \
-	-jobs="$jobs" -workers="$jobs" ${FUZZ_ARGS:-} corpus) >"$log" 2>&1
+	"${parallel[@]}" ${FUZZ_ARGS:-} corpus) >"$log" 2>&1
 status=$?
 elapsed=$(($(date +%s) - start))
-# With -jobs, each worker writes fuzz-N.log in the working folder.
-cat "$scratch"/fuzz-*.log >>"$log" 2>/dev/null
+# With -jobs, each job writes fuzz-N.log in the working folder.
+if [ "$jobs" -gt 1 ]; then
+	cat "$scratch"/fuzz-*.log >"$log.jobs" 2>/dev/null
+	mv "$log.jobs" "$log"
+fi
 
 execs=$(sed -n -E 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$log" | paste -sd+ - | bc)
 execs=${execs:-0}

@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# campaign.sh - a long fuzzing campaign, in the background if you like.
+#
+#   tests/fuzz/campaign.sh SECONDS [LOG]    (LOG default tests/fuzz/campaign.log)
+#
+# Runs build-fuzz/fuzz_compile as one libFuzzer job (-jobs=1 -workers=1)
+# for SECONDS on a corpus kept in build-fuzz/campaign/corpus (seeded like
+# run.sh, and growing from one campaign to the next), and writes a line to
+# LOG every minute: the time, the executions so far, coverage and crashes.
+# Crash inputs land in build-fuzz/campaign/; the last line of LOG is the
+# total.  Does not touch the repo except LOG.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+SECS=${1:?usage: campaign.sh SECONDS [LOG]}
+LOG=${2:-$ROOT/tests/fuzz/campaign.log}
+BIN=$ROOT/build-fuzz/fuzz_compile
+DIR=$ROOT/build-fuzz/campaign
+[ -x "$BIN" ] || bash tests/fuzz/build.sh "$ROOT/build-fuzz" || exit 1
+mkdir -p "$DIR/corpus"
+cp -n tests/fuzz/corpus/* tests/fuzz/regressions/* "$DIR/corpus/" 2>/dev/null
+for f in examples/*/app.yaml; do cp "$f" "$DIR/corpus/example-$(basename "$(dirname "$f")").yaml"; done
+for f in tests/errors/*.yaml; do [ -f "$f" ] && cp "$f" "$DIR/corpus/error-$(basename "$f")"; done
+rm -f "$DIR"/fuzz-0.log
+
+echo "$(date -u +%FT%TZ) campaign start: $SECS s, $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12)" >>"$LOG"
+(cd "$DIR" && exec "$BIN" -jobs=1 -workers=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+	-max_total_time="$SECS" -dict="$ROOT/tests/fuzz/yaml.dict" -artifact_prefix="$DIR/" \
+	-print_final_stats=1 corpus >"$DIR/driver.log" 2>&1) &
+pid=$!
+status_line() {
+	local last crashes
+	last=$(grep -a -E '^#[0-9]+[[:space:]]' "$DIR/fuzz-0.log" 2>/dev/null | tail -n 1)
+	crashes=$(find "$DIR" -maxdepth 1 -type f \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' -o -name 'oom-*' \) | wc -l)
+	echo "$(date -u +%FT%TZ) $1 ${last:-starting}; crash/leak/timeout/oom inputs: $crashes"
+}
+while kill -0 "$pid" 2>/dev/null; do
+	sleep 60
+	status_line running >>"$LOG"
+done
+wait "$pid"
+status=$?
+execs=$(sed -n -E 's/^stat::number_of_executed_units: *([0-9]+).*/\1/p' "$DIR/fuzz-0.log" | tail -n 1)
+status_line "finished (exit $status): ${execs:-?} executions;" >>"$LOG"
+grep -a -E -A 20 'ERROR|broken invariant|runtime error' "$DIR/fuzz-0.log" | head -n 40 >>"$LOG"
