@@ -1,0 +1,111 @@
+#!/usr/bin/env bash
+# run.sh - valgrind memcheck over stagec: no errors and no leaks.
+#
+#   tests/valgrind/run.sh [STAGEC]    (default build/stagec; run from anywhere)
+#
+# Runs, each under valgrind --leak-check=full --errors-for-leak-kinds=all
+# --error-exitcode=99 (so even still-reachable memory counts):
+#   - every examples/*/app.yaml in both variants and both bases, with
+#     --dump-ir, and with -o into a temporary folder (the three files must
+#     be there);
+#   - every tests/errors/*.yaml, from inside tests/errors, expecting exit
+#     status 1 (or the number in NAME.status).
+# A test passes when stagec's exit status is the expected one and valgrind
+# reports no error.  STAGEC must be a build without sanitizers.  Runs
+# VALGRIND_JOBS tests at a time (default: the number of CPUs).  Prints
+# "valgrind: N passed, N failed".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+ROOT=$PWD
+STAGEC=${1:-build/stagec}
+case $STAGEC in /*) ;; *) STAGEC=$ROOT/$STAGEC ;; esac
+JOBS=${VALGRIND_JOBS:-$(nproc 2>/dev/null || echo 2)}
+
+if ! command -v valgrind >/dev/null; then
+	echo "valgrind: not installed (apt-get install valgrind)"
+	echo "valgrind: 0 passed, 1 failed"
+	exit 1
+fi
+if [ ! -x "$STAGEC" ]; then
+	echo "valgrind: no stagec at $STAGEC"
+	echo "valgrind: 0 passed, 1 failed"
+	exit 1
+fi
+if nm -D "$STAGEC" 2>/dev/null | grep -q __asan_init; then
+	echo "valgrind: $STAGEC is built with AddressSanitizer; give a plain build"
+	echo "valgrind: 0 passed, 1 failed"
+	exit 1
+fi
+
+tmp=$(mktemp -d /tmp/stagec-valgrind.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+
+# One test: NAME EXPECTED-STATUS DIR ARGS...; writes $tmp/N.result.
+n=0
+run_one() {
+	local id=$1 name=$2 want=$3 dir=$4
+	shift 4
+	local log=$tmp/$id.vg status problems=
+	(cd "$dir" && valgrind --leak-check=full --show-leak-kinds=all --errors-for-leak-kinds=all \
+		--error-exitcode=99 --track-origins=yes --log-file="$log" \
+		"$STAGEC" "$@" >"$tmp/$id.out" 2>"$tmp/$id.err")
+	status=$?
+	grep -q 'ERROR SUMMARY: 0 errors' "$log" || problems="$problems valgrind reported errors;"
+	[ "$status" = 99 ] && problems="$problems valgrind exit status 99;"
+	[ "$status" = "$want" ] || [ "$status" = 99 ] || problems="$problems exit status $status, not $want;"
+	if [ -z "$problems" ]; then
+		echo "ok - $name" >"$tmp/$id.result"
+	else
+		{
+			echo "not ok - $name:$problems"
+			grep -E -v '^==[0-9]+== ?$' "$log" | grep -E -A 12 '(Invalid|uninitialised|Conditional|definitely|indirectly|possibly|still reachable|Mismatched|overlap|ERROR SUMMARY)' |
+				head -n 40 | sed 's/^/# /'
+		} >"$tmp/$id.result"
+	fi
+}
+
+start() { # NAME EXPECTED DIR ARGS...
+	while [ "$(jobs -rp | wc -l)" -ge "$JOBS" ]; do wait -n; done
+	n=$((n + 1))
+	run_one "$n" "$@" &
+}
+
+for spec in examples/*/app.yaml; do
+	ex=$(basename "$(dirname "$spec")")
+	start "$ex multi-stage" 0 "$ROOT" "$spec"
+	start "$ex single-stage" 0 "$ROOT" --single-stage "$spec"
+	start "$ex multi-stage debian" 0 "$ROOT" --base debian "$spec"
+	start "$ex single-stage debian" 0 "$ROOT" --single-stage --base debian "$spec"
+	start "$ex --dump-ir" 0 "$ROOT" --dump-ir "$spec"
+	start "$ex --dump-ir=after:split" 0 "$ROOT" --dump-ir=after:split "$spec"
+	mkdir -p "$tmp/o-$ex"
+	start "$ex -o" 0 "$ROOT" -o "$tmp/o-$ex" "$spec"
+done
+for spec in tests/errors/*.yaml; do
+	[ -f "$spec" ] || continue
+	name=$(basename "$spec" .yaml)
+	want=1
+	[ -f "tests/errors/$name.status" ] && want=$(cat "tests/errors/$name.status")
+	start "errors/$name" "$want" "$ROOT/tests/errors" "$name.yaml"
+done
+wait
+
+pass=0
+fail=0
+for i in $(seq 1 "$n"); do
+	cat "$tmp/$i.result"
+	if grep -q '^ok - ' "$tmp/$i.result"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
+done
+# -o wrote the three files
+for d in "$tmp"/o-*; do
+	ex=${d##*/o-}
+	if [ -s "$d/Dockerfile" ] && [ -s "$d/Dockerfile.single" ] && [ -s "$d/.dockerignore" ]; then
+		echo "ok - $ex -o wrote Dockerfile, Dockerfile.single and .dockerignore"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $ex -o did not write its three files"
+		fail=$((fail + 1))
+	fi
+done
+echo "valgrind: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
