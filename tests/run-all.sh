@@ -108,6 +108,15 @@ lint() {
 }
 step lint lint
 
+valgrind_tests() {
+	apt_install valgrind || return 1
+	bash tests/valgrind/run.sh build/stagec
+}
+step valgrind valgrind_tests
+step fuzz-build bash tests/fuzz/build.sh build-fuzz
+step fuzz-regressions bash tests/fuzz/run-regressions.sh build/stagec
+step fuzz bash tests/fuzz/run.sh 60
+
 if [ "${STAGEC_SKIP_E2E:-}" = 1 ] && [ "${CI:-}" != true ]; then
 	echo "=== e2e SKIPPED (STAGEC_SKIP_E2E=1): no image was built; CI always runs it"
 else
