@@ -22,9 +22,11 @@ cp -n tests/fuzz/corpus/* tests/fuzz/regressions/* "$DIR/corpus/" 2>/dev/null
 for f in examples/*/app.yaml; do cp "$f" "$DIR/corpus/example-$(basename "$(dirname "$f")").yaml"; done
 for f in tests/errors/*.yaml; do [ -f "$f" ] && cp "$f" "$DIR/corpus/error-$(basename "$f")"; done
 rm -f "$DIR"/fuzz-0.log
+# A copy of the binary, so that a rebuild does not pull it from under the run.
+cp "$BIN" "$DIR/fuzz_compile"
 
-echo "$(date -u +%FT%TZ) campaign start: $SECS s, $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12)" >>"$LOG"
-(cd "$DIR" && exec "$BIN" -jobs=1 -workers=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+echo "$(date -u +%FT%TZ) campaign start: $SECS s, $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12), commit $(git rev-parse --short HEAD 2>/dev/null)" >>"$LOG"
+(cd "$DIR" && exec ./fuzz_compile -jobs=1 -workers=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
 	-max_total_time="$SECS" -dict="$ROOT/tests/fuzz/yaml.dict" -artifact_prefix="$DIR/" \
 	-print_final_stats=1 corpus >"$DIR/driver.log" 2>&1) &
 pid=$!
