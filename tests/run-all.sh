@@ -125,7 +125,7 @@ else
 		local status=0
 		bash tests/e2e/base-images.sh || status=1
 		[ $status -eq 0 ] && { bash tests/e2e/buildtruth.sh --stagec "$ROOT/build/stagec" \
-			examples/python-cext examples/node examples/go || status=1; }
+			$(grep -v '^#' tests/e2e/examples.txt) || status=1; }
 		bash tests/e2e/engine.sh stop
 		return $status
 	}
