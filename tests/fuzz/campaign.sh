@@ -10,7 +10,7 @@
 # Crash inputs land in build-fuzz/campaign/; the last line of LOG is the
 # total.  Does not touch the repo except LOG.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 SECS=${1:?usage: campaign.sh SECONDS [LOG]}
 LOG=${2:-$ROOT/tests/fuzz/campaign.log}

@@ -15,7 +15,7 @@
 #     only blanks).
 # Prints "fuzz-regressions: N passed, N failed", one test per file.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 STAGEC=${1:-build/stagec}
 case $STAGEC in /*) ;; *) STAGEC=$ROOT/$STAGEC ;; esac

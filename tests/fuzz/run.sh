@@ -13,7 +13,7 @@
 # executions and "fuzz: N passed, N failed" (1 passed: no crash).
 # FUZZ_JOBS=N runs N fuzzing processes; FUZZ_ARGS adds libFuzzer flags.
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 SECONDS_TO_RUN=${1:-60}
 OUT=$ROOT/build-fuzz

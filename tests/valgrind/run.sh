@@ -15,7 +15,7 @@
 # VALGRIND_JOBS tests at a time (default: the number of CPUs).  Prints
 # "valgrind: N passed, N failed".
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 STAGEC=${1:-build/stagec}
 case $STAGEC in /*) ;; *) STAGEC=$ROOT/$STAGEC ;; esac
