@@ -49,8 +49,28 @@ Suites: bookworm-security
 Components: main
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 SRC
-  # like the official slim image: keep apt from caching .debs inside images
-  echo 'APT::Install-Recommends "false";' >"$R/etc/apt/apt.conf.d/docker-no-recommends"
+  # Like the official image's apt/dpkg settings (written here from scratch): no binary package
+  # caches or downloaded .debs left in a layer after apt-get, no translation indexes, and, as in a
+  # "slim" image, no docs, man pages or locales unpacked by dpkg.
+  cat >"$R/etc/apt/apt.conf.d/90stagec-image" <<'APT'
+Dir::Cache::pkgcache "";
+Dir::Cache::srcpkgcache "";
+Acquire::Languages "none";
+DPkg::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT::Update::Post-Invoke { "rm -f /var/cache/apt/archives/*.deb /var/cache/apt/archives/partial/*.deb /var/cache/apt/*.bin || true"; };
+APT
+  cat >"$R/etc/dpkg/dpkg.cfg.d/90stagec-slim" <<'DPKG'
+path-exclude /usr/share/doc/*
+path-include /usr/share/doc/*/copyright
+path-exclude /usr/share/man/*
+path-exclude /usr/share/info/*
+path-exclude /usr/share/groff/*
+path-exclude /usr/share/lintian/*
+path-exclude /usr/share/locale/*
+DPKG
+  # what debootstrap already unpacked: drop it too
+  find "$R/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
+  rm -rf "$R"/usr/share/man/* "$R"/usr/share/info/* "$R"/usr/share/locale/* "$R"/usr/share/lintian/*
   tar -C "$R" -c . | "$DOCKER" import --change 'CMD ["bash"]' - $tag >/dev/null
   log "$tag imported in $((SECONDS - t0))s"
 }
