@@ -245,6 +245,7 @@ typedef struct TmplInstall {
 	StrList manifests;   /* what the install reads (a trailing '?': optional); empty: the template's */
 	StrList commands;
 	StrList after_build; /* commands run right after the build (e.g. dropping dev dependencies) */
+	StrList build;       /* the build for projects this rule matches; empty: the template's */
 	SrcPos pos;
 } TmplInstall;
 

@@ -359,8 +359,10 @@ static const TmplInstall *lower_install(Lower *L)
 		return NULL;
 	}
 	StrList needs = {0};
-	if (!collect_manifests(L, rule, &needs) || !needs.n || !rule->commands.n)
+	if (!collect_manifests(L, rule, &needs))
 		return NULL;
+	if (!needs.n || !rule->commands.n)
+		return rule->build.n ? rule : NULL; /* a rule that only chooses the build */
 	add_var(L, "manifest", needs.v[0]);
 	Step *st = add_step(L, STEP_RUN, ROLE_BUILD,
 			    L->spec->manifests.present ? L->spec->manifests.pos : rule->pos,
@@ -409,8 +411,13 @@ static void lower_build(Lower *L, const TmplInstall *rule)
 			if (check_shell_command(L, s->build.v[i]))
 				strlist_push(L->a, &cmds, s->build.v[i].s);
 	} else {
-		for (size_t i = 0; i < L->t->build.n; i++)
-			strlist_push(L->a, &cmds, expand(L, L->t->build.v[i]));
+		const StrList *b = &L->t->build;
+		if (rule && rule->build.n) {
+			b = &rule->build;
+			pos = rule->pos;
+		}
+		for (size_t i = 0; i < b->n; i++)
+			strlist_push(L->a, &cmds, expand(L, b->v[i]));
 	}
 	if (!cmds.n)
 		return;

@@ -203,7 +203,7 @@ static void t_words(TReader *r, const YNode *n, const char *what, StrList *out)
 
 static void read_install(TReader *r, const YNode *n, Template *t)
 {
-	static const char *const keys[] = {"when", "if_build", "manifests", "run", "after_build"};
+	static const char *const keys[] = {"when", "if_build", "manifests", "run", "after_build", "build"};
 	if (!n)
 		return;
 	if (n->kind != YNODE_SEQ) {
@@ -216,7 +216,7 @@ static void read_install(TReader *r, const YNode *n, Template *t)
 		const YNode *rule = n->items[i];
 		if (rule->kind != YNODE_MAP) {
 			diag_error(r->d, rule->pos, "an install rule is a mapping with 'run' and optional "
-						    "'when', 'if_build', 'manifests', 'after_build'");
+						    "'when', 'if_build', 'manifests', 'after_build', 'build'");
 			r->ok = false;
 			continue;
 		}
@@ -229,6 +229,7 @@ static void read_install(TReader *r, const YNode *n, Template *t)
 		t_list(r, ynode_get(rule, "manifests"), "manifests", &in->manifests);
 		t_list(r, ynode_get(rule, "run"), "run", &in->commands);
 		t_list(r, ynode_get(rule, "after_build"), "after_build", &in->after_build);
+		t_list(r, ynode_get(rule, "build"), "build", &in->build);
 	}
 }
 
