@@ -85,8 +85,13 @@ step build build build --buildtype=debugoptimized -Dwerror=true
 [ -x build/stagec ] || finish
 step unit-golden-errors-cli meson_tests build
 step sanitized-build build build-asan -Db_sanitize=address,undefined -Db_lundef=false --buildtype=debug
-step sanitized-tests env ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1 \
+# A function cannot be run through env(1): export the options in a subshell.
+sanitized_tests() (
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+	export UBSAN_OPTIONS=halt_on_error=1:abort_on_error=1:print_stacktrace=1
 	meson_tests build-asan
+)
+step sanitized-tests sanitized_tests
 
 lint() {
 	npm ci --prefix tests/lint --no-audit --no-fund --loglevel=error >/dev/null || return 1
