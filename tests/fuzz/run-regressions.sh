@@ -14,12 +14,14 @@
 #     before (which ended with a backslash as Docker reads it: '\' then
 #     only blanks).
 # Prints "fuzz-regressions: N passed, N failed", one test per file.
+# FUZZ_OUT=DIR takes the fuzz target from DIR instead of build-fuzz.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 STAGEC=${1:-build/stagec}
 case $STAGEC in /*) ;; *) STAGEC=$ROOT/$STAGEC ;; esac
-BIN=$ROOT/build-fuzz/fuzz_compile
+OUT=${FUZZ_OUT:-$ROOT/build-fuzz}
+BIN=$OUT/fuzz_compile
 pass=0
 fail=0
 
@@ -29,7 +31,7 @@ if [ ! -x "$STAGEC" ]; then
 	exit 1
 fi
 if [ ! -x "$BIN" ] || [ "${FUZZ_REBUILD:-0}" = 1 ]; then
-	bash tests/fuzz/build.sh "$ROOT/build-fuzz" >/dev/null || {
+	bash tests/fuzz/build.sh "$OUT" >/dev/null || {
 		echo "fuzz-regressions: could not build the fuzz target"
 		echo "fuzz-regressions: 0 passed, 1 failed"
 		exit 1

@@ -11,12 +11,13 @@
 # coverage).  A crash input is copied to build-fuzz/crashes/; save it
 # under tests/fuzz/regressions/ once the bug is fixed.  Prints the
 # executions and "fuzz: N passed, N failed" (1 passed: no crash).
-# FUZZ_JOBS=N runs N fuzzing processes; FUZZ_ARGS adds libFuzzer flags.
+# FUZZ_JOBS=N runs N fuzzing processes; FUZZ_ARGS adds libFuzzer flags;
+# FUZZ_OUT=DIR uses DIR instead of build-fuzz.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 SECONDS_TO_RUN=${1:-60}
-OUT=$ROOT/build-fuzz
+OUT=${FUZZ_OUT:-$ROOT/build-fuzz}
 BIN=$OUT/fuzz_compile
 
 if [ ! -x "$BIN" ] || [ "${FUZZ_REBUILD:-0}" = 1 ]; then
@@ -72,7 +73,7 @@ if [ "$status" -ne 0 ] || [ "$crashes" -gt 0 ]; then
 	for a in "$scratch"/artifacts/*; do
 		[ -f "$a" ] || continue
 		cp "$a" "$OUT/crashes/"
-		echo "fuzz: crash input saved as build-fuzz/crashes/$(basename "$a")"
+		echo "fuzz: crash input saved as $OUT/crashes/$(basename "$a")"
 	done
 	echo "fuzz: 0 passed, 1 failed"
 	exit 1
