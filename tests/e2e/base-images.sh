@@ -5,7 +5,7 @@
 #    apt sources for bookworm, bookworm-updates and bookworm-security, and `docker import` it with
 #    CMD ["bash"].
 # 2. Stand-ins FROM that image, tagged with the official names and built from Debian's packages:
-#    python:3.11-slim, node:18-slim, golang:1.19 (Dockerfiles in tests/e2e/standins/).
+#    python:3.11-slim, node:18-slim, golang:1.19, rust:1.63-slim (Dockerfiles in tests/e2e/standins/).
 # An image that already exists is kept (cache between runs on one machine); --force rebuilds all.
 # The node stand-in gets npm from `npm pack npm@$NPM_VERSION` run on the host (cached in $STAGEC_E2E_STATE).
 # Assumes: root, a running engine (tests/e2e/engine.sh start), debootstrap installed, Debian's
@@ -105,5 +105,6 @@ make_debian
 make_standin python:3.11-slim python-3.11-slim.Dockerfile
 make_standin node:18-slim node-18-slim.Dockerfile
 make_standin golang:1.19 golang-1.19.Dockerfile
+make_standin rust:1.63-slim rust-1.63-slim.Dockerfile
 "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
-  | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19) ' >&2
+  | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19|rust:1.63-slim) ' >&2

@@ -5,7 +5,8 @@
       Compares the image configs (`docker image inspect` output) field by field. Env is compared as
       a set; if it differs, entries each image merely inherits unchanged from its own final base
       image are dropped and the rest compared (a Go binary FROM scratch does not carry the golang
-      image's GOPATH etc.). buildtruth.sh gives scratch the default PATH only.
+      image's GOPATH etc.). buildtruth.sh gives scratch the default PATH only; a base image
+      without PATH (the imported debian:bookworm-slim) inherits BuildKit's default PATH.
   files MULTI.list SINGLE.list BASE.list
       Every path the multi-stage final stage added on top of its base (tar listings from
       `docker export`) must exist at the same path in the single-stage image.
@@ -13,12 +14,14 @@
       The multi-stage image holds no compiler/linker, no go toolchain, no *-dev package, no
       pip/npm/go build cache, and runs as a non-root user; and its final stage added no file under
       /usr/include to its base image (the official python image ships Python's headers itself).
-  cache BUILD_LOG
+  cache BUILD_LOG [nodeps]
       In BuildKit's plain progress output of a rebuild after a source edit, every dependency-install
-      step (pip install, npm ci/install, go mod download, apt-get install) is reported CACHED and the
-      source copy was not.
+      step (pip install, npm ci/install, go mod download, cargo fetch, mvn dependency:go-offline,
+      gradle dependencies, apt-get install) is reported CACHED and the source copy was not. With
+      `nodeps` (the Dockerfile has no RUN before its source COPY), no such step is needed.
   port INSPECT.json        prints the first exposed port number
-  srcfile EXAMPLE_DIR INSPECT.json   prints the source file to touch for the cache check
+  srcfile EXAMPLE_DIR INSPECT.json   prints the source file to touch for the cache check (a file at
+                                     the top, else the first source file found in a subfolder)
 Assumes Python 3.8+, nothing outside the standard library.
 """
 import json
@@ -26,6 +29,7 @@ import os
 import re
 import sys
 
+DEFAULT_PATH = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 FIELDS = ["Cmd", "Entrypoint", "Env", "User", "WorkingDir", "ExposedPorts", "Healthcheck", "Labels"]
 NOISE = re.compile(r"^(var/log/|var/cache/|var/lib/apt/|var/lib/dpkg/|tmp/|run/|root/\.cache/|etc/ld\.so\.cache$)")
 
@@ -49,6 +53,9 @@ def norm(field, value):
 def equiv(multi, single, multibase, singlebase):
     m, s = config(multi), config(single)
     mb, sb = config(multibase), config(singlebase)
+    for c in (mb, sb):  # BuildKit gives an image without PATH (an imported rootfs) the default one
+        if not any(e.startswith("PATH=") for e in c.get("Env") or []):
+            c["Env"] = (c.get("Env") or []) + [DEFAULT_PATH]
     bad, notes = [], []
     for f in FIELDS:
         a, b = norm(f, m.get(f)), norm(f, s.get(f))
@@ -154,11 +161,12 @@ def split(listing, baselist, status, user, passwd):
 
 
 DEPSTEP = re.compile(r"\bRUN\b.*\b(pip[0-9.]* install|npm (ci|install)|yarn install|go mod download|"
+                     r"cargo fetch|mvn .*dependency:go-offline|gradlew? .*dependencies|"
                      r"apt-get (-[-\w=]+ )*install)")
 SRCSTEP = re.compile(r"\] (COPY|ADD) (?!.*--from=)")
 
 
-def cache(log):
+def cache(log, nodeps=""):
     steps, cached = {}, set()
     with open(log, errors="replace") as f:
         for line in f:
@@ -171,6 +179,14 @@ def cache(log):
             if mt:
                 cached.add(mt.group(1))
     dep = {k: v for k, v in steps.items() if DEPSTEP.search(v)}
+    src = [v for k, v in steps.items() if SRCSTEP.search(v) and k not in cached]
+    if not dep and nodeps:
+        # an app without dependencies on an image that needs no packages (javac on a JDK image)
+        if not src:
+            print("no source COPY step was rebuilt: the edit did not reach the build")
+            return 1
+        print("no dependency-install step to keep cached (the Dockerfile has none)")
+        return 0
     if not dep:
         print("no dependency-install step found in the build output")
         return 1
@@ -178,7 +194,6 @@ def cache(log):
     if notcached:
         print("dependency step(s) re-run: " + " | ".join(notcached))
         return 1
-    src = [v for k, v in steps.items() if SRCSTEP.search(v) and k not in cached]
     if not src:
         print("no source COPY step was rebuilt: the edit did not reach the build")
         return 1
@@ -197,13 +212,19 @@ def port(path):
 def srcfile(example, inspect):
     cfg = config(inspect)
     words = [os.path.basename(w) for w in (cfg.get("Entrypoint") or []) + (cfg.get("Cmd") or [])]
+    exts = (".py", ".js", ".mjs", ".cjs", ".go", ".rs", ".c", ".cc", ".cpp", ".java")
     cands = sorted(f for f in os.listdir(example)
                    if os.path.isfile(os.path.join(example, f))
-                   and os.path.splitext(f)[1] in (".py", ".js", ".mjs", ".cjs", ".go")
+                   and os.path.splitext(f)[1] in exts
                    and f not in ("setup.py",))
     pick = [f for f in cands if f in words or f.split(".")[0] in " ".join(words)]
-    pick += [f for f in ("main.go", "app.py", "server.js", "index.js") if f in cands]
+    pick += [f for f in ("main.go", "app.py", "server.js", "index.js", "main.c") if f in cands]
     pick += cands
+    if not pick:  # sources in a folder (src/main.rs, src/main/java/...): the first found
+        for top, dirs, names in sorted(os.walk(example)):
+            dirs.sort()
+            pick += [os.path.relpath(os.path.join(top, f), example) for f in sorted(names)
+                     if os.path.splitext(f)[1] in exts]
     if not pick:
         return 1
     print(pick[0])
