@@ -271,6 +271,7 @@ typedef struct TmplFlavour {
 	StrList env_names, env_values;       /* extra ENV for both stages */
 	bool run_has_shell;                  /* false for scratch: no RUN in the final stage */
 	bool run_has_apt;
+	const char *run_user;                /* a non-root user the images already have; none is created */
 	SrcPos pos, build_packages_pos, runtime_packages_pos, env_pos;
 } TmplFlavour;
 

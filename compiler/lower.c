@@ -77,7 +77,12 @@ static const char *expand(Lower *L, const char *s)
 		for (size_t i = 0; !value && i < L->t->nprobes; i++) {
 			if (strcmp(L->t->probes[i].name, name) != 0)
 				continue;
-			value = probe_read(L->a, &L->t->probes[i], join_path(L, L->spec->dir, L->ir->source_dir), L->d);
+			/* the file may be a variable ({manifest}: a .csproj); the
+			 * probe reads as empty inside its own file name */
+			TmplProbe probe = L->t->probes[i];
+			add_var(L, name, "");
+			probe.file = expand(L, probe.file);
+			value = probe_read(L->a, &probe, join_path(L, L->spec->dir, L->ir->source_dir), L->d);
 			if (!value)
 				value = "";
 			add_var(L, name, value); /* read each file once */
@@ -221,8 +226,8 @@ static void lower_packages(Lower *L)
 
 static void lower_user_setup(Lower *L)
 {
-	if (L->spec->user.s)
-		return; /* the user the spec names must exist in the image */
+	if (L->spec->user.s || L->fl->run_user)
+		return; /* the user the spec or the template names must exist in the image */
 	Step *st = add_step(L, STEP_RUN, ROLE_RUNTIME, L->spec->language.pos, "create the non-root run-time user");
 	st->tag = TAG_USER_SETUP;
 	st->trusted = true;
@@ -489,7 +494,7 @@ static void lower_runtime_config(Lower *L)
 	}
 	Step *user = add_step(L, STEP_USER, ROLE_RUNTIME, s->user.s ? s->user.pos : s->language.pos,
 			      s->user.s ? "run.user" : "non-root by default");
-	user->value = s->user.s ? s->user.s : DEFAULT_UID ":" DEFAULT_UID;
+	user->value = s->user.s ? s->user.s : L->fl->run_user ? L->fl->run_user : DEFAULT_UID ":" DEFAULT_UID;
 	const char *port = s->port.s ? s->port.s : L->t->default_port;
 	if (port) {
 		Step *st = add_step(L, STEP_EXPOSE, ROLE_RUNTIME, s->port.s ? s->port.pos : L->t->port_pos, "run.port");

@@ -161,7 +161,8 @@ static void t_artifacts(TReader *r, const YNode *n, StrList *from, StrList *to)
 static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavour *fl)
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
-					   "runtime_packages", "artifacts", "vars", "env", "run_shell"};
+					   "runtime_packages", "artifacts", "vars", "env", "run_shell",
+					   "run_user"};
 	fl->run_has_shell = true;
 	if (!n)
 		return;
@@ -186,6 +187,7 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	t_map(r, ynode_get(n, "env"), "env", &fl->env_names, &fl->env_values);
 	fl->run_has_shell = t_bool(r, ynode_get(n, "run_shell"), "run_shell", true);
 	fl->run_has_apt = fl->run_has_shell;
+	fl->run_user = t_string(r, ynode_get(n, "run_user"), "run_user");
 	if (!fl->build_image || !fl->run_image) {
 		diag_error(r->d, n->pos, "flavour '%s' needs build_image and run_image", name);
 		r->ok = false;
