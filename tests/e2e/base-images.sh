@@ -3,7 +3,7 @@
 #
 # 1. debian:bookworm-slim: debootstrap --variant=minbase bookworm into a temporary rootfs, give it
 #    apt sources for bookworm, bookworm-updates and bookworm-security, and `docker import` it with
-#    CMD ["bash"].
+#    ENV PATH (as the official image has) and CMD ["bash"].
 # 2. Stand-ins FROM that image, tagged with the official names and built from Debian's packages:
 #    python:3.11-slim, node:18-slim, golang:1.19, rust:1.63-slim (Dockerfiles in tests/e2e/standins/).
 # An image that already exists is kept (cache between runs on one machine); --force rebuilds all.
@@ -71,7 +71,8 @@ DPKG
   # what debootstrap already unpacked: drop it too
   find "$R/usr/share/doc" -mindepth 1 -not -name copyright -not -type d -delete 2>/dev/null || true
   rm -rf "$R"/usr/share/man/* "$R"/usr/share/info/* "$R"/usr/share/locale/* "$R"/usr/share/lintian/*
-  tar -C "$R" -c . | "$DOCKER" import --change 'CMD ["bash"]' - $tag >/dev/null
+  tar -C "$R" -c . | "$DOCKER" import --change 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' \
+    --change 'CMD ["bash"]' - $tag >/dev/null
   log "$tag imported in $((SECONDS - t0))s"
 }
 
