@@ -218,7 +218,7 @@ run_one() {
   if ! src=$($CHECK srcfile "$copy" "$w/multi.json"); then
     notok "$id caching : no source file found to edit"
   else
-    case "$src" in *.py) cmt="# buildtruth cache probe $(date +%s%N)" ;; *) cmt="// buildtruth cache probe $(date +%s%N)" ;; esac
+    case "$src" in *.py|*.rb) cmt="# buildtruth cache probe $(date +%s%N)" ;; *) cmt="// buildtruth cache probe $(date +%s%N)" ;; esac
     echo "$cmt" >>"$copy/$src"
     log="$w/rebuild.log"; t0=$(now)
     if ! build "stagec-e2e/$name:$fl-rebuild" "$w/multi.Dockerfile" "$copy" "$log"; then

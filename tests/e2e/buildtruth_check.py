@@ -17,7 +17,7 @@
   cache BUILD_LOG [nodeps]
       In BuildKit's plain progress output of a rebuild after a source edit, every dependency-install
       step (pip install, npm ci/install, go mod download, cargo fetch, mvn dependency:go-offline,
-      gradle dependencies, apt-get install) is reported CACHED and the source copy was not. With
+      gradle dependencies, bundle install, composer install, apt-get install) is reported CACHED and the source copy was not. With
       `nodeps` (the Dockerfile has no RUN before its source COPY), no such step is needed.
   port INSPECT.json        prints the first exposed port number
   srcfile EXAMPLE_DIR INSPECT.json   prints the source file to touch for the cache check (a file at
@@ -161,7 +161,7 @@ def split(listing, baselist, status, user, passwd):
 
 
 DEPSTEP = re.compile(r"\bRUN\b.*\b(pip[0-9.]* install|npm (ci|install)|yarn install|go mod download|"
-                     r"cargo fetch|mvn .*dependency:go-offline|gradlew? .*dependencies|"
+                     r"cargo fetch|mvn .*dependency:go-offline|gradlew? .*dependencies|bundle install|composer install|"
                      r"apt-get (-[-\w=]+ )*install)")
 SRCSTEP = re.compile(r"\] (COPY|ADD) (?!.*--from=)")
 
@@ -212,13 +212,13 @@ def port(path):
 def srcfile(example, inspect):
     cfg = config(inspect)
     words = [os.path.basename(w) for w in (cfg.get("Entrypoint") or []) + (cfg.get("Cmd") or [])]
-    exts = (".py", ".js", ".mjs", ".cjs", ".go", ".rs", ".c", ".cc", ".cpp", ".java")
+    exts = (".py", ".js", ".mjs", ".cjs", ".go", ".rs", ".c", ".cc", ".cpp", ".java", ".rb", ".php")
     cands = sorted(f for f in os.listdir(example)
                    if os.path.isfile(os.path.join(example, f))
                    and os.path.splitext(f)[1] in exts
                    and f not in ("setup.py",))
     pick = [f for f in cands if f in words or f.split(".")[0] in " ".join(words)]
-    pick += [f for f in ("main.go", "app.py", "server.js", "index.js", "main.c") if f in cands]
+    pick += [f for f in ("main.go", "app.py", "server.js", "index.js", "main.c", "app.rb") if f in cands]
     pick += cands
     if not pick:  # sources in a folder (src/main.rs, src/main/java/...): the first found
         for top, dirs, names in sorted(os.walk(example)):
