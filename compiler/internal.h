@@ -266,6 +266,7 @@ typedef struct TmplFlavour {
 	StrList versions;                    /* versions this flavour offers; empty: the template's */
 	StrList build_packages;              /* toolchain: build-only */
 	StrList runtime_packages;
+	StrList apt_setup;                   /* commands run before the packages are installed, both stages */
 	StrList artifacts, artifact_dests;   /* extra paths the final stage copies from the builder */
 	StrList var_names, var_values;       /* extra {vars} */
 	StrList env_names, env_values;       /* extra ENV for both stages */

@@ -202,6 +202,11 @@ static bool pick_flavour(Lower *L)
 static void lower_packages(Lower *L)
 {
 	const Spec *s = L->spec;
+	if (L->fl->apt_setup.n) {
+		Step *st = add_step(L, STEP_RUN, ROLE_BOTH, L->fl->pos, "what apt needs first on this base");
+		st->trusted = true;
+		strlist_copy(L->a, &st->args, &L->fl->apt_setup);
+	}
 	if (L->fl->build_packages.n) {
 		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, L->fl->build_packages_pos,
 				    arena_printf(L->a, "toolchain to build %s", L->t->language));

@@ -162,7 +162,7 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
 					   "runtime_packages", "artifacts", "vars", "env", "run_shell",
-					   "run_user"};
+					   "run_user", "apt_setup"};
 	fl->run_has_shell = true;
 	if (!n)
 		return;
@@ -182,6 +182,7 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	t_list(r, ynode_get(n, "versions"), "versions", &fl->versions);
 	t_list(r, ynode_get(n, "build_packages"), "build_packages", &fl->build_packages);
 	t_list(r, ynode_get(n, "runtime_packages"), "runtime_packages", &fl->runtime_packages);
+	t_list(r, ynode_get(n, "apt_setup"), "apt_setup", &fl->apt_setup);
 	t_artifacts(r, ynode_get(n, "artifacts"), &fl->artifacts, &fl->artifact_dests);
 	t_map(r, ynode_get(n, "vars"), "vars", &fl->var_names, &fl->var_values);
 	t_map(r, ynode_get(n, "env"), "env", &fl->env_names, &fl->env_values);
