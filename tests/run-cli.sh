@@ -100,5 +100,14 @@ expect_status "a broken template" 1 "$STAGEC" --templates "$tmp/t" examples/flas
 grep -q "python.yaml:[0-9]*:1: error: unknown template key 'wrokdir' (did you mean 'workdir'?)" "$tmp/err" &&
 	ok "the template error has its position" || { bad "the template error has its position"; cat "$tmp/err"; }
 
+# the README shows what stagec prints today for the Flask example
+sed -n '/^```dockerfile$/,/^```$/p' README.md | sed '1d;$d' >"$tmp/readme-example"
+"$STAGEC" examples/flask/app.yaml >"$tmp/flask"
+if [ -s "$tmp/readme-example" ] && cmp -s "$tmp/readme-example" "$tmp/flask"; then
+	ok "the README's example output is current"
+else
+	bad "the README's example output is current"; diff -u "$tmp/readme-example" "$tmp/flask" | head -20
+fi
+
 echo "cli: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
