@@ -107,5 +107,8 @@ make_standin python:3.11-slim python-3.11-slim.Dockerfile
 make_standin node:18-slim node-18-slim.Dockerfile
 make_standin golang:1.19 golang-1.19.Dockerfile
 make_standin rust:1.63-slim rust-1.63-slim.Dockerfile
+make_standin ruby:3.1-slim ruby-3.1-slim.Dockerfile
+make_standin php:8.2-cli php-8.2-cli.Dockerfile
+make_standin nginxinc/nginx-unprivileged:1.25 nginx-unprivileged-1.25.Dockerfile
 "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
-  | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19|rust:1.63-slim) ' >&2
+  | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19|rust:1.63-slim|ruby:3.1-slim|php:8.2-cli|nginxinc/nginx-unprivileged:1.25) ' >&2

@@ -1,0 +1,13 @@
+<?php
+
+declare(strict_types=1);
+
+namespace App;
+
+final class Greeting
+{
+    public static function hello(string $who): string
+    {
+        return "hello from {$who}";
+    }
+}

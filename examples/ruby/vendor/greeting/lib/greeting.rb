@@ -1,0 +1,5 @@
+module Greeting
+  def self.hello(who)
+    "hello from #{who}"
+  end
+end
