@@ -5,7 +5,8 @@
 #    apt sources for bookworm, bookworm-updates and bookworm-security, and `docker import` it with
 #    ENV PATH (as the official image has) and CMD ["bash"].
 # 2. Stand-ins FROM that image, tagged with the official names and built from Debian's packages:
-#    python:3.11-slim, node:18-slim, golang:1.19, rust:1.63-slim (Dockerfiles in tests/e2e/standins/).
+#    python:3.11-slim, node:18-slim, golang:1.19, rust:1.63-slim, gcc:12, maven:3.9-eclipse-temurin-17,
+#    eclipse-temurin:17-jre, ... (Dockerfiles in tests/e2e/standins/).
 # An image that already exists is kept (cache between runs on one machine); --force rebuilds all.
 # The node stand-in gets npm from `npm pack npm@$NPM_VERSION` run on the host (cached in $STAGEC_E2E_STATE).
 # Assumes: root, a running engine (tests/e2e/engine.sh start), debootstrap installed, Debian's
@@ -107,8 +108,11 @@ make_standin python:3.11-slim python-3.11-slim.Dockerfile
 make_standin node:18-slim node-18-slim.Dockerfile
 make_standin golang:1.19 golang-1.19.Dockerfile
 make_standin rust:1.63-slim rust-1.63-slim.Dockerfile
+make_standin gcc:12 gcc-12.Dockerfile
+make_standin maven:3.9-eclipse-temurin-17 maven-3.9-eclipse-temurin-17.Dockerfile
+make_standin eclipse-temurin:17-jre eclipse-temurin-17-jre.Dockerfile
 make_standin ruby:3.1-slim ruby-3.1-slim.Dockerfile
 make_standin php:8.2-cli php-8.2-cli.Dockerfile
 make_standin nginxinc/nginx-unprivileged:1.25 nginx-unprivileged-1.25.Dockerfile
 "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
-  | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19|rust:1.63-slim|ruby:3.1-slim|php:8.2-cli|nginxinc/nginx-unprivileged:1.25) ' >&2
+  | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19|rust:1.63-slim|gcc:12|maven:3.9-eclipse-temurin-17|eclipse-temurin:17-jre|ruby:3.1-slim|php:8.2-cli|nginxinc/nginx-unprivileged:1.25) ' >&2
