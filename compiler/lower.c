@@ -60,10 +60,15 @@ static void add_var(Lower *L, const char *name, const char *value);
  * and probes of the project's files; unknown variables are template bugs. */
 static const char *expand(Lower *L, const char *s)
 {
-	if (!strchr(s, '{'))
+	if (!strchr(s, '{') && !strchr(s, '}'))
 		return s;
 	Strbuf sb = STRBUF_INIT;
 	for (const char *p = s; *p;) {
+		if ((p[0] == '{' && p[1] == '{') || (p[0] == '}' && p[1] == '}')) {
+			strbuf_addc(&sb, *p); /* {{ and }} are literal braces */
+			p += 2;
+			continue;
+		}
 		const char *close = *p == '{' ? strchr(p, '}') : NULL;
 		if (!close) {
 			strbuf_addc(&sb, *p++);
