@@ -2,14 +2,15 @@
  * fuzz_compile.c - a libFuzzer target over the whole pipeline: spec bytes
  * in, diagnostics or a Dockerfile out.
  *
- * Each input is compiled by stagec_compile_text() as "app.yaml" in a
- * fixed build context (a temporary folder created once, holding the
- * manifests and sources the templates and examples name, plus a symlink
- * that leaves the context), so lowering reaches its filesystem checks.
- * The options come from a hash of the input: single-stage or not, the
- * base (the spec's, official or debian), an IR dump (none, final, after
- * a pass), --Werror, --max-errors 1, and the built-in templates or a
- * copy of them with a trimmed runtime-library table (see make_templates).
+ * Each input is compiled by stagec_compile_text() as "app.yaml" in one of
+ * three fixed build contexts (temporary folders created once, holding the
+ * manifests, lockfiles and sources the templates and examples name, plus a
+ * symlink that leaves the context), so lowering reaches its filesystem
+ * checks.  The context and the options come from a hash of the input:
+ * single-stage or not, the base (the spec's, official or debian), an IR
+ * dump (none, final, after a pass), --Werror, --max-errors 1, and the
+ * built-in templates or a copy of them with a trimmed runtime-library
+ * table (see make_templates).
  * The same bytes always get the same options, so every crash reproduces.
  *
  * Besides what ASan and UBSan catch, the target aborts when an invariant
@@ -93,8 +94,57 @@ static void remove_context(void)
 	nftw(context_dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
 
-/* The build context: what the templates and the examples expect, a
- * folder, and a way out of the context. */
+/* The manifests of every template, without lockfiles. */
+static const char *const base_files[] = {
+	"requirements.txt", "package.json", "go.mod", "Cargo.toml", "Gemfile", "app.csproj",
+	"composer.json", "pom.xml", "CMakeLists.txt", "build.gradle", "main.c", "index.html", NULL,
+};
+/* Lockfiles and wrappers: which install rule a template picks depends on them. */
+static const char *const locked_files[] = {
+	"package-lock.json", "go.sum", "Cargo.lock", "Gemfile.lock", "composer.lock", "poetry.lock",
+	"pyproject.toml", "uv.lock", "Pipfile", "Pipfile.lock", "mvnw", "gradlew", NULL,
+};
+static const char *const alt_files[] = {
+	"requirements.txt", "pyproject.toml", "poetry.lock", "package.json", "yarn.lock", "pnpm-lock.yaml",
+	"go.mod", "Cargo.toml", "Cargo.lock", "build.gradle.kts", "gradlew", "Gemfile", "composer.json",
+	"app.csproj", "Makefile", "main.c", NULL,
+};
+
+static void write_list(const char *sub, const char *const *names)
+{
+	char rel[128];
+	for (size_t i = 0; names[i]; i++) {
+		snprintf(rel, sizeof(rel), "%s%s", sub, names[i]);
+		write_file(rel, "\n");
+	}
+}
+
+/* A folder with sources and a way out of the context. */
+static void write_tree(const char *sub)
+{
+	char rel[128], link[256];
+	snprintf(rel, sizeof(rel), "%slib", sub);
+	make_dir(rel);
+	snprintf(rel, sizeof(rel), "%slib/index.js", sub);
+	write_file(rel, "module.exports = 1\n");
+	snprintf(rel, sizeof(rel), "%ssrc", sub);
+	make_dir(rel);
+	snprintf(rel, sizeof(rel), "%ssrc/requirements.txt", sub);
+	write_file(rel, "requests\n");
+	snprintf(link, sizeof(link), "%s/%soutside", context_dir, sub);
+	if (symlink("/etc", link) != 0) {
+		perror(link);
+		abort();
+	}
+}
+
+/* Three build contexts, since a template's install rule depends on which
+ * files exist: the folder itself (what the templates and the examples
+ * expect, no lockfile but package-lock.json and go.sum; run-regressions.sh
+ * lays out the same), locked/ (every lockfile too) and alt/ (the other
+ * package managers: yarn, pnpm, poetry, Gradle's Kotlin DSL, make). */
+static const char *contexts[3];
+
 static void make_context(void)
 {
 	if (!mkdtemp(context_dir)) {
@@ -102,6 +152,7 @@ static void make_context(void)
 		abort();
 	}
 	atexit(remove_context);
+	write_list("", base_files);
 	write_file("requirements.txt", "flask==3.0.0\n");
 	write_file("package.json", "{\"name\": \"app\", \"version\": \"1.0.0\"}\n");
 	write_file("package-lock.json", "{\"lockfileVersion\": 3}\n");
@@ -110,21 +161,27 @@ static void make_context(void)
 	write_file("app.py", "print('hi')\n");
 	write_file("main.go", "package main\n\nfunc main() {}\n");
 	write_file("server.js", "console.log('hi')\n");
-	make_dir("lib");
-	write_file("lib/index.js", "module.exports = 1\n");
 	make_dir("vendor");
 	write_file("vendor/setup.py", "\n");
-	make_dir("src");
+	write_tree("");
 	write_file("src/app.py", "\n");
-	write_file("src/requirements.txt", "requests\n");
 	write_file("src/package.json", "{}\n");
 	write_file("src/go.mod", "module example.com/app\n");
-	char link[256];
-	snprintf(link, sizeof(link), "%s/outside", context_dir);
-	if (symlink("/etc", link) != 0) {
-		perror(link);
-		abort();
-	}
+
+	make_dir("locked");
+	write_list("locked/", base_files);
+	write_list("locked/", locked_files);
+	write_tree("locked/");
+	make_dir("alt");
+	write_list("alt/", alt_files);
+	write_tree("alt/");
+
+	static char locked[sizeof(context_dir) + 8], alt[sizeof(context_dir) + 8];
+	snprintf(locked, sizeof(locked), "%s/locked", context_dir);
+	snprintf(alt, sizeof(alt), "%s/alt", context_dir);
+	contexts[0] = context_dir;
+	contexts[1] = locked;
+	contexts[2] = alt;
 }
 
 /* The runtime-library entries the trimmed table always keeps. */
@@ -298,7 +355,7 @@ static uint32_t hash_bytes(const uint8_t *data, size_t size)
 	return h;
 }
 
-static void pick_options(const uint8_t *data, size_t size, StagecOptions *o)
+static void pick_options(const uint8_t *data, size_t size, StagecOptions *o, const char **dir)
 {
 	static const char *const bases[] = {NULL, "official", "debian"};
 	uint32_t h = hash_bytes(data, size);
@@ -326,13 +383,15 @@ static void pick_options(const uint8_t *data, size_t size, StagecOptions *o)
 	o->werror = ((h >> 10) % 4) == 0;
 	o->max_errors = ((h >> 12) % 4) == 0 ? 1 : 0;
 	o->templates_dir = ((h >> 14) % 128) == 0 ? NULL : templates_dir;
+	*dir = contexts[(h >> 21) % 3];
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	StagecOptions opts;
-	pick_options(data, size, &opts);
-	StagecResult *r = stagec_compile_text("app.yaml", context_dir, (const char *)data, size, &opts);
+	const char *dir;
+	pick_options(data, size, &opts, &dir);
+	StagecResult *r = stagec_compile_text("app.yaml", dir, (const char *)data, size, &opts);
 	if (!r)
 		fail("stagec_compile_text returned NULL", NULL, 0);
 	bool ok = stagec_result_ok(r);
@@ -341,10 +400,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *diags = stagec_result_diagnostics(r);
 	if (verbose)
 		fprintf(stderr,
-			"fuzz_compile: single_stage=%d base=%s dump_ir=%s werror=%d max_errors=%d templates=%s -> "
+			"fuzz_compile: context=%s single_stage=%d base=%s dump_ir=%s werror=%d max_errors=%d templates=%s -> "
 			"status %d, "
 			"%d errors, %d warnings\n%s%s",
-			opts.single_stage, opts.base ? opts.base : "(spec)",
+			dir, opts.single_stage, opts.base ? opts.base : "(spec)",
 			opts.dump_ir ? (*opts.dump_ir ? opts.dump_ir : "(final)") : "(none)", opts.werror,
 			opts.max_errors, opts.templates_dir ? "trimmed" : "built-in", status, stagec_result_error_count(r), stagec_result_warning_count(r), diags,
 			out);

@@ -40,8 +40,12 @@ fi
 
 ctx=$(mktemp -d /tmp/stagec-fuzz-regress.XXXXXX)
 trap 'rm -rf "$ctx"' EXIT
-# The fuzz target's build context (fuzz_compile.c, make_context).
+# The fuzz target's first build context (fuzz_compile.c, make_context).
 mkdir -p "$ctx/lib" "$ctx/vendor" "$ctx/src"
+for f in requirements.txt package.json go.mod Cargo.toml Gemfile app.csproj composer.json pom.xml \
+	CMakeLists.txt build.gradle main.c index.html; do
+	printf '\n' >"$ctx/$f"
+done
 printf 'flask==3.0.0\n' >"$ctx/requirements.txt"
 printf '{"name": "app", "version": "1.0.0"}\n' >"$ctx/package.json"
 printf '{"lockfileVersion": 3}\n' >"$ctx/package-lock.json"
