@@ -5,7 +5,10 @@
 # For every binary package named *-dev it writes the runtime libraries the
 # -dev package implies, derived from its Depends line:
 #   1. the dependencies pinned to exactly the -dev package's own version
-#      ("libpq5 (= 15.20-0+deb12u1)"): the library the headers belong to;
+#      ("libpq5 (= 15.20-0+deb12u1)"): the library the headers belong to,
+#      kept when it is a shared library: in Debian's "libs" section, or
+#      named lib* outside "libdevel" (libbinutils is filed under "devel");
+#      tools such as libc-dev-bin and interpreters such as python3 are not;
 #   2. when there are none (a virtual or transitional -dev such as
 #      libjpeg-dev -> libjpeg62-turbo-dev), the runtime libraries of the
 #      -dev packages it depends on, followed recursively.
@@ -16,6 +19,7 @@ set -eu
 release=$(. /etc/os-release && echo "${VERSION_CODENAME:-unknown}")
 apt-cache dumpavail | awk -v release="$release" '
 function flush() {
+	if (pkg != "" && !(pkg in section)) section[pkg] = sec
 	if (pkg != "" && pkg ~ /-dev$/ && !(pkg in seen)) {
 		seen[pkg] = 1
 		exact[pkg] = ""; devdeps[pkg] = ""
@@ -30,12 +34,17 @@ function flush() {
 				devdeps[pkg] = devdeps[pkg] " " name
 		}
 	}
-	pkg = ""; ver = ""; deps = ""
+	pkg = ""; ver = ""; deps = ""; sec = ""
 }
 /^Package: / { flush(); pkg = $2; next }
 /^Version: / { ver = $2; next }
 /^Depends: / { deps = substr($0, 10); next }
+/^Section: / { sec = $2; sub(/.*\//, "", sec); next }
 /^$/ { flush() }
+function is_library(p) {
+	if (section[p] == "libs" || section[p] == "oldlibs") return 1
+	return p ~ /^lib/ && p !~ /-(bin|dev|tools|utils)$/ && section[p] != "libdevel"
+}
 function resolve(p, depth,    out, m, parts, j) {
 	if (exact[p] != "") return exact[p]
 	if (depth > 4) return ""
@@ -59,7 +68,9 @@ END {
 		# de-duplicate, keep order
 		delete have; line = ""
 		k = split(r, rs, " ")
-		for (j = 1; j <= k; j++) if (!(rs[j] in have)) { have[rs[j]] = 1; line = line (line == "" ? "" : ", ") rs[j] }
+		for (j = 1; j <= k; j++)
+			if (!(rs[j] in have) && is_library(rs[j])) { have[rs[j]] = 1; line = line (line == "" ? "" : ", ") rs[j] }
+		if (line == "") continue
 		print "  " p ": [" line "]" | cmd
 	}
 	close(cmd)

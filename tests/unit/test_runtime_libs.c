@@ -1,0 +1,83 @@
+/*
+ * test_runtime_libs.c - the generated table of runtime libraries
+ * (templates/runtime-libs.yaml, as compiled in): it loads without errors,
+ * is sorted with valid package names throughout, and maps the -dev
+ * packages apps commonly build against to their Debian 12 libraries.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "internal.h"
+
+static void table_is_well_formed(void **state)
+{
+	(void)state;
+	Arena *a = arena_new();
+	Diags d;
+	diags_init(&d, a, 20, false);
+	Templates t;
+	assert_true(templates_open(a, &t, NULL, &d));
+	assert_int_equal(d.errors, 0);
+	assert_true(t.libs.dev.n > 1000);
+	assert_int_equal(t.libs.dev.n, t.libs.runtime.n);
+	for (size_t i = 0; i < t.libs.dev.n; i++) {
+		if (i)
+			assert_true(strcmp(t.libs.dev.v[i - 1], t.libs.dev.v[i]) < 0);
+		assert_true(valid_package_name(t.libs.dev.v[i]));
+		const char *r = t.libs.runtime.v[i];
+		assert_true(r[0] != '\0');
+		char *copy = arena_strdup(a, r);
+		for (char *w = strtok(copy, " "); w; w = strtok(NULL, " ")) {
+			assert_true(valid_package_name(w));
+			size_t n = strlen(w);
+			assert_false(n > 4 && strcmp(w + n - 4, "-dev") == 0);
+		}
+	}
+	arena_free(a);
+}
+
+static void common_dev_packages_map_to_their_libraries(void **state)
+{
+	(void)state;
+	static const char *const cases[][2] = {
+		{"libpq-dev", "libpq5"},
+		{"libxml2-dev", "libxml2"},
+		{"libssl-dev", "libssl3"},
+		{"libjpeg-dev", "libjpeg62-turbo"},
+		{"zlib1g-dev", "zlib1g"},
+		{"libffi-dev", "libffi8"},
+		{"libyaml-dev", "libyaml-0-2"},
+		{"libsqlite3-dev", "libsqlite3-0"},
+		{"libcurl4-openssl-dev", "libcurl4"},
+		{"libmariadb-dev", "libmariadb3"},
+		{"libc6-dev", "libc6"}, /* not libc-dev-bin: tools are not libraries */
+	};
+	Arena *a = arena_new();
+	Diags d;
+	diags_init(&d, a, 20, false);
+	Templates t;
+	assert_true(templates_open(a, &t, NULL, &d));
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		const char *got = runtime_libs_for(&t.libs, cases[i][0]);
+		if (!got || strcmp(got, cases[i][1]) != 0)
+			fail_msg("%s -> %s, wanted %s", cases[i][0], got ? got : "(nothing)", cases[i][1]);
+	}
+	assert_null(runtime_libs_for(&t.libs, "build-essential"));
+	assert_null(runtime_libs_for(&t.libs, "no-such-dev"));
+	arena_free(a);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(table_is_well_formed),
+		cmocka_unit_test(common_dev_packages_map_to_their_libraries),
+	};
+	return cmocka_run_group_tests_name("runtime_libs", tests, NULL, NULL);
+}
