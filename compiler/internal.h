@@ -311,11 +311,14 @@ typedef struct RuntimeLibs {
 typedef struct Templates {
 	const char *dir;        /* NULL: the built-in copies */
 	StrList languages;      /* the languages there are templates for */
-	RuntimeLibs libs;
+	RuntimeLibs libs;       /* read on first use: most specs need none of it */
+	bool libs_loaded;
+	Arena *arena;
+	Diags *diags;
 } Templates;
 
-/* Opens the template set (built-in, or dir when not NULL); reads the
- * runtime-library table.  Returns false after adding errors. */
+/* Opens the template set (built-in, or dir when not NULL).  Returns false
+ * after adding errors. */
 bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d);
 /* Reads one language's template; NULL with errors added when it is broken,
  * NULL without errors when there is no such language. */
@@ -324,8 +327,10 @@ Template *template_load(Arena *a, const Templates *t, const char *language, Diag
  * after adding an error.  The value must be a plain name. */
 const char *probe_read(Arena *a, const TmplProbe *p, const char *source_dir, Diags *d);
 
-/* The runtime packages that dev implies, or NULL. */
-const char *runtime_libs_for(const RuntimeLibs *l, const char *dev);
+/* The runtime packages (space-separated) that the -dev package dev
+ * implies, or NULL.  Reads the runtime-library table the first time a
+ * -dev package is asked for; errors in it go to the templates' Diags. */
+const char *runtime_libs_for(Templates *t, const char *dev);
 
 /* Built-in templates, compiled in from templates/ (embedded.c, generated). */
 typedef struct EmbeddedFile {
@@ -445,7 +450,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d);
 typedef struct PassCtx {
 	Arena *arena;
 	Diags *diags;
-	const Templates *templates;
+	Templates *templates;
 	const Spec *spec;
 	bool single_stage;
 } PassCtx;

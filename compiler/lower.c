@@ -405,7 +405,10 @@ static bool check_shell_command(Lower *L, SStr cmd)
 					  "and run that");
 		return false;
 	}
+	/* Docker continues a line after a backslash followed only by blanks */
 	size_t n = strlen(cmd.s);
+	while (n && (cmd.s[n - 1] == ' ' || cmd.s[n - 1] == '\t'))
+		n--;
 	if (n && cmd.s[n - 1] == '\\') {
 		diag_error(L->d, cmd.pos, "a build command ends with a backslash, which would join it to the "
 					  "next Dockerfile line; remove it");

@@ -31,7 +31,7 @@ int pass_closure(Ir *ir, PassCtx *ctx)
 				const char *pkg = st->args.v[i];
 				const char *eq = strchr(pkg, '=');
 				const char *bare = eq ? arena_strndup(ir->arena, pkg, (size_t)(eq - pkg)) : pkg;
-				const char *libs = runtime_libs_for(&ctx->templates->libs, bare);
+				const char *libs = runtime_libs_for(ctx->templates, bare);
 				if (!libs)
 					continue;
 				if (!first_dev)

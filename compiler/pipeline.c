@@ -112,8 +112,10 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	if (!root)
 		return false;
 	Spec *spec = spec_parse(a, root, f, dir, d);
+	if (!spec)
+		return false;
 	Templates templates;
-	if (!templates_open(a, &templates, o->templates_dir, d) || !spec)
+	if (!templates_open(a, &templates, o->templates_dir, d))
 		return false;
 	check_language(d, spec, &templates);
 	if (diags_failed(d))
@@ -159,7 +161,11 @@ static StagecResult *compile_source(const char *path, const char *dir, const cha
 	Diags d;
 	diags_init(&d, r->arena, o->max_errors, o->werror);
 	const SourceFile *f;
-	if (text)
+	if (text && len > SOURCE_MAX_BYTES) {
+		diag_error(&d, (SrcPos){0}, "'%s' is larger than %d bytes; a spec is a short file",
+			   o->display_path ? o->display_path : path, SOURCE_MAX_BYTES);
+		f = NULL;
+	} else if (text)
 		f = source_from_string(r->arena, o->display_path ? o->display_path : path, text, len);
 	else
 		f = source_read(r->arena, path, o->display_path, &d);

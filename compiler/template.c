@@ -406,12 +406,21 @@ bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
 				strlist_push(a, &t->languages, arena_strndup(a, embedded_templates[i].name, stem));
 	}
 	strlist_sort_unique(&t->languages);
-	read_runtime_libs(a, t, d);
+	t->arena = a;
+	t->diags = d;
 	return !diags_failed(d);
 }
 
-const char *runtime_libs_for(const RuntimeLibs *l, const char *dev)
+const char *runtime_libs_for(Templates *t, const char *dev)
 {
+	size_t len = strlen(dev);
+	if (len < 5 || strcmp(dev + len - 4, "-dev") != 0)
+		return NULL; /* the table maps -dev packages only */
+	if (!t->libs_loaded) {
+		t->libs_loaded = true;
+		read_runtime_libs(t->arena, t, t->diags);
+	}
+	const RuntimeLibs *l = &t->libs;
 	/* the table is sorted by the generator; a binary search keeps a
 	 * 5000-entry table cheap */
 	size_t lo = 0, hi = l->dev.n;

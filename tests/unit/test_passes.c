@@ -33,6 +33,7 @@ static int setup(void **state)
 	strlist_push(t->a, &t->templates.libs.runtime, "libpq5");
 	strlist_push(t->a, &t->templates.libs.dev, "libxml2-dev");
 	strlist_push(t->a, &t->templates.libs.runtime, "libxml2 libicu72");
+	t->templates.libs_loaded = true;
 	t->ctx = (PassCtx){t->a, &t->d, &t->templates, NULL, false};
 	t->ir = ir_new(t->a);
 	t->ir->build_image = "python:3.11-slim";

@@ -23,6 +23,8 @@ static void table_is_well_formed(void **state)
 	diags_init(&d, a, 20, false);
 	Templates t;
 	assert_true(templates_open(a, &t, NULL, &d));
+	assert_false(t.libs_loaded); /* read on first use only */
+	assert_non_null(runtime_libs_for(&t, "libpq-dev"));
 	assert_int_equal(d.errors, 0);
 	assert_true(t.libs.dev.n > 1000);
 	assert_int_equal(t.libs.dev.n, t.libs.runtime.n);
@@ -64,12 +66,12 @@ static void common_dev_packages_map_to_their_libraries(void **state)
 	Templates t;
 	assert_true(templates_open(a, &t, NULL, &d));
 	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		const char *got = runtime_libs_for(&t.libs, cases[i][0]);
+		const char *got = runtime_libs_for(&t, cases[i][0]);
 		if (!got || strcmp(got, cases[i][1]) != 0)
 			fail_msg("%s -> %s, wanted %s", cases[i][0], got ? got : "(nothing)", cases[i][1]);
 	}
-	assert_null(runtime_libs_for(&t.libs, "build-essential"));
-	assert_null(runtime_libs_for(&t.libs, "no-such-dev"));
+	assert_null(runtime_libs_for(&t, "build-essential"));
+	assert_null(runtime_libs_for(&t, "no-such-dev"));
 	arena_free(a);
 }
 
