@@ -46,8 +46,12 @@ measure() {
     || { echo "images.sh: cold build of $1 failed:" >&2; tail -n 20 "$TMP/cold.log" >&2; return 1; }
   COLD=$(secs "$t0")
   copy="$TMP/copy"; rm -rf "$copy"; mkdir -p "$copy"; cp -a "$ex/." "$copy/"
-  src=$(cd "$copy" && ls main.go app.py server.js 2>/dev/null | head -n 1)
-  case "$src" in *.py) echo "# bench $(date +%s%N)" >>"$copy/$src" ;; *) echo "// bench $(date +%s%N)" >>"$copy/$src" ;; esac
+  # the first source file of the app (not a manifest, not a vendored package)
+  src=$(cd "$copy" && find . -type f \( -name '*.go' -o -name '*.py' -o -name '*.js' -o -name '*.ts' \
+    -o -name '*.rs' -o -name '*.c' -o -name '*.cpp' -o -name '*.java' -o -name '*.rb' -o -name '*.php' \) \
+    -not -path './node_modules/*' -not -path './vendor/*' -not -path './lib/*' -not -path './tools/*' | sort | head -n 1)
+  [ -n "$src" ] || { echo "images.sh: no source file to edit in $ex" >&2; return 1; }
+  case "$src" in *.py|*.rb) echo "# bench $(date +%s%N)" >>"$copy/$src" ;; *) echo "// bench $(date +%s%N)" >>"$copy/$src" ;; esac
   t0=$(now)
   "$DOCKER" build --progress=plain -t "$tag-rebuild" -f "$file" "$copy" >"$TMP/re.log" 2>&1 \
     || { echo "images.sh: rebuild of $1 failed:" >&2; tail -n 20 "$TMP/re.log" >&2; return 1; }

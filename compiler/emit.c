@@ -65,7 +65,7 @@ void emit_quoted_word(Strbuf *out, const char *s, bool allow_vars)
 	strbuf_addc(out, '"');
 }
 
-static void emit_json_array(Strbuf *out, const StrList *l)
+void emit_json_array(Strbuf *out, const StrList *l)
 {
 	strbuf_addc(out, '[');
 	for (size_t i = 0; i < l->n; i++) {

@@ -484,6 +484,7 @@ void emit_dockerignore(const Ir *ir, const EmitInfo *info, Strbuf *out);
 /* Exported for tests: a JSON string literal, and a double-quoted
  * Dockerfile word with $, " and \ escaped. */
 void emit_json_string(Strbuf *out, const char *s);
+void emit_json_array(Strbuf *out, const StrList *l); /* ["a", "b"] */
 void emit_quoted_word(Strbuf *out, const char *s, bool allow_vars);
 
 #endif

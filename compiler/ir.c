@@ -203,13 +203,7 @@ static void dump_list(Strbuf *out, const char *label, const StrList *l)
 		strbuf_addf(out, " %s=", label);
 	else
 		strbuf_addc(out, ' ');
-	strbuf_addc(out, '[');
-	for (size_t i = 0; i < l->n; i++) {
-		if (i)
-			strbuf_adds(out, ", ");
-		emit_json_string(out, l->v[i]);
-	}
-	strbuf_addc(out, ']');
+	emit_json_array(out, l);
 }
 
 static void dump_step(const Step *st, Strbuf *out)
