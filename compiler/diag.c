@@ -21,6 +21,35 @@ void diags_init(Diags *d, Arena *a, int max_errors, bool werror)
 	d->werror = werror;
 }
 
+/* A message quotes spec text (a key, a value); control characters in it
+ * are shown escaped, so that a message is one line and cannot send escape
+ * sequences to the user's terminal. */
+static const char *visible(Arena *a, const char *msg)
+{
+	const char *p = msg;
+	while (*p && (unsigned char)*p >= 0x20 && *p != 0x7f)
+		p++;
+	if (!*p)
+		return msg;
+	Strbuf sb = STRBUF_INIT;
+	for (p = msg; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '\n')
+			strbuf_adds(&sb, "\\n");
+		else if (c == '\r')
+			strbuf_adds(&sb, "\\r");
+		else if (c == '\t')
+			strbuf_adds(&sb, "\\t");
+		else if (c < 0x20 || c == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", c);
+		else
+			strbuf_addc(&sb, (char)c);
+	}
+	const char *out = arena_strdup(a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return out;
+}
+
 static void diag_vadd(Diags *d, DiagLevel level, SrcPos pos, const char *fmt, va_list ap)
 {
 	if (level == DIAG_ERROR && ++d->errors > d->max_errors)
@@ -32,7 +61,7 @@ static void diag_vadd(Diags *d, DiagLevel level, SrcPos pos, const char *fmt, va
 	Diag *g = arena_alloc(d->arena, sizeof(*g));
 	g->level = level;
 	g->pos = pos;
-	g->msg = arena_vprintf(d->arena, fmt, ap);
+	g->msg = visible(d->arena, arena_vprintf(d->arena, fmt, ap));
 	if (d->tail)
 		d->tail->next = g;
 	else
