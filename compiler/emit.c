@@ -131,12 +131,33 @@ static void emit_run(Strbuf *out, const Step *st)
 	strbuf_addc(out, '\n');
 }
 
-static void emit_packages(Strbuf *out, const Step *st)
+/* A family's command template: {packages} becomes the list, one per
+ * line; {user} and {uid} the user to create. */
+static void emit_family_commands(Strbuf *out, const StrList *cmds, const Step *st)
 {
-	strbuf_adds(out, "RUN apt-get update \\\n    && apt-get install -y --no-install-recommends");
-	for (size_t i = 0; i < st->args.n; i++)
-		strbuf_addf(out, " \\\n        %s", st->args.v[i]);
-	strbuf_adds(out, " \\\n    && rm -rf /var/lib/apt/lists/*\n");
+	strbuf_adds(out, "RUN ");
+	for (size_t i = 0; i < cmds->n; i++) {
+		if (i)
+			strbuf_adds(out, " \\\n    && ");
+		for (const char *p = cmds->v[i]; *p; p++) {
+			if (strncmp(p, "{packages}", 10) == 0) {
+				while (out->len && out->buf[out->len - 1] == ' ')
+					out->buf[--out->len] = '\0';
+				for (size_t j = 0; j < st->args.n; j++)
+					strbuf_addf(out, " \\\n        %s", st->args.v[j]);
+				p += 9;
+			} else if (strncmp(p, "{user}", 6) == 0) {
+				strbuf_adds(out, st->value);
+				p += 5;
+			} else if (strncmp(p, "{uid}", 5) == 0) {
+				strbuf_adds(out, st->uid);
+				p += 4;
+			} else {
+				strbuf_addc(out, *p);
+			}
+		}
+	}
+	strbuf_addc(out, '\n');
 }
 
 static void emit_copy(Strbuf *out, const Step *st)
@@ -175,11 +196,17 @@ static void emit_pairs(Strbuf *out, const char *keyword, const Step *st)
 	strbuf_addc(out, '\n');
 }
 
-static void emit_step(Strbuf *out, const Step *st)
+static void emit_step(Strbuf *out, const Stage *stage, const Step *st)
 {
 	switch (st->kind) {
 	case STEP_PACKAGES:
-		emit_packages(out, st);
+		emit_family_commands(out, &stage->family->install, st);
+		break;
+	case STEP_ADDUSER:
+		emit_family_commands(out, &stage->family->add_user, st);
+		break;
+	case STEP_ARG:
+		emit_pairs(out, "ARG", st);
 		break;
 	case STEP_COPY:
 		emit_copy(out, st);
@@ -200,7 +227,10 @@ static void emit_step(Strbuf *out, const Step *st)
 		strbuf_addf(out, "USER %s\n", st->value);
 		break;
 	case STEP_EXPOSE:
-		strbuf_addf(out, "EXPOSE %s\n", st->value);
+		strbuf_adds(out, "EXPOSE");
+		for (size_t i = 0; i < st->args.n; i++)
+			strbuf_addf(out, " %s", st->args.v[i]);
+		strbuf_addc(out, '\n');
 		break;
 	case STEP_HEALTHCHECK:
 		strbuf_adds(out, "HEALTHCHECK");
@@ -250,7 +280,7 @@ void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out)
 		else
 			strbuf_addf(out, "FROM %s\n", s->image);
 		for (const Step *st = s->first; st; st = st->next)
-			emit_step(out, st);
+			emit_step(out, s, st);
 	}
 }
 

@@ -190,22 +190,33 @@ typedef struct SpecHealthcheck {
 	SStr interval, timeout, start_period, retries;
 } SpecHealthcheck;
 
+/* build.artifacts: a path the final stage copies from the builder. */
+typedef struct SArtifact {
+	SStr from, to;
+} SArtifact;
+
 typedef struct Spec {
 	const SourceFile *file;
 	const char *dir;      /* the spec's folder: the build context */
 	SStr name;            /* default: the spec's folder name */
 	SStr language;
 	SStr version;         /* default: the template's default version */
-	SStr base;            /* "official" (default) or "debian" */
+	SStr base;            /* absent: the default base (bases.yaml) */
 	SStr image_build, image_run;
+	SStr family_build, family_run; /* images.build_family / run_family: for images no pattern knows */
 	SStr source;          /* app folder relative to the context; default "." */
 	SList manifests;      /* dependencies.manifest: a string or a list; default from the template */
-	SList system;         /* dependencies.system: Debian packages to build */
-	SList runtime;        /* dependencies.runtime: Debian packages at run time */
-	SList build;          /* build: shell commands run in the builder */
+	SList system;         /* dependencies.system: packages to build */
+	SList runtime;        /* dependencies.runtime: packages at run time */
+	SList build;          /* build (or build.commands): shell commands run in the builder */
+	SMap build_env;       /* build.env: the builder's environment (ARG) */
+	SArtifact *artifacts; /* build.artifacts: what a custom build leaves for the final stage */
+	size_t nartifacts;
+	SrcPos artifacts_pos;
 	SList command;        /* run.command */
 	SList entrypoint;     /* run.entrypoint */
-	SStr port;            /* run.port, digits */
+	SList ports;          /* run.port: one or several, digits with an optional /tcp or /udp */
+	SList setup;          /* run.setup: commands run as root in the final stage before USER */
 	SStr user;            /* run.user; default: a created non-root user */
 	SStr workdir;         /* run.workdir; default from the template */
 	SMap env;             /* run.env */
@@ -214,8 +225,10 @@ typedef struct Spec {
 } Spec;
 
 /* Builds a Spec from the document root; reports every problem it finds
- * (unknown keys with suggestions, wrong types, bad values) and returns NULL
- * when there was an error.  dir is the spec's folder. */
+ * (unknown keys with suggestions, wrong types, bad values).  Returns NULL
+ * only when the root is not a mapping: a spec with errors is returned
+ * (the caller checks the Diags) so that later checks can report theirs in
+ * the same run.  dir is the spec's folder. */
 Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *dir, Diags *d);
 
 /* Grammars shared by the spec reader and the templates (validate.c). */
@@ -261,17 +274,15 @@ typedef struct TmplProbe {
 } TmplProbe;
 
 typedef struct TmplFlavour {
-	bool present;
+	const char *name;                    /* the base: "official", "debian", ... (bases.yaml) */
 	const char *build_image, *run_image; /* may contain {version} */
 	StrList versions;                    /* versions this flavour offers; empty: the template's */
 	StrList build_packages;              /* toolchain: build-only */
 	StrList runtime_packages;
 	StrList apt_setup;                   /* commands run before the packages are installed, both stages */
-	StrList artifacts, artifact_dests;   /* extra paths the final stage copies from the builder */
+	StrList artifacts, artifact_dests;   /* files of the build image the final stage copies (CA bundle) */
 	StrList var_names, var_values;       /* extra {vars} */
 	StrList env_names, env_values;       /* extra ENV for both stages */
-	bool run_has_shell;                  /* false for scratch: no RUN in the final stage */
-	bool run_has_apt;
 	const char *run_user;                /* a non-root user the images already have; none is created */
 	SrcPos pos, build_packages_pos, runtime_packages_pos, env_pos;
 } TmplFlavour;
@@ -284,6 +295,7 @@ typedef struct Template {
 	const char *workdir;      /* default WORKDIR */
 	StrList manifests;        /* default manifests; a trailing '?' marks an optional one */
 	StrList env_names, env_values; /* ENV for both stages (e.g. the venv on PATH) */
+	StrList build_env_names, build_env_values; /* the builder's environment (ARG): CGO_ENABLED */
 	TmplInstall *install;     /* dependency install rules; the first whose `when` holds wins */
 	size_t ninstall;
 	StrList install_produces; /* paths the install creates (e.g. /opt/venv) */
@@ -298,10 +310,35 @@ typedef struct Template {
 	StrList default_command;  /* default run.command, exec form */
 	const char *default_port; /* NULL: none */
 	StrList dockerignore;     /* patterns the build context never needs */
-	TmplFlavour official, debian;
+	TmplFlavour *flavours;    /* one per base the template supports */
+	size_t nflavours;
 	/* where things are in the template file, for dumps and diagnostics */
-	SrcPos pos, workdir_pos, env_pos, install_pos, build_pos, command_pos, port_pos, manifests_pos;
+	SrcPos pos, workdir_pos, env_pos, build_env_pos, build_pos, command_pos, port_pos;
 } Template;
+
+/* An image family (templates/families.yaml): what an image can do. */
+typedef struct Family {
+	const char *name;
+	StrList match;          /* reference patterns */
+	bool has_shell;
+	StrList install;        /* commands installing {packages}; empty: no package manager */
+	StrList add_user;       /* commands creating {user} with {uid}; empty: cannot */
+	StrList user_names, user_uids; /* non-root users the images have */
+	const char *run_user;   /* the default run-time user, one of user_names; NULL: none */
+	bool named_users;       /* false: no /etc/passwd, users are numeric */
+	bool tagged;            /* false: the reference has no tag (scratch) */
+	bool runtime_libs;      /* the Debian runtime-library table applies */
+	const char *libc;
+	const char *init;       /* tini's path on this family */
+	SrcPos pos;
+} Family;
+
+/* A base (templates/bases.yaml): an image set chosen with `base:`. */
+typedef struct Base {
+	const char *name;
+	const char *about;
+	bool exact_versions;    /* only the versions the flavour lists */
+} Base;
 
 /* Runtime libraries implied by build-only packages (libpq-dev -> libpq5). */
 typedef struct RuntimeLibs {
@@ -311,6 +348,11 @@ typedef struct RuntimeLibs {
 typedef struct Templates {
 	const char *dir;        /* NULL: the built-in copies */
 	StrList languages;      /* the languages there are templates for */
+	Family *families;       /* in match order */
+	size_t nfamilies;
+	Base *bases;
+	size_t nbases;
+	const char *default_base;
 	RuntimeLibs libs;       /* read on first use: most specs need none of it */
 	bool libs_loaded;
 	Arena *arena;
@@ -320,6 +362,8 @@ typedef struct Templates {
 /* Opens the template set (built-in, or dir when not NULL).  Returns false
  * after adding errors. */
 bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d);
+const Base *base_named(const Templates *t, const char *name);
+const TmplFlavour *template_flavour(const Template *t, const char *base);
 /* Reads one language's template; NULL with errors added when it is broken,
  * NULL without errors when there is no such language. */
 Template *template_load(Arena *a, const Templates *t, const char *language, Diags *d);
@@ -341,6 +385,16 @@ typedef struct EmbeddedFile {
 extern const EmbeddedFile embedded_templates[];
 extern const size_t embedded_templates_count;
 
+/* ---- image.c ------------------------------------------------------------
+ * Image references and the one pattern matcher (see the file's comment). */
+const char *image_normalise(Arena *a, const char *ref);
+bool image_matches(Arena *a, const char *pattern, const char *ref);
+/* The family of ref by the families' patterns, or NULL. */
+const Family *family_for_image(const Templates *t, const char *ref);
+const Family *family_named(const Templates *t, const char *name);
+/* The uid of a user the family's images have, or NULL. */
+const char *family_user_uid(const Family *f, const char *user);
+
 /* ---- ir.c ---------------------------------------------------------------
  * Stages of typed steps.  Lowering builds one stage holding the whole
  * program in order; passes move, merge and split steps.  Every step knows
@@ -357,6 +411,8 @@ typedef enum StepKind {
 	STEP_CMD,        /* args: exec form */
 	STEP_ENTRYPOINT, /* args: exec form */
 	STEP_LABEL,      /* keys, values */
+	STEP_ARG,        /* keys, values: build-time environment (ARG), never in the image's config */
+	STEP_ADDUSER,    /* value: user, uid: its uid; written with the stage family's add_user */
 } StepKind;
 
 typedef enum StepRole {
@@ -372,7 +428,6 @@ typedef enum StepTag {
 	TAG_SOURCE,     /* COPY of the app source */
 	TAG_INSTALL,    /* dependency install; needs the manifests */
 	TAG_BUILD,      /* build commands; need the whole source */
-	TAG_USER_SETUP, /* creates the run-time user; needs a shell */
 	TAG_ARTIFACT,   /* COPY --from of something a builder produced */
 } StepTag;
 
@@ -387,6 +442,7 @@ typedef struct Step {
 	StrList keys, values; /* ENV and LABEL pairs */
 	bool trusted;      /* values come from a template: $VAR may expand */
 	const char *value;
+	const char *uid;   /* ADDUSER */
 	const char *from;  /* COPY --from */
 	StrList needs;     /* context paths a RUN reads */
 	StrList produces;  /* absolute paths a RUN creates */
@@ -396,10 +452,17 @@ typedef struct Step {
 typedef struct Stage {
 	const char *name;  /* NULL for an unnamed final stage */
 	const char *image;
-	bool has_shell, has_apt;
+	const Family *family;
 	struct Stage *prev, *next;
 	Step *first, *last;
 } Stage;
+
+/* Something the final stage copies from the builder. */
+typedef struct Artifact {
+	const char *from, *to;  /* absolute paths */
+	bool of_image;          /* a file of the build image itself (the CA bundle): no step makes it */
+	SrcPos pos;             /* where it was declared */
+} Artifact;
 
 typedef struct Ir {
 	Arena *arena;
@@ -407,18 +470,20 @@ typedef struct Ir {
 	/* What lowering knew, for the passes and the emitter. */
 	const char *name;        /* the app's name (spec or folder) */
 	const char *build_image, *run_image;
-	bool run_has_shell, run_has_apt;
+	const Family *build_family, *run_family;
 	const char *workdir;
 	const char *source_dir;  /* the app's folder in the context ("." by default) */
-	StrList artifacts;       /* paths the final stage must copy from the builder ... */
-	StrList artifact_dests;  /* ... and where each goes (parallel) */
+	Artifact *artifacts;     /* what the final stage copies from the builder */
+	size_t nartifacts;
 	bool source_at_runtime;
 	StrList dockerignore;    /* patterns for .dockerignore */
 } Ir;
 
 Ir *ir_new(Arena *a);
-Stage *ir_stage_append(Ir *ir, const char *name, const char *image);
-Stage *ir_stage_insert_before(Ir *ir, Stage *before, const char *name, const char *image);
+Stage *ir_stage_append(Ir *ir, const char *name, const char *image, const Family *family);
+void ir_add_artifact(Ir *ir, const char *from, const char *to, bool of_image, SrcPos pos);
+/* The artifact copied from path, or NULL. */
+const Artifact *ir_artifact(const Ir *ir, const char *from);
 void ir_stage_remove(Ir *ir, Stage *s);
 Step *ir_step_new(Ir *ir, StepKind kind, StepRole role, SrcPos pos, const char *why);
 void ir_step_append(Stage *s, Step *step);
@@ -440,9 +505,14 @@ const char *ir_check(const Ir *ir);
 typedef struct LowerInput {
 	const Spec *spec;
 	const Template *tmpl;
-	const char *base; /* "official" or "debian" after overrides */
+	const Templates *templates; /* the image families and bases */
+	const char *base;           /* a base of bases.yaml, after overrides */
+	bool single_stage;          /* the run-time steps run on the build image */
 } LowerInput;
 Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d);
+/* Only the base's flavour and the version: for a spec with errors, so
+ * that one run reports these too.  Returns false after adding errors. */
+bool lower_check_flavour(Arena *a, const LowerInput *in, Diags *d);
 
 /* ---- passes -------------------------------------------------------------
  * Each pass is one file, pass_<name>.c.  A pass returns 0, or -1 after
@@ -451,7 +521,6 @@ typedef struct PassCtx {
 	Arena *arena;
 	Diags *diags;
 	Templates *templates;
-	const Spec *spec;
 	bool single_stage;
 } PassCtx;
 

@@ -16,18 +16,12 @@ Ir *ir_new(Arena *a)
 	return ir;
 }
 
-static Stage *stage_new(Ir *ir, const char *name, const char *image)
+Stage *ir_stage_append(Ir *ir, const char *name, const char *image, const Family *family)
 {
 	Stage *s = arena_alloc(ir->arena, sizeof(*s));
 	s->name = name;
 	s->image = image;
-	s->has_shell = s->has_apt = true;
-	return s;
-}
-
-Stage *ir_stage_append(Ir *ir, const char *name, const char *image)
-{
-	Stage *s = stage_new(ir, name, image);
+	s->family = family;
 	s->prev = ir->last;
 	if (ir->last)
 		ir->last->next = s;
@@ -37,19 +31,23 @@ Stage *ir_stage_append(Ir *ir, const char *name, const char *image)
 	return s;
 }
 
-Stage *ir_stage_insert_before(Ir *ir, Stage *before, const char *name, const char *image)
+void ir_add_artifact(Ir *ir, const char *from, const char *to, bool of_image, SrcPos pos)
 {
-	if (!before)
-		return ir_stage_append(ir, name, image);
-	Stage *s = stage_new(ir, name, image);
-	s->next = before;
-	s->prev = before->prev;
-	if (before->prev)
-		before->prev->next = s;
-	else
-		ir->first = s;
-	before->prev = s;
-	return s;
+	if (ir_artifact(ir, from))
+		return;
+	Artifact *v = arena_alloc(ir->arena, (ir->nartifacts + 1) * sizeof(*v));
+	if (ir->nartifacts)
+		memcpy(v, ir->artifacts, ir->nartifacts * sizeof(*v));
+	v[ir->nartifacts++] = (Artifact){from, to, of_image, pos};
+	ir->artifacts = v;
+}
+
+const Artifact *ir_artifact(const Ir *ir, const char *from)
+{
+	for (size_t i = 0; i < ir->nartifacts; i++)
+		if (strcmp(ir->artifacts[i].from, from) == 0)
+			return &ir->artifacts[i];
+	return NULL;
 }
 
 void ir_stage_remove(Ir *ir, Stage *s)
@@ -159,6 +157,10 @@ const char *ir_step_kind_name(StepKind k)
 		return "entrypoint";
 	case STEP_LABEL:
 		return "label";
+	case STEP_ARG:
+		return "arg";
+	case STEP_ADDUSER:
+		return "adduser";
 	}
 	return "?";
 }
@@ -189,8 +191,6 @@ static const char *tag_name(StepTag t)
 		return "install";
 	case TAG_BUILD:
 		return "build";
-	case TAG_USER_SETUP:
-		return "user-setup";
 	case TAG_ARTIFACT:
 		return "artifact";
 	}
@@ -224,6 +224,8 @@ static void dump_step(const Step *st, Strbuf *out)
 		strbuf_addc(out, ' ');
 		emit_json_string(out, st->value);
 	}
+	if (st->uid)
+		strbuf_addf(out, " uid=%s", st->uid);
 	if (st->args.n || st->kind == STEP_PACKAGES || st->kind == STEP_COPY)
 		dump_list(out, NULL, &st->args);
 	if (st->kind == STEP_COPY) {
@@ -246,8 +248,8 @@ static void dump_step(const Step *st, Strbuf *out)
 void ir_dump(const Ir *ir, Strbuf *out)
 {
 	for (const Stage *s = ir->first; s; s = s->next) {
-		strbuf_addf(out, "stage %s FROM %s%s\n", s->name ? s->name : "(final)", s->image,
-			    s->has_shell ? "" : " (no shell)");
+		strbuf_addf(out, "stage %s FROM %s (%s)\n", s->name ? s->name : "(final)", s->image,
+			    s->family ? s->family->name : "no family");
 		for (const Step *st = s->first; st; st = st->next)
 			dump_step(st, out);
 	}
@@ -259,6 +261,8 @@ static const char *check_stage(const Ir *ir, const Stage *s)
 	const char *sname = s->name ? s->name : "(final)";
 	if (!s->image || !*s->image)
 		return arena_printf(a, "stage %s has no image", sname);
+	if (!s->family)
+		return arena_printf(a, "stage %s has no image family", sname);
 	for (const Stage *o = ir->first; o != s; o = o->next)
 		if (s->name && o->name && strcmp(o->name, s->name) == 0)
 			return arena_printf(a, "two stages are named %s", sname);
@@ -268,21 +272,24 @@ static const char *check_stage(const Ir *ir, const Stage *s)
 		const char *k = ir_step_kind_name(st->kind);
 		if (st->prev != prev)
 			return arena_printf(a, "broken step links in stage %s", sname);
-		if ((st->kind == STEP_RUN || st->kind == STEP_PACKAGES) && !s->has_shell)
+		bool needs_shell = st->kind == STEP_RUN || st->kind == STEP_PACKAGES || st->kind == STEP_ADDUSER;
+		if (needs_shell && !s->family->has_shell)
 			return arena_printf(a, "a %s step in stage %s, which has no shell", k, sname);
+		if (st->kind == STEP_ADDUSER && (!s->family->add_user.n || !st->value || !st->uid))
+			return arena_printf(a, "an adduser step in stage %s, which cannot create users", sname);
 		if (st->kind == STEP_CMD && ++cmds > 1)
 			return arena_printf(a, "two cmd steps in stage %s", sname);
 		if (st->kind == STEP_PACKAGES) {
-			if (!s->has_apt)
-				return arena_printf(a, "a packages step in stage %s, which has no apt", sname);
+			if (!s->family->install.n)
+				return arena_printf(a, "a packages step in stage %s, which has no package manager", sname);
 			for (size_t i = 0; i < st->args.n; i++)
 				if (!valid_package_name(st->args.v[i]))
 					return arena_printf(a, "bad package name in stage %s", sname);
 		}
-		if ((st->kind == STEP_ENV || st->kind == STEP_LABEL) &&
+		if ((st->kind == STEP_ENV || st->kind == STEP_LABEL || st->kind == STEP_ARG) &&
 		    (st->keys.n == 0 || st->keys.n != st->values.n))
 			return arena_printf(a, "an %s step without matching names and values in stage %s", k, sname);
-		for (size_t i = 0; st->kind == STEP_ENV && i < st->keys.n; i++)
+		for (size_t i = 0; (st->kind == STEP_ENV || st->kind == STEP_ARG) && i < st->keys.n; i++)
 			if (!valid_env_name(st->keys.v[i]))
 				return arena_printf(a, "bad env name in stage %s", sname);
 		if (st->kind == STEP_COPY && (!st->value || st->args.n == 0))

@@ -28,7 +28,13 @@ typedef struct Lower {
 	Diags *d;
 	const Spec *spec;
 	const Template *t;
-	const TmplFlavour *fl;
+	const Templates *ts;
+	const TmplFlavour *fl;     /* the base's flavour: images */
+	const TmplFlavour *fl_build, *fl_run; /* whose package names fit the builder's and the run-time family */
+	const Family *build_fam, *run_fam;
+	const Family *rt_fam;      /* the family the run-time steps run on: the run image's, or the
+				      build image's in the single-stage variant */
+	bool single_stage;
 	const char *base;
 	const char *version;
 	const char *workdir;
@@ -175,30 +181,107 @@ static const char *join_path(Lower *L, const char *dir, const char *path)
 	return arena_printf(L->a, "%s%s%s", dir, n && dir[n - 1] == '/' ? "" : "/", path);
 }
 
+static const char *list_text(Lower *L, const StrList *l)
+{
+	Strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < l->n; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", l->v[i]);
+	const char *r = arena_strdup(L->a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return r;
+}
+
+/* The flavour of the base, and the version: any version an image tag
+ * can carry, unless the base offers exact versions (a distribution ships
+ * one); one the template does not list draws a warning. */
 static bool pick_flavour(Lower *L)
 {
 	const Spec *s = L->spec;
-	L->fl = strcmp(L->base, "debian") == 0 ? &L->t->debian : &L->t->official;
-	if (!L->fl->present) {
-		diag_error(L->d, s->base.s ? s->base.pos : s->language.pos,
-			   "%s has no '%s' base in stagec's templates; use base: %s", L->t->language, L->base,
-			   strcmp(L->base, "debian") == 0 ? "official" : "debian");
+	SrcPos base_pos = s->base.s ? s->base.pos : s->language.pos;
+	L->fl = template_flavour(L->t, L->base);
+	if (!L->fl) {
+		StrList names = {0};
+		for (size_t i = 0; i < L->t->nflavours; i++)
+			strlist_push(L->a, &names, L->t->flavours[i].name);
+		diag_error(L->d, base_pos, "%s has no '%s' base in stagec's templates; use base: %s", L->t->language,
+			   L->base, list_text(L, &names));
 		return false;
 	}
+	const Base *base = base_named(L->ts, L->base);
 	const StrList *versions = L->fl->versions.n ? &L->fl->versions : &L->t->versions;
 	L->version = s->version.s ? s->version.s : L->t->default_version;
-	if (!strlist_contains(versions, L->version)) {
-		Strbuf list = STRBUF_INIT;
-		for (size_t i = 0; i < versions->n; i++)
-			strbuf_addf(&list, "%s%s", i ? ", " : "", versions->v[i]);
-		SrcPos pos = s->version.s ? s->version.pos : s->language.pos;
-		if (L->fl == &L->t->debian && strlist_contains(&L->t->versions, L->version))
-			diag_error(L->d, pos, "base: debian offers %s %s only (Debian 12's); use base: official for %s",
-				   L->t->language, strbuf_str(&list), L->version);
-		else
-			diag_error(L->d, pos, "%s %s is not supported; supported versions: %s", L->t->language,
-				   L->version, strbuf_str(&list));
-		strbuf_release(&list);
+	if (strlist_contains(versions, L->version))
+		return true;
+	SrcPos pos = s->version.s ? s->version.pos : s->language.pos;
+	if (base && base->exact_versions && L->fl->versions.n) {
+		diag_error(L->d, pos, "base: %s offers %s %s only (%s); use another base for %s %s", L->base,
+			   L->t->language, list_text(L, versions), base->about, L->t->language, L->version);
+		return false;
+	}
+	diag_warning(L->d, pos, "%s %s is not a version stagec knows (%s); the images for it must exist",
+		     L->t->language, L->version, list_text(L, versions));
+	return true;
+}
+
+/* The family of an image: the one the spec names, or the first whose
+ * patterns match. */
+static const Family *image_family(Lower *L, const char *image, SStr named)
+{
+	if (named.s) {
+		const Family *f = family_named(L->ts, named.s);
+		if (!f) {
+			StrList names = {0};
+			for (size_t i = 0; i < L->ts->nfamilies; i++)
+				strlist_push(L->a, &names, L->ts->families[i].name);
+			diag_error(L->d, named.pos, "unknown image family '%s'; stagec knows %s", named.s,
+				   list_text(L, &names));
+		}
+		return f;
+	}
+	return family_for_image(L->ts, image);
+}
+
+/* The flavour whose package names fit family fam: the base's own when
+ * its images are of that family, else another flavour of the template
+ * whose images are (python's alpine flavour for an Alpine image named in
+ * images.build).  NULL when none is. */
+static const TmplFlavour *flavour_for_family(Lower *L, const Family *fam, bool run_image)
+{
+	const TmplFlavour *own = L->fl;
+	if (image_family(L, expand(L, run_image ? own->run_image : own->build_image), (SStr){0}) == fam)
+		return own;
+	for (size_t i = 0; i < L->t->nflavours; i++) {
+		const TmplFlavour *f = &L->t->flavours[i];
+		if (image_family(L, expand(L, run_image ? f->run_image : f->build_image), (SStr){0}) == fam)
+			return f;
+	}
+	return NULL;
+}
+
+/* The package lists are written for the family of the flavour's own
+ * images; an image of another family (named in images:) takes them from
+ * the flavour of its family, or cannot have them. */
+static bool pick_package_flavours(Lower *L)
+{
+	const Spec *s = L->spec;
+	L->fl_build = L->fl_run = L->fl;
+	bool build_needs = L->fl->build_packages.n || L->fl->apt_setup.n;
+	if (build_needs && !(L->fl_build = flavour_for_family(L, L->build_fam, false))) {
+		SStr img = s->image_build.s ? s->image_build : s->image_run;
+		diag_error(L->d, img.s ? img.pos : s->language.pos,
+			   "the build image '%s' is of the %s family, and stagec knows %s's toolchain packages "
+			   "(%s) for the images of the '%s' base only; use an image of that family, or another base",
+			   L->ir->build_image, L->build_fam->name, L->t->language,
+			   list_text(L, &L->fl->build_packages), L->base);
+		return false;
+	}
+	if (L->fl->runtime_packages.n &&
+	    !(L->fl_run = flavour_for_family(L, L->rt_fam, !L->single_stage))) {
+		diag_error(L->d, s->image_run.s ? s->image_run.pos : s->language.pos,
+			   "the run image '%s' is of the %s family, and stagec knows %s's runtime packages "
+			   "(%s) for the images of the '%s' base only; use an image of that family, or another base",
+			   L->ir->run_image, L->rt_fam->name, L->t->language,
+			   list_text(L, &L->fl->runtime_packages), L->base);
 		return false;
 	}
 	return true;
@@ -207,26 +290,31 @@ static bool pick_flavour(Lower *L)
 static void lower_packages(Lower *L)
 {
 	const Spec *s = L->spec;
-	if (L->fl->apt_setup.n) {
-		Step *st = add_step(L, STEP_RUN, ROLE_BOTH, L->fl->pos, "what apt needs first on this base");
+	if (L->fl_build->apt_setup.n) {
+		Step *st = add_step(L, STEP_RUN, ROLE_BOTH, L->fl_build->pos, "what apt needs first on this base");
 		st->trusted = true;
-		strlist_copy(L->a, &st->args, &L->fl->apt_setup);
+		strlist_copy(L->a, &st->args, &L->fl_build->apt_setup);
 	}
-	if (L->fl->build_packages.n) {
-		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, L->fl->build_packages_pos,
+	if (L->fl_build->build_packages.n) {
+		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, L->fl_build->build_packages_pos,
 				    arena_printf(L->a, "toolchain to build %s", L->t->language));
-		strlist_copy(L->a, &st->args, &L->fl->build_packages);
+		strlist_copy(L->a, &st->args, &L->fl_build->build_packages);
 	}
 	if (s->system.n) {
 		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, s->system.pos, "dependencies.system");
 		for (size_t i = 0; i < s->system.n; i++)
 			strlist_push(L->a, &st->args, s->system.v[i].s);
 	}
-	if (L->fl->runtime_packages.n) {
-		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, L->fl->runtime_packages_pos,
+	if (L->fl_run->runtime_packages.n) {
+		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, L->fl_run->runtime_packages_pos,
 				    arena_printf(L->a, "%s runtime", L->t->language));
-		strlist_copy(L->a, &st->args, &L->fl->runtime_packages);
+		strlist_copy(L->a, &st->args, &L->fl_run->runtime_packages);
 	}
+	if (s->system.n && s->runtime.n == 0 && !L->rt_fam->runtime_libs && L->rt_fam->install.n)
+		diag_warning(L->d, s->system.pos, "stagec infers the runtime libraries of -dev packages from "
+			     "Debian's metadata, which does not apply to the %s family of '%s'; list the run-time "
+			     "packages in dependencies.runtime",
+			     L->rt_fam->name, L->single_stage ? L->ir->build_image : L->ir->run_image);
 	if (s->runtime.n) {
 		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, s->runtime.pos, "dependencies.runtime");
 		for (size_t i = 0; i < s->runtime.n; i++)
@@ -234,17 +322,61 @@ static void lower_packages(Lower *L)
 	}
 }
 
-static void lower_user_setup(Lower *L)
+/* Whether a user is given as numbers (uid or uid:gid). */
+static bool numeric_user(const char *u)
 {
-	if (L->spec->user.s || L->fl->run_user)
-		return; /* the user the spec or the template names must exist in the image */
-	Step *st = add_step(L, STEP_RUN, ROLE_RUNTIME, L->spec->language.pos, "create the non-root run-time user");
-	st->tag = TAG_USER_SETUP;
-	st->trusted = true;
-	strlist_push(L->a, &st->args, "groupadd --system --gid " DEFAULT_UID " " DEFAULT_USER);
-	strlist_push(L->a, &st->args,
-		     "useradd --system --uid " DEFAULT_UID " --gid " DEFAULT_USER
-		     " --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin " DEFAULT_USER);
+	size_t n = strspn(u, "0123456789");
+	return n > 0 && (u[n] == '\0' || (u[n] == ':' && u[n + 1 + strspn(u + n + 1, "0123456789")] == '\0'));
+}
+
+/* The run-time user: the spec's, the images' own (the .NET images' app,
+ * distroless's nonroot), or app (uid 10001), created where the image the
+ * run-time steps run on can create it and does not have it.  Sets
+ * *user_out to the USER value. */
+static void lower_user_setup(Lower *L, const char **user_out)
+{
+	const Spec *s = L->spec;
+	const Family *rt = L->rt_fam;
+	const char *name = NULL, *uid = NULL;
+	if (s->user.s) {
+		*user_out = s->user.s;
+		if (numeric_user(s->user.s))
+			return;
+		if (!rt->named_users) {
+			diag_error(L->d, s->user.pos, "the image '%s' (family %s) has no /etc/passwd, so user '%s' "
+						      "cannot be looked up; give the user as numbers (e.g. '10001:10001')",
+				   L->single_stage ? L->ir->build_image : L->ir->run_image, rt->name, s->user.s);
+			return;
+		}
+		/* the spec names a user of the run image: the single-stage
+		 * variant runs on the build image, which may not have it */
+		size_t n = strcspn(s->user.s, ":");
+		bool own_group = !s->user.s[n] || strcmp(s->user.s + n + 1, arena_strndup(L->a, s->user.s, n)) == 0;
+		if (!L->single_stage || strcmp(L->ir->build_image, L->ir->run_image) == 0 || !own_group)
+			return;
+		name = arena_strndup(L->a, s->user.s, n);
+		uid = family_user_uid(L->run_fam, name);
+		if (family_user_uid(rt, name) || (L->fl->run_user && strcmp(L->fl->run_user, name) == 0))
+			return;
+	} else if (L->fl->run_user) {
+		*user_out = L->fl->run_user; /* the images' own (.NET's app) */
+		return;
+	} else if (L->run_fam->run_user) {
+		name = L->run_fam->run_user;
+		uid = family_user_uid(L->run_fam, name);
+		*user_out = arena_printf(L->a, "%s:%s", uid, uid);
+		if (family_user_uid(rt, name))
+			return;
+	} else {
+		*user_out = DEFAULT_UID ":" DEFAULT_UID;
+		name = DEFAULT_USER;
+	}
+	if (!rt->add_user.n)
+		return; /* no way to create it: the numeric user runs without a passwd entry */
+	Step *st = add_step(L, STEP_ADDUSER, ROLE_RUNTIME, s->user.s ? s->user.pos : s->language.pos,
+			    "create the non-root run-time user");
+	st->value = name;
+	st->uid = uid ? uid : DEFAULT_UID;
 }
 
 static void add_env(Lower *L, StepRole role, SrcPos pos, const char *why, const StrList *names,
@@ -392,31 +524,6 @@ static const TmplInstall *lower_install(Lower *L)
 	return rule;
 }
 
-static bool check_shell_command(Lower *L, SStr cmd)
-{
-	if (has_control_chars(cmd.s)) {
-		diag_error(L->d, cmd.pos, "a build command contains a line break or control character; "
-					  "write each command as its own list item");
-		return false;
-	}
-	if (strstr(cmd.s, "<<")) {
-		diag_error(L->d, cmd.pos, "a build command contains '<<', which Dockerfile parsers read as the "
-					  "start of a heredoc that swallows the lines after it; put the script in a file "
-					  "and run that");
-		return false;
-	}
-	/* Docker continues a line after a backslash followed only by blanks */
-	size_t n = strlen(cmd.s);
-	while (n && (cmd.s[n - 1] == ' ' || cmd.s[n - 1] == '\t'))
-		n--;
-	if (n && cmd.s[n - 1] == '\\') {
-		diag_error(L->d, cmd.pos, "a build command ends with a backslash, which would join it to the "
-					  "next Dockerfile line; remove it");
-		return false;
-	}
-	return true;
-}
-
 static void lower_build(Lower *L, const TmplInstall *rule)
 {
 	const Spec *s = L->spec;
@@ -426,8 +533,7 @@ static void lower_build(Lower *L, const TmplInstall *rule)
 	if (s->build.present) {
 		pos = s->build.pos;
 		for (size_t i = 0; i < s->build.n; i++)
-			if (check_shell_command(L, s->build.v[i]))
-				strlist_push(L->a, &cmds, s->build.v[i].s);
+			strlist_push(L->a, &cmds, s->build.v[i].s);
 	} else {
 		const StrList *b = &L->t->build;
 		if (rule && rule->build.n) {
@@ -448,49 +554,53 @@ static void lower_build(Lower *L, const TmplInstall *rule)
 	st->args = cmds;
 	strlist_copy(L->a, &st->args, &after);
 	strlist_push(L->a, &st->needs, ".");
-	for (size_t i = 0; i < L->t->build_produces.n; i++)
-		strlist_push(L->a, &st->produces, expand(L, L->t->build_produces.v[i]));
+	if (s->build.present) /* a custom build makes what it declares */
+		for (size_t i = 0; i < s->nartifacts; i++)
+			strlist_push(L->a, &st->produces, s->artifacts[i].from.s);
+	else
+		for (size_t i = 0; i < L->t->build_produces.n; i++)
+			strlist_push(L->a, &st->produces, expand(L, L->t->build_produces.v[i]));
 	/* a build may change the app's files: the final stage then takes them
 	 * from the builder, not from the context */
 	if (L->t->source_at_runtime)
 		strlist_push(L->a, &st->produces, L->workdir);
 }
 
-static bool exec_args(Lower *L, const SList *l, const char *what, StrList *out)
+static void exec_args(Lower *L, const SList *l, StrList *out)
 {
-	bool ok = true;
-	for (size_t i = 0; i < l->n; i++) {
-		if (has_control_chars(l->v[i].s)) {
-			diag_error(L->d, l->v[i].pos, "an argument of '%s' contains a line break or control "
-						      "character; remove it", what);
-			ok = false;
-			continue;
-		}
+	for (size_t i = 0; i < l->n; i++)
 		strlist_push(L->a, out, l->v[i].s);
-	}
-	return ok;
 }
 
-/* A value Dockerfile tools misread: the VS Code parser (dockerfile-utils)
- * rejects an ENV or LABEL value whose first character is a double quote,
- * however it is escaped, though Docker reads it. */
-static bool check_pair_value(Lower *L, const SPair *p, const char *what)
-{
-	if (p->value.s[0] != '"')
-		return true;
-	diag_error(L->d, p->value.pos, "the value of %s '%s' starts with a double quote, which common Dockerfile "
-				       "tools misread; drop the quotes or start the value with another character",
-		   what, p->key.s);
-	return false;
-}
-
-static void lower_runtime_config(Lower *L)
+/* The builder's environment: the template's build_env with the spec's
+ * build.env over it, as ARG, so that it reaches the RUN steps and never
+ * the image's configuration. */
+static void lower_build_env(Lower *L)
 {
 	const Spec *s = L->spec;
-	for (size_t i = 0; s->env.present && i < s->env.n; i++)
-		check_pair_value(L, &s->env.v[i], "env");
-	for (size_t i = 0; s->labels.present && i < s->labels.n; i++)
-		check_pair_value(L, &s->labels.v[i], "label");
+	for (size_t i = 0; i < L->t->build_env_names.n; i++) {
+		const char *k = L->t->build_env_names.v[i];
+		bool overridden = false;
+		for (size_t j = 0; s->build_env.present && j < s->build_env.n; j++)
+			overridden = overridden || strcmp(s->build_env.v[j].key.s, k) == 0;
+		if (overridden)
+			continue;
+		Step *st = add_step(L, STEP_ARG, ROLE_BUILD, L->t->build_env_pos,
+				    arena_printf(L->a, "the %s build's environment", L->t->language));
+		st->trusted = true;
+		strlist_push(L->a, &st->keys, k);
+		strlist_push(L->a, &st->values, expand(L, L->t->build_env_values.v[i]));
+	}
+	for (size_t i = 0; s->build_env.present && i < s->build_env.n; i++) {
+		Step *st = add_step(L, STEP_ARG, ROLE_BUILD, s->build_env.v[i].key.pos, "build.env");
+		strlist_push(L->a, &st->keys, s->build_env.v[i].key.s);
+		strlist_push(L->a, &st->values, s->build_env.v[i].value.s);
+	}
+}
+
+static void lower_runtime_config(Lower *L, const char *user)
+{
+	const Spec *s = L->spec;
 	if (s->env.present) {
 		for (size_t i = 0; i < s->env.n; i++) {
 			Step *st = add_step(L, STEP_ENV, ROLE_RUNTIME, s->env.v[i].key.pos, "run.env");
@@ -505,18 +615,30 @@ static void lower_runtime_config(Lower *L)
 			strlist_push(L->a, &st->values, s->labels.v[i].value.s);
 		}
 	}
-	Step *user = add_step(L, STEP_USER, ROLE_RUNTIME, s->user.s ? s->user.pos : s->language.pos,
-			      s->user.s ? "run.user" : "non-root by default");
-	user->value = s->user.s ? s->user.s : L->fl->run_user ? L->fl->run_user : DEFAULT_UID ":" DEFAULT_UID;
-	const char *port = s->port.s ? s->port.s : L->t->default_port;
-	if (port) {
-		Step *st = add_step(L, STEP_EXPOSE, ROLE_RUNTIME, s->port.s ? s->port.pos : L->t->port_pos, "run.port");
-		st->value = port;
+	if (s->setup.present) {
+		if (!L->rt_fam->has_shell)
+			diag_error(L->d, s->setup.pos, "'run.setup' runs commands in the final image, and '%s' "
+						       "(family %s) has no shell; do the work in 'build' and copy the "
+						       "result with build.artifacts, or use a run image with a shell",
+				   L->ir->run_image, L->rt_fam->name);
+		Step *st = add_step(L, STEP_RUN, ROLE_RUNTIME, s->setup.pos, "run.setup: as root, before USER");
+		exec_args(L, &s->setup, &st->args);
+	}
+	Step *u = add_step(L, STEP_USER, ROLE_RUNTIME, s->user.s ? s->user.pos : s->language.pos,
+			   s->user.s ? "run.user" : "non-root by default");
+	u->value = user;
+	if (s->ports.present || L->t->default_port) {
+		Step *st = add_step(L, STEP_EXPOSE, ROLE_RUNTIME, s->ports.present ? s->ports.pos : L->t->port_pos,
+				    "run.port");
+		if (s->ports.present)
+			exec_args(L, &s->ports, &st->args);
+		else
+			strlist_push(L->a, &st->args, L->t->default_port);
 	}
 	if (s->healthcheck.present) {
 		const SpecHealthcheck *h = &s->healthcheck;
 		Step *st = add_step(L, STEP_HEALTHCHECK, ROLE_RUNTIME, h->pos, "run.healthcheck");
-		exec_args(L, &h->command, "run.healthcheck.command", &st->args);
+		exec_args(L, &h->command, &st->args);
 		if (h->interval.s)
 			strlist_push(L->a, &st->opts, arena_printf(L->a, "--interval=%s", h->interval.s));
 		if (h->timeout.s)
@@ -528,12 +650,14 @@ static void lower_runtime_config(Lower *L)
 	}
 	if (s->entrypoint.present) {
 		Step *st = add_step(L, STEP_ENTRYPOINT, ROLE_RUNTIME, s->entrypoint.pos, "run.entrypoint");
-		exec_args(L, &s->entrypoint, "run.entrypoint", &st->args);
+		exec_args(L, &s->entrypoint, &st->args);
 	}
 	if (s->command.present) {
 		Step *st = add_step(L, STEP_CMD, ROLE_RUNTIME, s->command.pos, "run.command");
-		exec_args(L, &s->command, "run.command", &st->args);
-	} else if (L->t->default_command.n) {
+		exec_args(L, &s->command, &st->args);
+	} else if (L->t->default_command.n && !s->entrypoint.present) {
+		/* an entrypoint alone is the whole command: the template's
+		 * default would become its argument */
 		Step *st = add_step(L, STEP_CMD, ROLE_RUNTIME, L->t->command_pos,
 				    arena_printf(L->a, "the %s template's default command", L->t->language));
 		for (size_t i = 0; i < L->t->default_command.n; i++)
@@ -541,26 +665,62 @@ static void lower_runtime_config(Lower *L)
 	}
 }
 
-static const char *default_name(Lower *L)
+/* A spec's image without a tag, or with the moving tag latest, gets a
+ * different image next month; the family knows whether a tag applies
+ * (scratch has none). */
+static void check_image_tag(Lower *L, SStr img, const Family *fam)
 {
-	const char *dir = L->context_real ? L->context_real : L->spec->dir;
-	const char *slash = strrchr(dir, '/');
-	const char *base = slash && slash[1] ? slash + 1 : dir;
-	char *name = arena_strdup(L->a, base);
-	for (char *p = name; *p; p++)
-		if (*p >= 'A' && *p <= 'Z')
-			*p = (char)(*p - 'A' + 'a');
-	if (!valid_app_name(name)) {
-		diag_error(L->d, L->spec->language.pos,
-			   "cannot make an image name from the folder name '%s'; set 'name'", base);
-		return "app";
+	if (!img.s || !fam || !fam->tagged || strchr(img.s, '@'))
+		return;
+	const char *slash = strrchr(img.s, '/');
+	const char *colon = strrchr(slash ? slash : img.s, ':');
+	const char *bare = colon ? arena_strndup(L->a, img.s, (size_t)(colon - img.s)) : img.s;
+	if (!colon)
+		diag_warning(L->d, img.pos, "image '%s' has no tag; pin a version (e.g. '%s:1.2')", img.s, img.s);
+	else if (strcmp(colon + 1, "latest") == 0)
+		diag_warning(L->d, img.pos, "image '%s' uses the moving tag 'latest'; pin a version "
+					    "(e.g. '%s:1.2')", img.s, bare);
+}
+
+/* What the final stage copies from the builder: the template's artifacts
+ * (those of its default build replaced by build.artifacts when the spec
+ * has its own build), then the files of the build image itself. */
+static void collect_artifacts(Lower *L)
+{
+	const Spec *s = L->spec;
+	Ir *ir = L->ir;
+	StrList default_build = {0};
+	for (size_t i = 0; i < L->t->build_produces.n; i++)
+		strlist_push(L->a, &default_build, expand(L, L->t->build_produces.v[i]));
+	for (size_t i = 0; i < L->t->artifacts.n; i++) {
+		const char *from = expand(L, L->t->artifacts.v[i]);
+		if (s->build.present && strlist_contains(&default_build, from)) {
+			if (!s->nartifacts)
+				diag_error(L->d, s->build.pos, "the %s template's build leaves '%s' for the final "
+							       "stage, and a custom 'build' may leave it elsewhere; say "
+							       "what it leaves: build: {commands: [...], artifacts: [%s]}",
+					   L->t->language, from, from);
+			continue;
+		}
+		ir_add_artifact(ir, from, expand(L, L->t->artifact_dests.v[i]), false, L->t->pos);
 	}
-	return name;
+	for (size_t i = 0; i < s->nartifacts; i++)
+		ir_add_artifact(ir, s->artifacts[i].from.s, s->artifacts[i].to.s, false, s->artifacts[i].from.pos);
+	for (size_t i = 0; i < L->fl->artifacts.n; i++)
+		ir_add_artifact(ir, expand(L, L->fl->artifacts.v[i]), expand(L, L->fl->artifact_dests.v[i]), true,
+				L->fl->pos);
+}
+
+bool lower_check_flavour(Arena *a, const LowerInput *in, Diags *d)
+{
+	Lower L = {.a = a, .d = d, .spec = in->spec, .t = in->tmpl, .ts = in->templates, .base = in->base};
+	return pick_flavour(&L);
 }
 
 Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 {
-	Lower L = {.a = a, .d = d, .spec = in->spec, .t = in->tmpl, .base = in->base};
+	Lower L = {.a = a, .d = d, .spec = in->spec, .t = in->tmpl, .ts = in->templates, .base = in->base,
+		   .single_stage = in->single_stage};
 	const Spec *s = in->spec;
 	char resolved[PATH_MAX];
 	if (realpath(s->dir, resolved))
@@ -569,8 +729,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		return NULL;
 	L.ir = ir_new(a);
 	Ir *ir = L.ir;
-	const char *name = s->name.s ? s->name.s : default_name(&L);
-	ir->name = name;
+	ir->name = s->name.s;
 	L.workdir = s->workdir.s ? s->workdir.s : L.t->workdir;
 	if (s->workdir.s && !safe_path_chars(s->workdir.s)) {
 		diag_error(d, s->workdir.pos, "'%s' has characters stagec will not put in a WORKDIR "
@@ -578,26 +737,43 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		return NULL;
 	}
 	add_var(&L, "version", L.version);
-	add_var(&L, "name", name);
+	add_var(&L, "name", ir->name);
 	add_var(&L, "workdir", L.workdir);
 	for (size_t i = 0; i < L.fl->var_names.n; i++)
 		add_var(&L, L.fl->var_names.v[i], L.fl->var_values.v[i]);
 
-	ir->build_image = s->image_build.s ? s->image_build.s : expand(&L, L.fl->build_image);
-	ir->run_image = s->image_run.s ? s->image_run.s : expand(&L, L.fl->run_image);
-	ir->run_has_shell = s->image_run.s ? true : L.fl->run_has_shell;
-	ir->run_has_apt = s->image_run.s ? true : L.fl->run_has_apt;
+	/* the images: the spec's, or the flavour's.  A template that builds
+	 * on its run image (python, node, ruby, php) builds on the spec's run
+	 * image too, so both variants run on the same image */
+	const char *fl_build = expand(&L, L.fl->build_image), *fl_run = expand(&L, L.fl->run_image);
+	ir->run_image = s->image_run.s ? s->image_run.s : fl_run;
+	ir->run_family = L.run_fam = image_family(&L, ir->run_image, s->family_run);
+	if (!L.run_fam)
+		return NULL;
+	bool builds_on_run_image = s->image_run.s && !s->image_build.s && strcmp(fl_build, fl_run) == 0 &&
+				   L.run_fam->has_shell;
+	ir->build_image = s->image_build.s ? s->image_build.s : builds_on_run_image ? s->image_run.s : fl_build;
+	ir->build_family = L.build_fam =
+		image_family(&L, ir->build_image, builds_on_run_image ? s->family_run : s->family_build);
+	if (!L.build_fam)
+		return NULL;
+	check_image_tag(&L, s->image_build, L.build_fam);
+	check_image_tag(&L, s->image_run, L.run_fam);
+	if (!L.build_fam->has_shell) {
+		diag_error(d, s->image_build.s ? s->image_build.pos : s->language.pos,
+			   "the build image '%s' (family %s) has no shell, so nothing can be built on it; "
+			   "name an image with the language's toolchain", ir->build_image, L.build_fam->name);
+		return NULL;
+	}
+	L.rt_fam = L.single_stage ? L.build_fam : L.run_fam;
+	if (!pick_package_flavours(&L))
+		return NULL;
+	for (size_t i = 0; i < L.fl_build->var_names.n && L.fl_build != L.fl; i++)
+		add_var(&L, L.fl_build->var_names.v[i], L.fl_build->var_values.v[i]);
 	ir->workdir = L.workdir;
 	ir->source_dir = s->source.s ? s->source.s : ".";
 	ir->source_at_runtime = L.t->source_at_runtime;
-	for (size_t i = 0; i < L.t->artifacts.n; i++) {
-		strlist_push(a, &ir->artifacts, expand(&L, L.t->artifacts.v[i]));
-		strlist_push(a, &ir->artifact_dests, expand(&L, L.t->artifact_dests.v[i]));
-	}
-	for (size_t i = 0; i < L.fl->artifacts.n; i++) {
-		strlist_push(a, &ir->artifacts, expand(&L, L.fl->artifacts.v[i]));
-		strlist_push(a, &ir->artifact_dests, expand(&L, L.fl->artifact_dests.v[i]));
-	}
+	collect_artifacts(&L);
 	static const char *const always_ignored[] = {".git", ".dockerignore", "Dockerfile", "Dockerfile.single"};
 	for (size_t i = 0; i < sizeof(always_ignored) / sizeof(*always_ignored); i++)
 		strlist_push(a, &ir->dockerignore, always_ignored[i]);
@@ -607,9 +783,10 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	if (s->source.s && check_context_path(&L, s->source, true, &is_dir, &exists) && !is_dir)
 		diag_error(d, s->source.pos, "'source' must name a folder, and '%s' is a file", s->source.s);
 
-	L.stage = ir_stage_append(ir, NULL, ir->build_image);
+	L.stage = ir_stage_append(ir, NULL, ir->build_image, L.build_fam);
+	const char *user = NULL;
 	lower_packages(&L);
-	lower_user_setup(&L);
+	lower_user_setup(&L, &user);
 	Step *wd = add_step(&L, STEP_WORKDIR, ROLE_BOTH, s->workdir.s ? s->workdir.pos : L.t->workdir_pos,
 			    s->workdir.s ? "run.workdir" : "the template's workdir");
 	wd->value = L.workdir;
@@ -617,6 +794,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		&L.t->env_values, true);
 	add_env(&L, ROLE_BOTH, L.fl->env_pos, arena_printf(a, "%s environment", L.t->language),
 		&L.fl->env_names, &L.fl->env_values, true);
+	lower_build_env(&L);
 	Step *src = add_step(&L, STEP_COPY, L.t->source_at_runtime ? ROLE_BOTH : ROLE_BUILD,
 			     s->source.pos.file ? s->source.pos : s->language.pos, "the app's source");
 	src->tag = TAG_SOURCE;
@@ -624,7 +802,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	src->value = ".";
 	const TmplInstall *rule = lower_install(&L);
 	lower_build(&L, rule);
-	lower_runtime_config(&L);
+	lower_runtime_config(&L, user ? user : DEFAULT_UID ":" DEFAULT_UID);
 	if (diags_failed(d))
 		return NULL;
 	return ir;

@@ -29,7 +29,7 @@ static const char usage_text[] =
 	"\n"
 	"  -o, --output DIR      write DIR/Dockerfile, DIR/Dockerfile.single and DIR/.dockerignore\n"
 	"      --single-stage    emit the single-stage variant (build tools left in)\n"
-	"      --base NAME       override the spec's base: official or debian\n"
+	"      --base NAME       override the spec's base (templates/bases.yaml: official, debian, alpine)\n"
 	"      --dump-ir[=after:PASS]\n"
 	"                        print the IR instead of a Dockerfile: the final IR, or the IR\n"
 	"                        after PASS (lower, closure, cache-order, split, packages, merge, prune)\n"
@@ -98,8 +98,6 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			cli->opts.single_stage = true;
 			break;
 		case OPT_BASE:
-			if (strcmp(optarg, "official") != 0 && strcmp(optarg, "debian") != 0)
-				return usage_error("--base takes 'official' or 'debian', not '%s'", optarg);
 			cli->opts.base = optarg;
 			break;
 		case OPT_DUMP:

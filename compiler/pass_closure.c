@@ -5,7 +5,9 @@
  * app needs at run time (libpq5).  This pass looks every build-only package
  * up in the runtime-library table (templates/runtime-libs.yaml, derived
  * from Debian's own Depends lines) and adds what it implies as a run-time
- * packages step after the last packages step.
+ * packages step after the last packages step.  The table is Debian's: on
+ * images of other families (families.yaml: runtime_libs) nothing is
+ * inferred, and lowering has told the user to list the packages.
  * Assumes: lowering produced one stage.  Guarantees: every implied library
  * not already asked for is in a runtime packages step.
  */
@@ -54,13 +56,18 @@ int pass_closure(Ir *ir, PassCtx *ctx)
 				strlist_push(ir->arena, &add, implied.v[i]);
 		if (!add.n)
 			continue;
-		if (!ir->run_has_apt && !ctx->single_stage) {
+		const Family *rt = ctx->single_stage ? ir->build_family : ir->run_family;
+		if (!ir->build_family->runtime_libs)
+			continue; /* the table is Debian's: lowering said so */
+		if (!rt->install.n) {
 			diag_warning(ctx->diags, first_dev->pos,
 				     "the build packages imply run-time libraries (%s%s), but the run image '%s' "
-				     "has no package manager; link statically or use base: debian",
+				     "has no package manager; link statically or use a run image with one",
 				     add.v[0], add.n > 1 ? ", ..." : "", ir->run_image);
 			continue;
 		}
+		if (!rt->runtime_libs)
+			continue; /* Debian's names mean nothing there: lowering said so */
 		Step *st = ir_step_new(ir, STEP_PACKAGES, ROLE_RUNTIME, first_dev->pos,
 				       "run-time libraries the -dev packages imply");
 		st->args = add;

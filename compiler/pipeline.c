@@ -32,6 +32,7 @@ struct StagecResult {
 	char *diagnostics;
 	int errors, warnings;
 	bool io_error;
+	bool usage_error;
 };
 
 const char *const *stagec_pass_names(void)
@@ -41,6 +42,30 @@ const char *const *stagec_pass_names(void)
 	for (size_t i = 0; i < stagec_npasses; i++)
 		names[i + 1] = stagec_passes[i].name;
 	return names;
+}
+
+/* The base: the spec's or the option's, one of bases.yaml. */
+static const char *check_base(Diags *d, const Spec *spec, const Templates *t, const char *option)
+{
+	const char *base = option ? option : spec->base.s ? spec->base.s : t->default_base;
+	if (base_named(t, base))
+		return base;
+	Strbuf list = STRBUF_INIT;
+	const char *names[32];
+	size_t n = 0;
+	for (size_t i = 0; i < t->nbases; i++) {
+		strbuf_addf(&list, "%s'%s'", i ? (i + 1 == t->nbases ? " or " : ", ") : "", t->bases[i].name);
+		if (n < 32)
+			names[n++] = t->bases[i].name;
+	}
+	const char *near = suggest_closest(base, names, n);
+	SrcPos pos = option ? (SrcPos){0} : spec->base.pos;
+	if (near)
+		diag_error(d, pos, "unknown base '%s' (did you mean '%s'?)", base, near);
+	else
+		diag_error(d, pos, "unknown base '%s'; use %s", base, strbuf_str(&list));
+	strbuf_release(&list);
+	return NULL;
 }
 
 static void check_language(Diags *d, const Spec *spec, const Templates *t)
@@ -117,8 +142,12 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	Templates templates;
 	if (!templates_open(a, &templates, o->templates_dir, d))
 		return false;
-	check_language(d, spec, &templates);
-	if (diags_failed(d))
+	if (spec->language.s && *spec->language.s)
+		check_language(d, spec, &templates);
+	const char *base = check_base(d, spec, &templates, o->base);
+	if (!base && o->base)
+		r->usage_error = true; /* --base names no base: the command line is wrong */
+	if (!spec->language.s || !strlist_contains(&templates.languages, spec->language.s) || !base)
 		return false;
 	Template *t = template_load(a, &templates, spec->language.s, d);
 	if (!t) {
@@ -126,11 +155,15 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 			diag_error(d, spec->language.pos, "no template for '%s'", spec->language.s);
 		return false;
 	}
-	LowerInput in = {spec, t, o->base ? o->base : spec->base.s ? spec->base.s : "official"};
+	LowerInput in = {spec, t, &templates, base, o->single_stage};
+	if (diags_failed(d)) { /* the spec has errors: report the version's too */
+		lower_check_flavour(a, &in, d);
+		return false;
+	}
 	Ir *ir = lower_spec(a, &in, d);
 	if (!ir)
 		return false;
-	PassCtx ctx = {a, d, &templates, spec, o->single_stage};
+	PassCtx ctx = {a, d, &templates, o->single_stage};
 	bool stopped = false;
 	ir = run_passes(ir, &ctx, o->dump_ir && *o->dump_ir ? o->dump_ir : NULL, &stopped);
 	if (!ir || diags_failed(d))
@@ -226,7 +259,7 @@ int stagec_result_error_count(const StagecResult *r)
 
 int stagec_result_status(const StagecResult *r)
 {
-	if (!r || r->io_error)
+	if (!r || r->io_error || r->usage_error)
 		return 2;
 	return r->ok ? 0 : 1;
 }

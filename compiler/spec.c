@@ -278,6 +278,15 @@ static void read_strmap(Ctx *c, const YNode *v, const char *path, const Grammar 
 			msg_control(c, val, arena_printf(c->a, "the value of '%s'", vpath));
 			continue;
 		}
+		/* the VS Code parser (dockerfile-utils) rejects an ENV or LABEL
+		 * value whose first character is a double quote, however it is
+		 * escaped, though Docker reads it */
+		if (val->str[0] == '"') {
+			diag_error(c->d, val->pos, "the value of '%s' starts with a double quote, which common "
+						   "Dockerfile tools misread; drop the quotes or start the value with "
+						   "another character", vpath);
+			continue;
+		}
 		if (ok) {
 			out->v[out->n].key = sstr(k);
 			out->v[out->n].value = sstr(val);
@@ -303,7 +312,9 @@ static const struct {
 	{"source", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
 	{"manifest", "dependencies"}, {"system", "dependencies"}, {"runtime", "dependencies"},
 	{"command", "run"}, {"entrypoint", "run"}, {"port", "run"}, {"user", "run"}, {"env", "run"},
-	{"workdir", "run"}, {"healthcheck", "run"},
+	{"workdir", "run"}, {"healthcheck", "run"}, {"setup", "run"},
+	{"build_family", "images"}, {"run_family", "images"},
+	{"commands", "build"}, {"artifacts", "build"},
 	{"interval", "run.healthcheck"}, {"timeout", "run.healthcheck"},
 	{"start_period", "run.healthcheck"}, {"retries", "run.healthcheck"},
 };
@@ -407,44 +418,40 @@ static void read_version(Ctx *c, const YNode *v)
 					 "(e.g. '3.11')", show(c, v->str));
 }
 
+/* The base's name is checked against templates/bases.yaml by the
+ * pipeline, which has the template set. */
 static void read_base(Ctx *c, const YNode *v)
 {
-	static const char *const bases[] = {"official", "debian"};
-	if (!read_str(c, v, "base", &c->spec->base))
-		return;
-	if (strcmp(v->str, "official") == 0 || strcmp(v->str, "debian") == 0)
-		return;
-	const char *near = suggest_closest(v->str, bases, COUNT(bases));
-	if (near)
-		diag_error(c->d, v->pos, "unknown base '%s' (did you mean '%s'?)", show(c, v->str), near);
-	else
-		diag_error(c->d, v->pos, "unknown base '%s'; use 'official' (the language's own images) "
-					 "or 'debian'", show(c, v->str));
+	if (read_str(c, v, "base", &c->spec->base) && !valid_word(v->str)) {
+		diag_error(c->d, v->pos, "'%s' is not a base name; use a single word (e.g. 'official', "
+					 "'debian', 'alpine')", show(c, v->str));
+		c->spec->base.s = NULL;
+	}
 }
 
 static void read_image(Ctx *c, const YNode *v, const char *path, SStr *out)
 {
-	if (!read_str(c, v, path, out) || !check(c, v, v->str, &g_image))
-		return;
-	/* the tag is after the last ':' that follows the last '/' */
-	const char *s = v->str;
-	const char *at = strchr(s, '@');
-	size_t end = at ? (size_t)(at - s) : strlen(s);
-	const char *slash = NULL, *colon = NULL;
-	for (size_t i = 0; i < end; i++)
-		if (s[i] == '/')
-			slash = s + i;
-	for (const char *p = slash ? slash + 1 : s; p < s + end; p++)
-		if (*p == ':')
-			colon = p;
-	if (at)
-		return;
-	const char *bare = colon ? arena_strndup(c->a, s, (size_t)(colon - s)) : s;
-	if (!colon)
-		diag_warning(c->d, v->pos, "image '%s' has no tag; pin a version (e.g. '%s:1.2')", s, s);
-	else if (strcmp(colon + 1, "latest") == 0)
-		diag_warning(c->d, v->pos, "image '%s' uses the moving tag 'latest'; pin a version "
-					   "(e.g. '%s:1.2')", s, bare);
+	if (read_str(c, v, path, out) && !check(c, v, v->str, &g_image))
+		out->s = NULL;
+}
+
+static void read_family(Ctx *c, const YNode *v, const char *path, SStr *out)
+{
+	if (read_str(c, v, path, out) && !valid_word(v->str)) {
+		diag_error(c->d, v->pos, "'%s' is not a family name; use one of templates/families.yaml "
+					 "(e.g. 'debian', 'alpine', 'distroless', 'scratch')", show(c, v->str));
+		out->s = NULL;
+	}
+}
+
+static void read_family_build(Ctx *c, const YNode *v)
+{
+	read_family(c, v, "images.build_family", &c->spec->family_build);
+}
+
+static void read_family_run(Ctx *c, const YNode *v)
+{
+	read_family(c, v, "images.run_family", &c->spec->family_run);
 }
 
 static void read_image_build(Ctx *c, const YNode *v)
@@ -459,7 +466,9 @@ static void read_image_run(Ctx *c, const YNode *v)
 
 static const Field image_fields[] = {
 	{"build", read_image_build},
+	{"build_family", read_family_build},
 	{"run", read_image_run},
+	{"run_family", read_family_run},
 };
 
 static void read_images(Ctx *c, const YNode *v)
@@ -534,27 +543,111 @@ static bool odd_control_chars(const char *s)
 	return false;
 }
 
-static void read_build(Ctx *c, const YNode *v)
+/* One shell command of build or run.setup.  Line breaks and tabs are
+ * fine (such a RUN is written in exec form); what Dockerfile parsers
+ * misread is not. */
+static void check_shell_command(Ctx *c, const YNode *it, const char *path)
 {
-	SList *l = &c->spec->build;
-	if (!read_list(c, v, "build", true, l))
+	const char *s = it->str;
+	size_t n = strlen(s);
+	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\n'))
+		n--;
+	if (blank(s))
+		diag_error(c->d, it->pos, "empty command in '%s'; remove it or write a command", path);
+	else if (odd_control_chars(s))
+		diag_error(c->d, it->pos, "a command in '%s' contains a control character other "
+					  "than a newline or tab; remove it", path);
+	else if (strstr(s, "<<"))
+		diag_error(c->d, it->pos, "a command in '%s' contains '<<', which Dockerfile parsers read as "
+					  "the start of a heredoc that swallows the lines after it; put the script in "
+					  "a file and run that", path);
+	else if (s[n - 1] == '\\')
+		diag_error(c->d, it->pos, "a command in '%s' ends with a backslash, which would join it to "
+					  "the next Dockerfile line; remove it", path);
+}
+
+static void read_commands(Ctx *c, const YNode *v, const char *path, SList *l)
+{
+	if (!read_list(c, v, path, true, l))
 		return;
 	if (v->kind == YNODE_SEQ && v->n == 0) {
-		diag_error(c->d, v->pos, "'build' is an empty list; give at least one command, or leave "
-					 "'build' out to use the language's default");
+		diag_error(c->d, v->pos, "'%s' is an empty list; give at least one command, or leave "
+					 "%s", path, strncmp(path, "build", 5) == 0 ?
+					 "'build' out to use the language's default" : "it out");
+		l->present = false;
 		return;
 	}
 	size_t n = v->kind == YNODE_SEQ ? v->n : 1;
 	for (size_t i = 0; i < n; i++) {
 		const YNode *it = v->kind == YNODE_SEQ ? v->items[i] : v;
-		if (it->kind != YNODE_SCALAR || it->is_null)
-			continue; /* reported by read_list */
-		if (blank(it->str))
-			diag_error(c->d, it->pos, "empty command in 'build'; remove it or write a command");
-		else if (odd_control_chars(it->str))
-			diag_error(c->d, it->pos, "a command in 'build' contains a control character other "
-						  "than a newline or tab; remove it");
+		if (it->kind == YNODE_SCALAR && !it->is_null)
+			check_shell_command(c, it, path);
 	}
+}
+
+static void read_build_commands(Ctx *c, const YNode *v)
+{
+	read_commands(c, v, "build.commands", &c->spec->build);
+}
+
+static void read_build_env(Ctx *c, const YNode *v)
+{
+	read_strmap(c, v, "build.env", &g_env, &c->spec->build_env);
+}
+
+/* build.artifacts: absolute paths, or {from: PATH, to: PATH}. */
+static void read_artifacts(Ctx *c, const YNode *v)
+{
+	Spec *spec = c->spec;
+	if (v->kind == YNODE_SCALAR && v->is_null)
+		return;
+	if (v->kind != YNODE_SEQ) {
+		msg_wrong_type(c, v, "build.artifacts", "a list of paths");
+		return;
+	}
+	spec->artifacts = arena_alloc(c->a, (v->n ? v->n : 1) * sizeof(*spec->artifacts));
+	spec->artifacts_pos = v->pos;
+	for (size_t i = 0; i < v->n; i++) {
+		const YNode *it = v->items[i], *from = it, *to = it;
+		if (it->kind == YNODE_MAP) {
+			from = ynode_get(it, "from");
+			to = ynode_get(it, "to");
+			for (size_t k = 0; k < it->n; k++) {
+				const char *key = it->pairs[k].key->str;
+				if (strcmp(key, "from") != 0 && strcmp(key, "to") != 0)
+					diag_error(c->d, it->pairs[k].key->pos, "unknown key '%s' in 'build.artifacts'; "
+						   "valid keys are from, to", show(c, key));
+			}
+		}
+		if (!from || !to || from->kind != YNODE_SCALAR || to->kind != YNODE_SCALAR || from->is_null ||
+		    to->is_null) {
+			diag_error(c->d, it->pos, "an artifact is an absolute path in the builder, or "
+						  "{from: PATH, to: PATH} (e.g. '/app/bin/server')");
+			continue;
+		}
+		check_path(c, from, from->str, "build.artifacts", true);
+		check_path(c, to, to->str, "build.artifacts", true);
+		spec->artifacts[spec->nartifacts++] = (SArtifact){sstr(from), sstr(to)};
+	}
+}
+
+static const Field build_fields[] = {
+	{"artifacts", read_artifacts},
+	{"commands", read_build_commands},
+	{"env", read_build_env},
+};
+
+static void read_build(Ctx *c, const YNode *v)
+{
+	if (v->kind == YNODE_MAP) {
+		read_fields(c, v, "build", build_fields, COUNT(build_fields));
+		if (c->spec->nartifacts && !c->spec->build.present)
+			diag_error(c->d, v->pos, "'build.artifacts' says what a custom build leaves; give the "
+						 "build's 'commands' too, or leave 'artifacts' out to use the "
+						 "language's default build");
+		return;
+	}
+	read_commands(c, v, "build", &c->spec->build);
 }
 
 /* ---- run --------------------------------------------------------------- */
@@ -563,6 +656,10 @@ static void read_exec(Ctx *c, const YNode *v, const char *path, SList *l, bool e
 {
 	if (!read_list(c, v, path, false, l))
 		return;
+	for (size_t i = 0; i < l->n; i++)
+		if (has_control_chars(l->v[i].s))
+			diag_error(c->d, l->v[i].pos, "an argument of '%s' contains a line break or control "
+						      "character; remove it", path);
 	if (!empty_ok && l->n == 0 && v->n == 0)
 		diag_error(c->d, v->pos, "'%s' is an empty list; give the program and its arguments "
 					 "(e.g. [gunicorn, app:app])", path);
@@ -578,19 +675,40 @@ static void read_entrypoint(Ctx *c, const YNode *v)
 	read_exec(c, v, "run.entrypoint", &c->spec->entrypoint, true);
 }
 
-static void read_port(Ctx *c, const YNode *v)
+static void check_port(Ctx *c, const SStr *p)
 {
-	if (!read_str(c, v, "run.port", &c->spec->port) || valid_port(v->str))
+	if (valid_port(p->s))
 		return;
-	const char *s = v->str;
+	const char *s = p->s;
 	size_t digits = strspn(s, "0123456789");
 	const char *rest = s + digits;
 	if (digits && (s[0] != '0' || digits == 1) &&
 	    (!*rest || strcmp(rest, "/tcp") == 0 || strcmp(rest, "/udp") == 0))
-		diag_error(c->d, v->pos, "port %s is out of range (1-65535)", show(c, s));
+		diag_error(c->d, p->pos, "port %s is out of range (1-65535)", show(c, s));
 	else
-		diag_error(c->d, v->pos, "'%s' is not a port; give a number from 1 to 65535, optionally "
+		diag_error(c->d, p->pos, "'%s' is not a port; give a number from 1 to 65535, optionally "
 					 "followed by /tcp or /udp (e.g. 5000)", show(c, s));
+}
+
+/* run.port: one port, or a list of them. */
+static void read_port(Ctx *c, const YNode *v)
+{
+	SList *l = &c->spec->ports;
+	if (v->kind == YNODE_MAP) {
+		msg_wrong_type(c, v, "run.port", "a port or a list of ports");
+		return;
+	}
+	if (!read_list(c, v, "run.port", true, l))
+		return;
+	if (l->n == 0)
+		diag_error(c->d, v->pos, "'run.port' is an empty list; give a port or leave it out");
+	for (size_t i = 0; i < l->n; i++)
+		check_port(c, &l->v[i]);
+}
+
+static void read_setup(Ctx *c, const YNode *v)
+{
+	read_commands(c, v, "run.setup", &c->spec->setup);
 }
 
 static bool is_root(const char *user)
@@ -684,6 +802,7 @@ static const Field run_fields[] = {
 	{"env", read_env},
 	{"healthcheck", read_healthcheck},
 	{"port", read_port},
+	{"setup", read_setup},
 	{"user", read_user},
 	{"workdir", read_workdir},
 };
@@ -751,7 +870,6 @@ Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *d
 {
 	if (!root)
 		return NULL;
-	int errors = d->errors;
 	Spec *spec = arena_alloc(a, sizeof(*spec));
 	Ctx c = {a, d, spec};
 	spec->file = f;
@@ -763,8 +881,8 @@ Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *d
 	}
 	/* absent values take their parent's position */
 	SStr *strs[] = {&spec->name, &spec->language, &spec->version, &spec->base,
-			&spec->image_build, &spec->image_run, &spec->source, &spec->port,
-			&spec->user, &spec->workdir};
+			&spec->image_build, &spec->image_run, &spec->family_build, &spec->family_run,
+			&spec->source, &spec->user, &spec->workdir};
 	for (size_t i = 0; i < COUNT(strs); i++)
 		strs[i]->pos = root->pos;
 
@@ -776,13 +894,9 @@ Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *d
 	if (!spec->language.s)
 		diag_error(d, root->pos, "missing required key 'language' (e.g. 'language: python')");
 	SrcPos nopos = {0};
-	if (!spec->base.s) {
-		spec->base.s = "official";
-		spec->base.pos = nopos;
-	}
 	if (!spec->source.s) {
 		spec->source.s = ".";
 		spec->source.pos = nopos;
 	}
-	return d->errors > errors ? NULL : spec;
+	return spec;
 }

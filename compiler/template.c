@@ -9,10 +9,22 @@
  * the template file.  See templates/README.md for the format.
  */
 #include <dirent.h>
+#include <sys/stat.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+
+/* The files of the template set that are not language templates. */
+static const char *const data_files[] = {"bases.yaml", "families.yaml", "runtime-libs.yaml"};
+
+static bool is_data_file(const char *name)
+{
+	for (size_t i = 0; i < sizeof(data_files) / sizeof(*data_files); i++)
+		if (strcmp(name, data_files[i]) == 0)
+			return true;
+	return false;
+}
 
 typedef struct TReader {
 	Arena *a;
@@ -20,21 +32,29 @@ typedef struct TReader {
 	bool ok;
 } TReader;
 
-static const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d)
+static const SourceFile *embedded_source(Arena *a, const char *file)
 {
-	if (t->dir) {
-		char *path = arena_printf(a, "%s/%s", t->dir, file);
-		Diags quiet;
-		diags_init(&quiet, a, 1, false);
-		SourceFile *f = source_read(a, path, NULL, &quiet);
-		return f;
-	}
 	for (size_t i = 0; i < embedded_templates_count; i++)
 		if (strcmp(embedded_templates[i].name, file) == 0)
 			return source_from_string(a, arena_printf(a, "templates/%s", file),
 						  embedded_templates[i].text, embedded_templates[i].len);
-	(void)d;
 	return NULL;
+}
+
+/* A file of the template set: from --templates DIR when given (a read
+ * error is the user's to see), else the built-in copy.  The shared data
+ * files (families, bases, runtime libraries) fall back to the built-in
+ * copies when DIR does not have them, so a folder holding one new
+ * language template is enough to try it. */
+static const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d)
+{
+	if (t->dir) {
+		char *path = arena_printf(a, "%s/%s", t->dir, file);
+		struct stat st;
+		if (!is_data_file(file) || stat(path, &st) == 0)
+			return source_read(a, path, NULL, d);
+	}
+	return embedded_source(a, file);
 }
 
 static const char *t_string(TReader *r, const YNode *n, const char *what)
@@ -161,19 +181,16 @@ static void t_artifacts(TReader *r, const YNode *n, StrList *from, StrList *to)
 static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavour *fl)
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
-					   "runtime_packages", "artifacts", "vars", "env", "run_shell",
-					   "run_user", "apt_setup"};
-	fl->run_has_shell = true;
-	if (!n)
-		return;
+					   "runtime_packages", "artifacts", "vars", "env", "run_user",
+					   "apt_setup"};
+	fl->name = name;
+	fl->pos = n->pos;
 	if (n->kind != YNODE_MAP) {
 		diag_error(r->d, n->pos, "expected a mapping for flavour '%s'", name);
 		r->ok = false;
 		return;
 	}
 	t_known_keys(r, n, keys, sizeof(keys) / sizeof(*keys));
-	fl->present = true;
-	fl->pos = n->pos;
 	fl->build_packages_pos = t_pos(n, "build_packages");
 	fl->runtime_packages_pos = t_pos(n, "runtime_packages");
 	fl->env_pos = t_pos(n, "env");
@@ -186,13 +203,47 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	t_artifacts(r, ynode_get(n, "artifacts"), &fl->artifacts, &fl->artifact_dests);
 	t_map(r, ynode_get(n, "vars"), "vars", &fl->var_names, &fl->var_values);
 	t_map(r, ynode_get(n, "env"), "env", &fl->env_names, &fl->env_values);
-	fl->run_has_shell = t_bool(r, ynode_get(n, "run_shell"), "run_shell", true);
-	fl->run_has_apt = fl->run_has_shell;
 	fl->run_user = t_string(r, ynode_get(n, "run_user"), "run_user");
 	if (!fl->build_image || !fl->run_image) {
 		diag_error(r->d, n->pos, "flavour '%s' needs build_image and run_image", name);
 		r->ok = false;
 	}
+}
+
+/* flavours: one per base, each base named in bases.yaml. */
+static void read_flavours(TReader *r, const Templates *ts, const YNode *n, Template *t)
+{
+	if (!n || n->kind != YNODE_MAP || n->n == 0) {
+		diag_error(r->d, n ? n->pos : t->pos, "template needs 'flavours': a mapping of base name to images");
+		r->ok = false;
+		return;
+	}
+	t->flavours = arena_alloc(r->a, n->n * sizeof(*t->flavours));
+	for (size_t i = 0; i < n->n; i++) {
+		const YNode *k = n->pairs[i].key;
+		if (!base_named(ts, k->str)) {
+			diag_error(r->d, k->pos, "flavour '%s' is not a base named in bases.yaml", k->str);
+			r->ok = false;
+			continue;
+		}
+		read_flavour(r, n->pairs[i].value, k->str, &t->flavours[t->nflavours++]);
+	}
+}
+
+const TmplFlavour *template_flavour(const Template *t, const char *base)
+{
+	for (size_t i = 0; i < t->nflavours; i++)
+		if (strcmp(t->flavours[i].name, base) == 0)
+			return &t->flavours[i];
+	return NULL;
+}
+
+const Base *base_named(const Templates *t, const char *name)
+{
+	for (size_t i = 0; i < t->nbases; i++)
+		if (strcmp(t->bases[i].name, name) == 0)
+			return &t->bases[i];
+	return NULL;
 }
 
 /* A string or a list of strings. */
@@ -275,7 +326,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 		"language", "versions", "default_version", "workdir", "manifests", "env",
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
-		"dependencies_required", "probes"};
+		"dependencies_required", "probes", "build_env"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -295,17 +346,17 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t->pos = root->pos;
 	t->workdir_pos = t_pos(root, "workdir");
 	t->env_pos = t_pos(root, "env");
-	t->install_pos = t_pos(root, "install");
+	t->build_env_pos = t_pos(root, "build_env");
 	t->build_pos = t_pos(root, "build");
 	t->command_pos = t_pos(root, "default_command");
 	t->port_pos = t_pos(root, "default_port");
-	t->manifests_pos = t_pos(root, "manifests");
 	t->language = t_string(&r, ynode_get(root, "language"), "language");
 	t_list(&r, ynode_get(root, "versions"), "versions", &t->versions);
 	t->default_version = t_string(&r, ynode_get(root, "default_version"), "default_version");
 	t->workdir = t_string(&r, ynode_get(root, "workdir"), "workdir");
 	t_list(&r, ynode_get(root, "manifests"), "manifests", &t->manifests);
 	t_map(&r, ynode_get(root, "env"), "env", &t->env_names, &t->env_values);
+	t_map(&r, ynode_get(root, "build_env"), "build_env", &t->build_env_names, &t->build_env_values);
 	read_install(&r, ynode_get(root, "install"), t);
 	t_list(&r, ynode_get(root, "install_produces"), "install_produces", &t->install_produces);
 	t_list(&r, ynode_get(root, "build"), "build", &t->build);
@@ -317,9 +368,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_list(&r, ynode_get(root, "default_command"), "default_command", &t->default_command);
 	t->default_port = t_string(&r, ynode_get(root, "default_port"), "default_port");
 	t_list(&r, ynode_get(root, "dockerignore"), "dockerignore", &t->dockerignore);
-	const YNode *fl = ynode_get(root, "flavours");
-	read_flavour(&r, ynode_get(fl, "official"), "official", &t->official);
-	read_flavour(&r, ynode_get(fl, "debian"), "debian", &t->debian);
+	read_flavours(&r, ts, ynode_get(root, "flavours"), t);
 	if (!t->language || strcmp(t->language, language) != 0) {
 		diag_error(d, root->pos, "template for '%s' must say 'language: %s'", language, language);
 		r.ok = false;
@@ -330,10 +379,6 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	}
 	if (!t->default_version || !strlist_contains(&t->versions, t->default_version)) {
 		diag_error(d, root->pos, "template's 'default_version' must be one of its 'versions'");
-		r.ok = false;
-	}
-	if (!t->official.present && !t->debian.present) {
-		diag_error(d, root->pos, "template needs at least one flavour (official or debian)");
 		r.ok = false;
 	}
 	return r.ok ? t : NULL;
@@ -377,10 +422,87 @@ static void read_runtime_libs(Arena *a, Templates *t, Diags *d)
 static bool is_language_file(const char *name, size_t *stem)
 {
 	size_t n = strlen(name);
-	if (n < 6 || strcmp(name + n - 5, ".yaml") != 0 || strcmp(name, "runtime-libs.yaml") == 0)
+	if (n < 6 || strcmp(name + n - 5, ".yaml") != 0 || is_data_file(name))
 		return false;
 	*stem = n - 5;
 	return true;
+}
+
+static void read_family(TReader *r, const YNode *k, const YNode *n, Family *f)
+{
+	static const char *const keys[] = {"match", "shell", "install", "add_user", "users", "run_user",
+					   "named_users", "tagged", "libc", "runtime_libs", "init"};
+	f->name = k->str;
+	f->pos = k->pos;
+	if (n->kind != YNODE_MAP) {
+		diag_error(r->d, n->pos, "expected a mapping for family '%s'", k->str);
+		r->ok = false;
+		return;
+	}
+	t_known_keys(r, n, keys, sizeof(keys) / sizeof(*keys));
+	t_list(r, ynode_get(n, "match"), "match", &f->match);
+	f->has_shell = t_bool(r, ynode_get(n, "shell"), "shell", true);
+	t_list(r, ynode_get(n, "install"), "install", &f->install);
+	t_list(r, ynode_get(n, "add_user"), "add_user", &f->add_user);
+	t_map(r, ynode_get(n, "users"), "users", &f->user_names, &f->user_uids);
+	f->run_user = t_string(r, ynode_get(n, "run_user"), "run_user");
+	f->named_users = t_bool(r, ynode_get(n, "named_users"), "named_users", true);
+	f->tagged = t_bool(r, ynode_get(n, "tagged"), "tagged", true);
+	f->libc = t_string(r, ynode_get(n, "libc"), "libc");
+	f->runtime_libs = t_bool(r, ynode_get(n, "runtime_libs"), "runtime_libs", false);
+	f->init = t_string(r, ynode_get(n, "init"), "init");
+	if (!f->match.n || (f->run_user && !family_user_uid(f, f->run_user)) ||
+	    (!f->has_shell && (f->install.n || f->add_user.n))) {
+		diag_error(r->d, n->pos, "family '%s' needs 'match'; its run_user must be one of its 'users'; "
+					 "without a shell it can neither install nor add users", k->str);
+		r->ok = false;
+	}
+}
+
+static bool read_families(Arena *a, Templates *t, Diags *d)
+{
+	const SourceFile *f = template_source(a, t, "families.yaml", d);
+	YNode *root = f ? yaml_load(a, f, d) : NULL;
+	const YNode *fams = ynode_get(root, "families");
+	if (!fams || fams->kind != YNODE_MAP || !fams->n) {
+		if (root)
+			diag_error(d, root->pos, "families.yaml needs 'families': a mapping of family names");
+		return false;
+	}
+	TReader r = {a, d, true};
+	t->families = arena_alloc(a, fams->n * sizeof(*t->families));
+	for (size_t i = 0; i < fams->n; i++)
+		read_family(&r, fams->pairs[i].key, fams->pairs[i].value, &t->families[t->nfamilies++]);
+	return r.ok;
+}
+
+static bool read_bases(Arena *a, Templates *t, Diags *d)
+{
+	static const char *const keys[] = {"about", "exact_versions"};
+	const SourceFile *f = template_source(a, t, "bases.yaml", d);
+	YNode *root = f ? yaml_load(a, f, d) : NULL;
+	const YNode *bases = ynode_get(root, "bases");
+	if (!bases || bases->kind != YNODE_MAP || !bases->n) {
+		if (root)
+			diag_error(d, root->pos, "bases.yaml needs 'bases': a mapping of base names");
+		return false;
+	}
+	TReader r = {a, d, true};
+	t->bases = arena_alloc(a, bases->n * sizeof(*t->bases));
+	for (size_t i = 0; i < bases->n; i++) {
+		const YNode *v = bases->pairs[i].value;
+		Base *b = &t->bases[t->nbases++];
+		b->name = bases->pairs[i].key->str;
+		t_known_keys(&r, v, keys, sizeof(keys) / sizeof(*keys));
+		b->about = t_string(&r, ynode_get(v, "about"), "about");
+		b->exact_versions = t_bool(&r, ynode_get(v, "exact_versions"), "exact_versions", false);
+	}
+	t->default_base = t_string(&r, ynode_get(root, "default"), "default");
+	if (!t->default_base || !base_named(t, t->default_base)) {
+		diag_error(d, root->pos, "bases.yaml needs 'default': one of its bases");
+		r.ok = false;
+	}
+	return r.ok;
 }
 
 bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
@@ -408,6 +530,8 @@ bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
 	strlist_sort_unique(&t->languages);
 	t->arena = a;
 	t->diags = d;
+	if (!read_families(a, t, d) || !read_bases(a, t, d))
+		return false;
 	return !diags_failed(d);
 }
 

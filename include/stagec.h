@@ -47,7 +47,7 @@ const char *stagec_result_dockerignore(const StagecResult *r);
  * Empty when there are none. */
 const char *stagec_result_diagnostics(const StagecResult *r);
 /* The exit status the CLI uses: 0 compiled, 1 the spec has errors,
- * 2 the spec could not be read. */
+ * 2 the spec could not be read or the options are wrong (--base). */
 int stagec_result_status(const StagecResult *r);
 int stagec_result_error_count(const StagecResult *r);
 int stagec_result_warning_count(const StagecResult *r);

@@ -28,7 +28,8 @@ expect_status "no spec" 2 "$STAGEC"
 grep -q "no spec given" "$tmp/err" && ok "no spec says so" || bad "no spec says so"
 expect_status "unknown option" 2 "$STAGEC" --frobnicate examples/flask/app.yaml
 grep -q "unknown option '--frobnicate'" "$tmp/err" && ok "unknown option named" || bad "unknown option named"
-expect_status "bad --base" 2 "$STAGEC" --base alpine examples/flask/app.yaml
+expect_status "bad --base" 2 "$STAGEC" --base nosuch examples/flask/app.yaml
+grep -q "unknown base .nosuch.; use .official., .debian. or .alpine." "$tmp/err" && ok "bad --base names the bases" || bad "bad --base names the bases"
 expect_status "bad --dump-ir" 2 "$STAGEC" --dump-ir=after:nosuch examples/flask/app.yaml
 expect_status "two specs" 2 "$STAGEC" examples/flask/app.yaml examples/go/app.yaml
 expect_status "missing spec file" 2 "$STAGEC" "$tmp/nope.yaml"

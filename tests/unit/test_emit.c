@@ -16,6 +16,8 @@
 
 typedef struct T {
 	Arena *a;
+	Diags d;
+	Templates templates;
 	Ir *ir;
 	Stage *stage;
 	Strbuf out;
@@ -25,8 +27,10 @@ static int setup(void **state)
 {
 	T *t = calloc(1, sizeof(*t));
 	t->a = arena_new();
+	diags_init(&t->d, t->a, 20, false);
+	assert_true(templates_open(t->a, &t->templates, NULL, &t->d)); /* the built-in families */
 	t->ir = ir_new(t->a);
-	t->stage = ir_stage_append(t->ir, NULL, "debian:bookworm-slim");
+	t->stage = ir_stage_append(t->ir, NULL, "debian:bookworm-slim", family_named(&t->templates, "debian"));
 	*state = t;
 	return 0;
 }
@@ -98,6 +102,35 @@ static void packages_are_one_apt_layer(void **state)
 				     "        libpq5 \\\n"
 				     "        zlib1g \\\n"
 				     "    && rm -rf /var/lib/apt/lists/*\n");
+}
+
+static void packages_and_users_follow_the_family(void **state)
+{
+	T *t = *state;
+	t->stage->family = family_named(&t->templates, "alpine");
+	Step *st = add(t, STEP_PACKAGES);
+	strlist_push(t->a, &st->args, "build-base");
+	strlist_push(t->a, &st->args, "libpq");
+	Step *u = add(t, STEP_ADDUSER);
+	u->value = "app";
+	u->uid = "10001";
+	assert_string_equal(body(t), "RUN apk add --no-cache \\\n"
+				     "        build-base \\\n"
+				     "        libpq\n"
+				     "RUN addgroup -S -g 10001 app \\\n"
+				     "    && adduser -S -D -H -u 10001 -G app -h /nonexistent -s /sbin/nologin app\n");
+}
+
+static void args_and_ports(void **state)
+{
+	T *t = *state;
+	Step *a = add(t, STEP_ARG);
+	strlist_push(t->a, &a->keys, "CGO_ENABLED");
+	strlist_push(t->a, &a->values, "1");
+	Step *e = add(t, STEP_EXPOSE);
+	strlist_push(t->a, &e->args, "3000");
+	strlist_push(t->a, &e->args, "9229/tcp");
+	assert_string_equal(body(t), "ARG CGO_ENABLED=\"1\"\nEXPOSE 3000 9229/tcp\n");
 }
 
 static void run_commands_join_with_and(void **state)
@@ -188,7 +221,7 @@ static void stages_are_named_and_separated(void **state)
 {
 	T *t = *state;
 	t->stage->name = "builder";
-	Stage *final = ir_stage_append(t->ir, NULL, "scratch");
+	Stage *final = ir_stage_append(t->ir, NULL, "scratch", family_named(&t->templates, "scratch"));
 	Step *u = ir_step_new(t->ir, STEP_USER, ROLE_RUNTIME, (SrcPos){0}, NULL);
 	u->value = "10001:10001";
 	ir_step_append(final, u);
@@ -206,6 +239,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(quoted_words_escape_dollar_unless_trusted, setup, teardown),
 		cmocka_unit_test_setup_teardown(header_is_never_a_parser_directive, setup, teardown),
 		cmocka_unit_test_setup_teardown(packages_are_one_apt_layer, setup, teardown),
+		cmocka_unit_test_setup_teardown(packages_and_users_follow_the_family, setup, teardown),
+		cmocka_unit_test_setup_teardown(args_and_ports, setup, teardown),
 		cmocka_unit_test_setup_teardown(run_commands_join_with_and, setup, teardown),
 		cmocka_unit_test_setup_teardown(run_heredoc_marker_uses_exec_form, setup, teardown),
 		cmocka_unit_test_setup_teardown(run_starting_with_bracket_uses_exec_form, setup, teardown),

@@ -29,20 +29,21 @@ static int setup(void **state)
 	T *t = calloc(1, sizeof(*t));
 	t->a = arena_new();
 	diags_init(&t->d, t->a, 20, false);
+	assert_true(templates_open(t->a, &t->templates, NULL, &t->d)); /* the built-in families */
 	strlist_push(t->a, &t->templates.libs.dev, "libpq-dev");
 	strlist_push(t->a, &t->templates.libs.runtime, "libpq5");
 	strlist_push(t->a, &t->templates.libs.dev, "libxml2-dev");
 	strlist_push(t->a, &t->templates.libs.runtime, "libxml2 libicu72");
 	t->templates.libs_loaded = true;
-	t->ctx = (PassCtx){t->a, &t->d, &t->templates, NULL, false};
+	t->ctx = (PassCtx){t->a, &t->d, &t->templates, false};
 	t->ir = ir_new(t->a);
 	t->ir->build_image = "python:3.11-slim";
 	t->ir->run_image = "python:3.11-slim";
-	t->ir->run_has_shell = t->ir->run_has_apt = true;
+	t->ir->build_family = t->ir->run_family = family_named(&t->templates, "debian");
 	t->ir->workdir = "/app";
 	t->ir->source_dir = ".";
 	t->ir->source_at_runtime = true;
-	t->stage = ir_stage_append(t->ir, NULL, "python:3.11-slim");
+	t->stage = ir_stage_append(t->ir, NULL, "python:3.11-slim", t->ir->build_family);
 	*state = t;
 	return 0;
 }
@@ -128,7 +129,7 @@ static void closure_adds_runtime_libraries(void **state)
 	packages(t, ROLE_RUNTIME, "libicu72", NULL);
 	cmd(t);
 	expect_after(t, pass_closure,
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  packages    build   [\"build-essential\", \"libpq-dev\"]\n"
 		     "  packages    build   [\"libxml2-dev=2.9.14+dfsg-1.3~deb12u6\"]\n"
 		     "  packages    runtime [\"libicu72\"]\n"
@@ -139,7 +140,7 @@ static void closure_adds_runtime_libraries(void **state)
 static void closure_warns_when_the_run_image_has_no_apt(void **state)
 {
 	T *t = *state;
-	t->ir->run_has_apt = false;
+	t->ir->run_family = family_named(&t->templates, "scratch");
 	t->ir->run_image = "scratch";
 	packages(t, ROLE_BUILD, "libpq-dev", NULL);
 	assert_int_equal(pass_closure(t->ir, &t->ctx), 0);
@@ -156,7 +157,7 @@ static void cache_order_hoists_the_install(void **state)
 	install(t, "requirements.txt", "vendor/");
 	cmd(t);
 	expect_after(t, pass_cache_order,
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  workdir     both    \"/app\"\n"
 		     "  copy        build   (manifest) [\"requirements.txt\"] -> \"./\"  # manifests first, so a "
 		     "source edit keeps the install cached\n"
@@ -176,7 +177,7 @@ static void cache_order_groups_files_by_folder_under_a_source_dir(void **state)
 	Step *in = install(t, "package.json", "package-lock.json");
 	strlist_push(t->a, &in->needs, "conf/npmrc");
 	expect_after(t, pass_cache_order,
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  copy        build   (manifest) [\"services/api/package.json\", "
 		     "\"services/api/package-lock.json\"] -> \"./\"  # manifests first, so a source edit keeps the "
 		     "install cached\n"
@@ -201,7 +202,7 @@ static void cache_order_leaves_a_good_order_alone(void **state)
 static void split_makes_builder_and_final(void **state)
 {
 	T *t = *state;
-	strlist_push(t->a, &t->ir->artifacts, "/opt/venv");
+	ir_add_artifact(t->ir, "/opt/venv", "/opt/venv", false, (SrcPos){0});
 	packages(t, ROLE_BUILD, "build-essential", NULL);
 	packages(t, ROLE_RUNTIME, "libpq5", NULL);
 	step(t, STEP_WORKDIR, ROLE_BOTH, TAG_NONE, "/app");
@@ -209,13 +210,13 @@ static void split_makes_builder_and_final(void **state)
 	source_copy(t, ROLE_BOTH);
 	cmd(t);
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim\n"
+		     "stage builder FROM python:3.11-slim (debian)\n"
 		     "  packages    build   [\"build-essential\"]\n"
 		     "  workdir     build   \"/app\"\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
 		     "needs=[\"requirements.txt\"] produces=[\"/opt/venv\"]\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  packages    runtime [\"libpq5\"]\n"
 		     "  workdir     runtime \"/app\"\n"
 		     "  copy        runtime (artifact) from=builder [\"/opt/venv\"] -> \"/opt/venv\"  # built in the "
@@ -227,7 +228,7 @@ static void split_makes_builder_and_final(void **state)
 static void split_copies_a_rebuilt_source_from_the_builder(void **state)
 {
 	T *t = *state;
-	strlist_push(t->a, &t->ir->artifacts, "/app/node_modules");
+	ir_add_artifact(t->ir, "/app/node_modules", "/app/node_modules", false, (SrcPos){0});
 	Step *in = install(t, "package.json", NULL);
 	in->produces.n = 0;
 	strlist_push(t->a, &in->produces, "/app/node_modules");
@@ -236,49 +237,61 @@ static void split_copies_a_rebuilt_source_from_the_builder(void **state)
 	strlist_push(t->a, &b->args, "npm run build");
 	strlist_push(t->a, &b->produces, "/app");
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim\n"
+		     "stage builder FROM python:3.11-slim (debian)\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
 		     "needs=[\"package.json\"] produces=[\"/app/node_modules\"]\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
 		     "  run         build   (build) [\"npm run build\"] produces=[\"/app\"]\n"
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  copy        runtime (source) from=builder [\"/app\"] -> \"/app\"  # the app, as the build "
 		     "left it\n");
 }
 
-static void split_drops_shell_steps_from_scratch(void **state)
+static void split_copies_image_files_first_on_scratch(void **state)
 {
 	T *t = *state;
 	t->ir->run_image = "scratch";
-	t->ir->run_has_shell = t->ir->run_has_apt = false;
+	t->ir->run_family = family_named(&t->templates, "scratch");
 	t->ir->source_at_runtime = false;
-	strlist_push(t->a, &t->ir->artifacts, "/usr/local/bin/app");
-	strlist_push(t->a, &t->ir->artifacts, "/etc/ssl/certs/ca-certificates.crt");
-	Step *u = step(t, STEP_RUN, ROLE_RUNTIME, TAG_USER_SETUP, NULL);
-	strlist_push(t->a, &u->args, "useradd app");
+	ir_add_artifact(t->ir, "/usr/local/bin/app", "/usr/local/bin/app", false, (SrcPos){0});
+	ir_add_artifact(t->ir, "/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/certs/ca-certificates.crt", true,
+			(SrcPos){0});
 	source_copy(t, ROLE_BUILD);
 	Step *b = step(t, STEP_RUN, ROLE_BUILD, TAG_BUILD, NULL);
 	strlist_push(t->a, &b->args, "go build -o /usr/local/bin/app .");
 	strlist_push(t->a, &b->produces, "/usr/local/bin/app");
 	step(t, STEP_USER, ROLE_RUNTIME, TAG_NONE, "10001:10001");
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim\n"
+		     "stage builder FROM python:3.11-slim (debian)\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
 		     "  run         build   (build) [\"go build -o /usr/local/bin/app .\"] "
 		     "produces=[\"/usr/local/bin/app\"]\n"
-		     "stage (final) FROM scratch (no shell)\n"
+		     "stage (final) FROM scratch (scratch)\n"
 		     "  copy        runtime (artifact) from=builder [\"/etc/ssl/certs/ca-certificates.crt\"] -> "
-		     "\"/etc/ssl/certs/ca-certificates.crt\"  # built in the builder, needed at run time\n"
+		     "\"/etc/ssl/certs/ca-certificates.crt\"  # a file of the build image, needed at run time\n"
 		     "  copy        runtime (artifact) from=builder [\"/usr/local/bin/app\"] -> \"/usr/local/bin/app\""
 		     "  # built in the builder, needed at run time\n"
 		     "  user        runtime \"10001:10001\"\n");
+}
+
+static void split_refuses_an_artifact_nothing_makes(void **state)
+{
+	T *t = *state;
+	t->ir->source_at_runtime = false;
+	ir_add_artifact(t->ir, "/usr/local/bin/app", "/usr/local/bin/app", false, (SrcPos){0});
+	source_copy(t, ROLE_BUILD);
+	Step *b = step(t, STEP_RUN, ROLE_BUILD, TAG_BUILD, NULL);
+	strlist_push(t->a, &b->args, "make");
+	assert_int_equal(pass_split(t->ir, &t->ctx), -1);
+	assert_int_equal(t->d.errors, 1);
+	assert_non_null(strstr(t->d.head->msg, "'/usr/local/bin/app' from the builder, and no builder step makes it"));
 }
 
 static void split_refuses_packages_without_apt(void **state)
 {
 	T *t = *state;
 	t->ir->run_image = "scratch";
-	t->ir->run_has_shell = t->ir->run_has_apt = false;
+	t->ir->run_family = family_named(&t->templates, "scratch");
 	packages(t, ROLE_RUNTIME, "libpq5", NULL);
 	assert_int_equal(pass_split(t->ir, &t->ctx), -1);
 	assert_int_equal(t->d.errors, 1);
@@ -292,7 +305,7 @@ static void packages_merges_sorts_and_dedups(void **state)
 	step(t, STEP_WORKDIR, ROLE_BOTH, TAG_NONE, "/app");
 	packages(t, ROLE_RUNTIME, "libpq5", "build-essential");
 	expect_after(t, pass_packages,
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  packages    both    [\"build-essential\", \"libpq5\", \"zlib1g-dev\"]  # every package of the "
 		     "stage, in one layer\n"
 		     "  workdir     both    \"/app\"\n");
@@ -307,7 +320,7 @@ static void merge_joins_adjacent_env_of_one_kind(void **state)
 	env(t, ROLE_RUNTIME, "A", "1", false);    /* same value already set: dropped */
 	env(t, ROLE_RUNTIME, "PATH", "/opt/venv/bin:$PATH", false); /* $ means otherwise untrusted: kept */
 	expect_after(t, pass_merge,
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  env         both    PATH=\"/opt/venv/bin:$PATH\" A=\"1\" (trusted)\n"
 		     "  env         both    B=\"$x\"\n"
 		     "  env         runtime PATH=\"/opt/venv/bin:$PATH\"\n");
@@ -319,21 +332,21 @@ static void prune_drops_dead_builder_tail_and_unused_stages(void **state)
 	t->stage->name = "builder";
 	install(t, "requirements.txt", NULL);
 	source_copy(t, ROLE_BUILD);
-	Stage *unused = ir_stage_append(t->ir, "unused", "debian:bookworm-slim");
+	Stage *unused = ir_stage_append(t->ir, "unused", "debian:bookworm-slim", t->ir->build_family);
 	Step *u = ir_step_new(t->ir, STEP_RUN, ROLE_BUILD, (SrcPos){0}, NULL);
 	strlist_push(t->a, &u->args, "true");
 	ir_step_append(unused, u);
-	Stage *final = ir_stage_append(t->ir, NULL, "python:3.11-slim");
+	Stage *final = ir_stage_append(t->ir, NULL, "python:3.11-slim", t->ir->build_family);
 	Step *cp = ir_step_new(t->ir, STEP_COPY, ROLE_RUNTIME, (SrcPos){0}, NULL);
 	cp->from = "builder";
 	cp->value = "/opt/venv";
 	strlist_push(t->a, &cp->args, "/opt/venv");
 	ir_step_append(final, cp);
 	expect_after(t, pass_prune,
-		     "stage builder FROM python:3.11-slim\n"
+		     "stage builder FROM python:3.11-slim (debian)\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
 		     "needs=[\"requirements.txt\"] produces=[\"/opt/venv\"]\n"
-		     "stage (final) FROM python:3.11-slim\n"
+		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  copy        runtime from=builder [\"/opt/venv\"] -> \"/opt/venv\"\n");
 }
 
@@ -343,14 +356,14 @@ static void check_catches_a_copy_from_a_later_stage(void **state)
 	Step *cp = step(t, STEP_COPY, ROLE_RUNTIME, TAG_NONE, "/x");
 	strlist_push(t->a, &cp->args, "/x");
 	cp->from = "later";
-	ir_stage_append(t->ir, "later", "debian:bookworm-slim");
+	ir_stage_append(t->ir, "later", "debian:bookworm-slim", t->ir->build_family);
 	assert_string_equal(ir_check(t->ir), "copy from 'later', which is not an earlier stage");
 }
 
 static void check_catches_run_without_shell(void **state)
 {
 	T *t = *state;
-	t->stage->has_shell = false;
+	t->stage->family = family_named(&t->templates, "scratch");
 	Step *r = step(t, STEP_RUN, ROLE_RUNTIME, TAG_NONE, NULL);
 	strlist_push(t->a, &r->args, "true");
 	assert_string_equal(ir_check(t->ir), "a run step in stage (final), which has no shell");
@@ -366,7 +379,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(cache_order_leaves_a_good_order_alone, setup, teardown),
 		cmocka_unit_test_setup_teardown(split_makes_builder_and_final, setup, teardown),
 		cmocka_unit_test_setup_teardown(split_copies_a_rebuilt_source_from_the_builder, setup, teardown),
-		cmocka_unit_test_setup_teardown(split_drops_shell_steps_from_scratch, setup, teardown),
+		cmocka_unit_test_setup_teardown(split_copies_image_files_first_on_scratch, setup, teardown),
+		cmocka_unit_test_setup_teardown(split_refuses_an_artifact_nothing_makes, setup, teardown),
 		cmocka_unit_test_setup_teardown(split_refuses_packages_without_apt, setup, teardown),
 		cmocka_unit_test_setup_teardown(packages_merges_sorts_and_dedups, setup, teardown),
 		cmocka_unit_test_setup_teardown(merge_joins_adjacent_env_of_one_kind, setup, teardown),
