@@ -10,8 +10,9 @@
  *   - a RUN command from a spec is written in shell form only when it is
  *     plainly one line of shell (no line break, no trailing backslash, not
  *     even before blanks, no heredoc marker, not starting with '[');
- *     otherwise it is written as ["/bin/sh", "-c", "..."], which Docker
- *     never reads further;
+ *     otherwise it is written as ["/bin/sh", "-ec", "..."], which Docker
+ *     never reads further (-e: a multi-line script stops at its first
+ *     failing line, as commands joined with && do);
  *   - package names, users, ports, images and paths reach this file only
  *     after their grammars were checked, and line breaks never do.
  * The header comment names the spec; its first line is fixed so that it
@@ -123,7 +124,7 @@ static void emit_run(Strbuf *out, const Step *st)
 		Strbuf script = STRBUF_INIT;
 		for (size_t i = 0; i < st->args.n; i++)
 			strbuf_addf(&script, "%s%s", i ? " && " : "", st->args.v[i]);
-		strbuf_adds(out, "[\"/bin/sh\", \"-c\", ");
+		strbuf_adds(out, "[\"/bin/sh\", \"-ec\", ");
 		emit_json_string(out, strbuf_str(&script));
 		strbuf_addc(out, ']');
 		strbuf_release(&script);

@@ -765,6 +765,16 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 			   "name an image with the language's toolchain", ir->build_image, L.build_fam->name);
 		return NULL;
 	}
+	if (L.build_fam->libc && L.run_fam->libc && strcmp(L.run_fam->libc, "none") != 0 &&
+	    strcmp(L.build_fam->libc, L.run_fam->libc) != 0) {
+		SStr at = s->image_run.s ? s->image_run : s->image_build.s ? s->image_build : s->base;
+		diag_error(d, at.s ? at.pos : s->language.pos,
+			   "the builder '%s' links against %s and the run image '%s' has %s, so what is built "
+			   "may not run there; use images of one family (both %s or both %s)",
+			   ir->build_image, L.build_fam->libc, ir->run_image, L.run_fam->libc, L.build_fam->name,
+			   L.run_fam->name);
+		return NULL;
+	}
 	L.rt_fam = L.single_stage ? L.build_fam : L.run_fam;
 	if (!pick_package_flavours(&L))
 		return NULL;

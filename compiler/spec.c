@@ -413,9 +413,11 @@ static void read_language(Ctx *c, const YNode *v)
 
 static void read_version(Ctx *c, const YNode *v)
 {
-	if (read_str(c, v, "version", &c->spec->version) && !valid_word(v->str))
+	if (read_str(c, v, "version", &c->spec->version) && !valid_word(v->str)) {
 		diag_error(c->d, v->pos, "'%s' is not a version; use digits, letters and '.', '-', '_' "
 					 "(e.g. '3.11')", show(c, v->str));
+		c->spec->version.s = NULL;
+	}
 }
 
 /* The base's name is checked against templates/bases.yaml by the

@@ -507,6 +507,7 @@ static bool read_bases(Arena *a, Templates *t, Diags *d)
 
 bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
 {
+	int errors = d->errors;
 	memset(t, 0, sizeof(*t));
 	t->dir = dir;
 	size_t stem;
@@ -532,7 +533,7 @@ bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
 	t->diags = d;
 	if (!read_families(a, t, d) || !read_bases(a, t, d))
 		return false;
-	return !diags_failed(d);
+	return d->errors == errors;
 }
 
 const char *runtime_libs_for(Templates *t, const char *dev)

@@ -1,11 +1,12 @@
 #!/bin/sh
 # run-golden.sh - golden tests for everything stagec emits.
 #
-# For every examples/*/app.yaml, compiles the four variants (multi-stage and
-# single-stage, official and debian bases) and the final IR dump, and for
-# the flask example the IR after each pass; compares each with the file
-# under tests/golden/<example>/.  An example whose language has no debian
-# base has, instead of the two debian Dockerfiles, debian.err: the error.  Also checks that compiling twice gives
+# For every examples/*/app.yaml, compiles the six variants (multi-stage and
+# single-stage; official, debian and alpine bases) and the final IR dump,
+# and for the flask example the IR after each pass; compares each with the
+# file under tests/golden/<example>/.  An example whose language has no
+# flavour for a base has, instead of its two Dockerfiles, <base>.err: the
+# error.  Then the cases under tests/cases/ (see below).  Also checks that compiling twice gives
 # byte-identical output and that -o writes the same three files.
 # REGEN=1 rewrites the golden files (review them with git diff).
 # Usage: tests/run-golden.sh path/to/stagec   (run from the repository root)
@@ -47,12 +48,13 @@ run() { # name golden args...
 	fi
 }
 
-# A language Debian 12 does not ship (.NET) has no debian base: stagec must
-# refuse it with exit status 1 and the text in <example>/debian.err.
-no_debian() { # golden-dir spec
-	[ -f "$1/debian.err" ] && return 0
-	[ "${REGEN:-}" = 1 ] && ! "$STAGEC" --base debian "$2" >/dev/null 2>"$tmp/err" &&
-		grep -q "has no 'debian' base" "$tmp/err"
+# A base a language's template has no flavour for (.NET on debian), or
+# whose images cannot run what the spec builds (cgo on Alpine with a
+# glibc run image): stagec must refuse it with exit status 1 and the text
+# in <example>/<base>.err.
+no_base() { # golden-dir spec base
+	[ -f "$1/$3.err" ] && return 0
+	[ "${REGEN:-}" = 1 ] && { "$STAGEC" --base "$3" "$2" >/dev/null 2>&1; [ $? = 1 ]; }
 }
 
 refused() { # name golden args...
@@ -73,13 +75,15 @@ for spec in examples/*/app.yaml; do
 	g=tests/golden/$ex
 	run "$ex multi-stage" "$g/Dockerfile" "$spec"
 	run "$ex single-stage" "$g/Dockerfile.single" --single-stage "$spec"
-	if no_debian "$g" "$spec"; then
-		refused "$ex multi-stage debian" "$g/debian.err" --base debian "$spec"
-		refused "$ex single-stage debian" "$g/debian.err" --single-stage --base debian "$spec"
-	else
-		run "$ex multi-stage debian" "$g/Dockerfile.debian" --base debian "$spec"
-		run "$ex single-stage debian" "$g/Dockerfile.debian.single" --single-stage --base debian "$spec"
-	fi
+	for base in debian alpine; do
+		if no_base "$g" "$spec" $base; then
+			refused "$ex multi-stage $base" "$g/$base.err" --base $base "$spec"
+			refused "$ex single-stage $base" "$g/$base.err" --single-stage --base $base "$spec"
+		else
+			run "$ex multi-stage $base" "$g/Dockerfile.$base" --base $base "$spec"
+			run "$ex single-stage $base" "$g/Dockerfile.$base.single" --single-stage --base $base "$spec"
+		fi
+	done
 	run "$ex ir" "$g/ir.txt" --dump-ir "$spec"
 	mkdir -p "$tmp/o-$ex"
 	if "$STAGEC" -o "$tmp/o-$ex" "$spec" 2>"$tmp/err" &&
@@ -90,6 +94,32 @@ for spec in examples/*/app.yaml; do
 		echo "not ok - $ex -o writes the same Dockerfiles"; cat "$tmp/err"
 		fail=$((fail + 1))
 	fi
+done
+
+# tests/cases/NAME/: a spec and the project files it needs, for what the
+# examples do not show (families, versions, run keys).  Both variants are
+# compared with tests/golden/case-NAME/, and so is what stagec says on
+# stderr (warnings); an optional file `options` holds extra options, and
+# a case with a file `expect-error` must be refused with the text in
+# tests/golden/case-NAME/stderr.
+for spec in tests/cases/*/app.yaml; do
+	[ -f "$spec" ] || continue
+	dir=$(dirname "$spec")
+	c=$(basename "$dir")
+	g=tests/golden/case-$c
+	opts=
+	[ -f "$dir/options" ] && opts=$(cat "$dir/options")
+	if [ -f "$dir/expect-error" ]; then # refused, with this text
+		# shellcheck disable=SC2086
+		refused "case $c" "$g/stderr" $opts "$spec"
+		continue
+	fi
+	# shellcheck disable=SC2086
+	run "case $c multi-stage" "$g/Dockerfile" $opts "$spec"
+	"$STAGEC" $opts "$spec" 2>"$tmp/warn" >/dev/null
+	check "case $c warnings" "$g/stderr" "$tmp/warn"
+	# shellcheck disable=SC2086
+	run "case $c single-stage" "$g/Dockerfile.single" --single-stage $opts "$spec"
 done
 
 for p in lower closure cache-order split packages merge prune; do

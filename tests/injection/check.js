@@ -28,7 +28,8 @@ if (specs.length === 0)
 	specs = fs.readdirSync(__dirname).filter((f) => f.endsWith('.yaml')).map((f) => path.join(__dirname, f));
 const instructionsJs = path.join(__dirname, '..', 'lint', 'instructions.js');
 const KEYWORDS = { packages: 'RUN', copy: 'COPY', run: 'RUN', env: 'ENV', workdir: 'WORKDIR', user: 'USER',
-	expose: 'EXPOSE', healthcheck: 'HEALTHCHECK', cmd: 'CMD', entrypoint: 'ENTRYPOINT', label: 'LABEL' };
+	expose: 'EXPOSE', healthcheck: 'HEALTHCHECK', cmd: 'CMD', entrypoint: 'ENTRYPOINT', label: 'LABEL',
+	arg: 'ARG', adduser: 'RUN' };
 
 /* Splits the rest of an IR dump line into tokens: JSON strings and arrays
  * whole, and bare words; stops at the "  # why" comment. */
@@ -86,7 +87,7 @@ function expectedFromIr(dump) {
 		const from = toks.find((t) => t.word && t.word.startsWith('from='));
 		const opts = toks.find((t) => t.key === 'opts');
 		switch (kind) {
-		case 'env': case 'label':
+		case 'env': case 'label': case 'arg':
 			ins.push([kw, ...pairs.map((p) => p.key + '=')]);
 			break;
 		case 'cmd': case 'entrypoint':
@@ -98,8 +99,14 @@ function expectedFromIr(dump) {
 		case 'copy':
 			ins.push([kw, ...(from ? ['--' + from.word] : []), ...lists[0].json, strs[0].json]);
 			break;
-		case 'user': case 'workdir': case 'expose':
+		case 'user': case 'workdir':
 			ins.push([kw, strs[0].json]);
+			break;
+		case 'expose':
+			ins.push([kw, ...lists[0].json]);
+			break;
+		case 'adduser': /* the family's commands: compared as shell text below */
+			ins.push([kw, []]);
 			break;
 		case 'run': case 'packages':
 			ins.push([kw, lists[0] ? lists[0].json : []]); /* shell text: compared below */
@@ -137,16 +144,16 @@ for (const spec of specs) {
 				if (w[0] !== p[0]) { problems.push(`instruction ${i + 1}: ${p[0]} parsed, ${w[0]} meant`); continue; }
 				if (w[0] === 'RUN') {
 					const cmds = w[1];
-					const exec = p.length === 4 && p[1] === '/bin/sh' && p[2] === '-c';
+					const exec = p.length === 4 && p[1] === '/bin/sh' && p[2] === '-ec';
 					const text = exec ? p[3] : p.slice(1).join(' ');
 					const meant = cmds.join(' && ');
 					const norm = (s) => s.replace(/\s+/g, ' ').trim();
 					if (w.length && cmds.length && (exec ? text !== meant : norm(text).replace(/\\/g, '') !== norm(meant).replace(/\\/g, '')) &&
-						!/^apt-get update/.test(text))
+						!/^(apt-get update|apk add|groupadd|addgroup)/.test(text))
 						problems.push(`instruction ${i + 1} RUN: parsed ${JSON.stringify(text)}, meant ${JSON.stringify(meant)}`);
 					continue;
 				}
-				if (w[0] === 'ENV' || w[0] === 'LABEL') {
+				if (w[0] === 'ENV' || w[0] === 'LABEL' || w[0] === 'ARG') {
 					const names = p.slice(1).map((a) => a.slice(0, a.indexOf('=') + 1));
 					if (!same(names, w.slice(1)))
 						problems.push(`instruction ${i + 1} ${w[0]}: names ${names} parsed, ${w.slice(1)} meant`);

@@ -147,7 +147,7 @@ static void run_heredoc_marker_uses_exec_form(void **state)
 	T *t = *state;
 	Step *st = add(t, STEP_RUN);
 	strlist_push(t->a, &st->args, "cat <<EOF");
-	assert_string_equal(body(t), "RUN [\"/bin/sh\", \"-c\", \"cat <<EOF\"]\n");
+	assert_string_equal(body(t), "RUN [\"/bin/sh\", \"-ec\", \"cat <<EOF\"]\n");
 }
 
 static void run_starting_with_bracket_uses_exec_form(void **state)
@@ -155,7 +155,7 @@ static void run_starting_with_bracket_uses_exec_form(void **state)
 	T *t = *state;
 	Step *st = add(t, STEP_RUN);
 	strlist_push(t->a, &st->args, "[ -f x ] && echo \"yes\"");
-	assert_string_equal(body(t), "RUN [\"/bin/sh\", \"-c\", \"[ -f x ] && echo \\\"yes\\\"\"]\n");
+	assert_string_equal(body(t), "RUN [\"/bin/sh\", \"-ec\", \"[ -f x ] && echo \\\"yes\\\"\"]\n");
 }
 
 static void run_trailing_backslash_uses_exec_form(void **state)
@@ -163,7 +163,7 @@ static void run_trailing_backslash_uses_exec_form(void **state)
 	T *t = *state;
 	Step *st = add(t, STEP_RUN);
 	strlist_push(t->a, &st->args, "echo \\");
-	assert_string_equal(body(t), "RUN [\"/bin/sh\", \"-c\", \"echo \\\\\"]\n");
+	assert_string_equal(body(t), "RUN [\"/bin/sh\", \"-ec\", \"echo \\\\\"]\n");
 }
 
 static void env_and_label_values_stay_one_word(void **state)

@@ -246,7 +246,7 @@ static void hostile_values_stay_inside_their_instruction(void **state)
 		fail_msg("%s", stagec_result_diagnostics(r));
 	const char *out = stagec_result_output(r);
 	/* a command starting with '[' forces the exec form of the whole build RUN */
-	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-c\", \"echo \\\"$(id)\\\" ; `id` && true # not a "
+	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-ec\", \"echo \\\"$(id)\\\" ; `id` && true # not a "
 				    "comment && [ -f x ] || true\"]\n"));
 	assert_non_null(strstr(out, "ENV A=\"x\\\" \\\\ \\$HOME ; RUN id\" \\\n    B=\"# y\"\n"));
 	assert_non_null(strstr(out, "LABEL org.example.x=\"x\\\" && USER root\"\n"));

@@ -1,0 +1,3 @@
+module example.com/custom-build-artifacts
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/distroless-static
+
+go 1.19

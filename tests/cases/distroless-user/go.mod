@@ -1,0 +1,3 @@
+module example.com/distroless-user
+
+go 1.19

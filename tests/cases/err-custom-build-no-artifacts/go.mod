@@ -1,0 +1,3 @@
+module example.com/err-custom-build-no-artifacts
+
+go 1.19

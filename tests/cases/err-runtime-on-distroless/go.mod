@@ -1,0 +1,3 @@
+module example.com/err-runtime-on-distroless
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/err-scratch-named-user
+
+go 1.19

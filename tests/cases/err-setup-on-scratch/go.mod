@@ -1,0 +1,3 @@
+module example.com/err-setup-on-scratch
+
+go 1.19

@@ -1,0 +1,3 @@
+module example.com/multiline-build
+
+go 1.19

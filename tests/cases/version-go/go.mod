@@ -1,0 +1,3 @@
+module example.com/version-go
+
+go 1.19
