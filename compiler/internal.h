@@ -341,9 +341,15 @@ typedef struct Base {
 } Base;
 
 /* Runtime libraries implied by build-only packages (libpq-dev -> libpq5). */
+typedef struct RuntimeLib {
+	const char *dev;
+	StrList runtime;
+} RuntimeLib;
 typedef struct RuntimeLibs {
-	StrList dev, runtime; /* parallel: runtime[i] is a space-separated list for dev[i] */
+	RuntimeLib *v; /* sorted by dev */
+	size_t n, cap;
 } RuntimeLibs;
+void runtime_libs_add(Arena *a, RuntimeLibs *l, const char *dev, const StrList *runtime);
 
 typedef struct Templates {
 	const char *dir;        /* NULL: the built-in copies */
@@ -371,10 +377,9 @@ Template *template_load(Arena *a, const Templates *t, const char *language, Diag
  * after adding an error.  The value must be a plain name. */
 const char *probe_read(Arena *a, const TmplProbe *p, const char *source_dir, Diags *d);
 
-/* The runtime packages (space-separated) that the -dev package dev
- * implies, or NULL.  Reads the runtime-library table the first time a
+/* The runtime packages that the -dev package dev implies, or NULL.  Reads the runtime-library table the first time a
  * -dev package is asked for; errors in it go to the templates' Diags. */
-const char *runtime_libs_for(Templates *t, const char *dev);
+const StrList *runtime_libs_for(Templates *t, const char *dev);
 
 /* Built-in templates, compiled in from templates/ (embedded.c, generated). */
 typedef struct EmbeddedFile {

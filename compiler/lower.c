@@ -275,6 +275,16 @@ static bool pick_package_flavours(Lower *L)
 			   list_text(L, &L->fl->build_packages), L->base);
 		return false;
 	}
+	if (L->fl->runtime_packages.n && !L->rt_fam->install.n) {
+		/* an image that cannot install packages was chosen to have them */
+		diag_warning(L->d, s->image_run.s ? s->image_run.pos : s->language.pos,
+			     "the run image '%s' (family %s) cannot install packages, so it must have %s's "
+			     "runtime (%s) already", L->ir->run_image, L->rt_fam->name, L->t->language,
+			     list_text(L, &L->fl->runtime_packages));
+		static const TmplFlavour none;
+		L->fl_run = &none;
+		return true;
+	}
 	if (L->fl->runtime_packages.n &&
 	    !(L->fl_run = flavour_for_family(L, L->rt_fam, !L->single_stage))) {
 		diag_error(L->d, s->image_run.s ? s->image_run.pos : s->language.pos,
@@ -665,6 +675,29 @@ static void lower_runtime_config(Lower *L, const char *user)
 	}
 }
 
+/* The single-stage variant has no COPY --from: an artifact the final
+ * stage would find elsewhere than the build left it (build.artifacts'
+ * {from, to}) is put there by a RUN, so that the command finds it in both
+ * variants.  Paths passed the spec's and the template's path grammar. */
+static void lower_place_artifacts(Lower *L)
+{
+	const Ir *ir = L->ir;
+	for (size_t i = 0; i < ir->nartifacts; i++) {
+		const Artifact *art = &ir->artifacts[i];
+		if (art->of_image || strcmp(art->from, art->to) == 0)
+			continue;
+		Step *st = add_step(L, STEP_RUN, ROLE_BUILD, art->pos, "where the final stage would have it");
+		st->trusted = true;
+		size_t n = strlen(art->to);
+		const char *dir = art->to[n - 1] == '/' ? art->to : arena_strndup(L->a, art->to, (size_t)(strrchr(art->to, '/') - art->to));
+		if (*dir)
+			strlist_push(L->a, &st->args, arena_printf(L->a, "mkdir -p %s", dir));
+		size_t fn = strlen(art->from); /* a folder's contents, not the folder inside */
+		strlist_push(L->a, &st->args, arena_printf(L->a, "cp -a %s%s %s", art->from,
+							   art->from[fn - 1] == '/' ? "." : "", art->to));
+	}
+}
+
 /* A spec's image without a tag, or with the moving tag latest, gets a
  * different image next month; the family knows whether a tag applies
  * (scratch has none). */
@@ -812,6 +845,8 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	src->value = ".";
 	const TmplInstall *rule = lower_install(&L);
 	lower_build(&L, rule);
+	if (L.single_stage)
+		lower_place_artifacts(&L);
 	lower_runtime_config(&L, user ? user : DEFAULT_UID ":" DEFAULT_UID);
 	if (diags_failed(d))
 		return NULL;

@@ -33,21 +33,12 @@ int pass_closure(Ir *ir, PassCtx *ctx)
 				const char *pkg = st->args.v[i];
 				const char *eq = strchr(pkg, '=');
 				const char *bare = eq ? arena_strndup(ir->arena, pkg, (size_t)(eq - pkg)) : pkg;
-				const char *libs = runtime_libs_for(ctx->templates, bare);
+				const StrList *libs = runtime_libs_for(ctx->templates, bare);
 				if (!libs)
 					continue;
 				if (!first_dev)
 					first_dev = st;
-				/* the table holds space-separated names */
-				const char *p = libs;
-				while (*p) {
-					const char *e = strchr(p, ' ');
-					size_t n = e ? (size_t)(e - p) : strlen(p);
-					strlist_push(ir->arena, &implied, arena_strndup(ir->arena, p, n));
-					p += n;
-					while (*p == ' ')
-						p++;
-				}
+				strlist_copy(ir->arena, &implied, libs);
 			}
 		}
 		StrList add = {0};

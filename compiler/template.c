@@ -384,6 +384,21 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	return r.ok ? t : NULL;
 }
 
+void runtime_libs_add(Arena *a, RuntimeLibs *l, const char *dev, const StrList *runtime)
+{
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? 2 * l->cap : 1024;
+		RuntimeLib *v = arena_alloc(a, cap * sizeof(*v));
+		if (l->n)
+			memcpy(v, l->v, l->n * sizeof(*v));
+		l->v = v;
+		l->cap = cap;
+	}
+	l->v[l->n].dev = dev;
+	l->v[l->n].runtime = *runtime;
+	l->n++;
+}
+
 static void read_runtime_libs(Arena *a, Templates *t, Diags *d)
 {
 	const SourceFile *f = template_source(a, t, "runtime-libs.yaml", d);
@@ -397,25 +412,18 @@ static void read_runtime_libs(Arena *a, Templates *t, Diags *d)
 		const YNode *v = libs->pairs[i].value;
 		if (v->kind != YNODE_SEQ)
 			continue;
-		Strbuf sb = STRBUF_INIT;
-		for (size_t j = 0; j < v->n; j++) {
-			if (v->items[j]->kind != YNODE_SCALAR || !valid_package_name(v->items[j]->str))
-				continue;
-			if (sb.len)
-				strbuf_addc(&sb, ' ');
-			strbuf_adds(&sb, v->items[j]->str);
-		}
+		StrList runtime = {0};
+		for (size_t j = 0; j < v->n; j++)
+			if (v->items[j]->kind == YNODE_SCALAR && valid_package_name(v->items[j]->str))
+				strlist_push(a, &runtime, v->items[j]->str);
 		const char *dev = libs->pairs[i].key->str;
-		if (t->libs.dev.n && strcmp(t->libs.dev.v[t->libs.dev.n - 1], dev) >= 0) {
+		if (t->libs.n && strcmp(t->libs.v[t->libs.n - 1].dev, dev) >= 0) {
 			diag_error(d, libs->pairs[i].key->pos,
 				   "runtime-libs.yaml must be sorted by name (regenerate it with "
 				   "templates/tools/gen-runtime-libs.sh)");
-			strbuf_release(&sb);
 			return;
 		}
-		strlist_push(a, &t->libs.dev, dev);
-		strlist_push(a, &t->libs.runtime, arena_strdup(a, strbuf_str(&sb)));
-		strbuf_release(&sb);
+		runtime_libs_add(a, &t->libs, dev, &runtime);
 	}
 }
 
@@ -536,7 +544,7 @@ bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
 	return d->errors == errors;
 }
 
-const char *runtime_libs_for(Templates *t, const char *dev)
+const StrList *runtime_libs_for(Templates *t, const char *dev)
 {
 	size_t len = strlen(dev);
 	if (len < 5 || strcmp(dev + len - 4, "-dev") != 0)
@@ -548,12 +556,12 @@ const char *runtime_libs_for(Templates *t, const char *dev)
 	const RuntimeLibs *l = &t->libs;
 	/* the table is sorted by the generator; a binary search keeps a
 	 * 5000-entry table cheap */
-	size_t lo = 0, hi = l->dev.n;
+	size_t lo = 0, hi = l->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(l->dev.v[mid], dev);
+		int c = strcmp(l->v[mid].dev, dev);
 		if (c == 0)
-			return l->runtime.v[mid][0] ? l->runtime.v[mid] : NULL;
+			return l->v[mid].runtime.n ? &l->v[mid].runtime : NULL;
 		if (c < 0)
 			lo = mid + 1;
 		else

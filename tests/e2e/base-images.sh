@@ -114,5 +114,6 @@ make_standin eclipse-temurin:17-jre eclipse-temurin-17-jre.Dockerfile
 make_standin ruby:3.1-slim ruby-3.1-slim.Dockerfile
 make_standin php:8.2-cli php-8.2-cli.Dockerfile
 make_standin nginxinc/nginx-unprivileged:1.25 nginx-unprivileged-1.25.Dockerfile
+make_standin gcr.io/distroless/static-debian12:nonroot distroless-static-debian12-nonroot.Dockerfile
 "$DOCKER" image ls --format '{{.Repository}}:{{.Tag}} {{.Size}}' \
   | grep -E '^(debian:bookworm-slim|python:3.11-slim|node:18-slim|golang:1.19|rust:1.63-slim|gcc:12|maven:3.9-eclipse-temurin-17|eclipse-temurin:17-jre|ruby:3.1-slim|php:8.2-cli|nginxinc/nginx-unprivileged:1.25) ' >&2

@@ -90,7 +90,8 @@ probe() { # probe CID PORT OUTFILE: GET / with retries for ~20 s
 }
 export_fs() { # export_fs IMAGE LIST STATUS PASSWD: tar listing and two files of an image's filesystem
   local cid tarf
-  cid=$("$DOCKER" create "$1" 2>/dev/null) || return 1
+  # an image without CMD (distroless, scratch) needs a command to be created; it never runs
+  cid=$("$DOCKER" create "$1" /nonexistent 2>/dev/null) || return 1
   CONTAINERS+=("$cid")
   tarf="$TMP/export.tar"
   "$DOCKER" export "$cid" -o "$tarf" || return 1

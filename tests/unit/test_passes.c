@@ -30,10 +30,12 @@ static int setup(void **state)
 	t->a = arena_new();
 	diags_init(&t->d, t->a, 20, false);
 	assert_true(templates_open(t->a, &t->templates, NULL, &t->d)); /* the built-in families */
-	strlist_push(t->a, &t->templates.libs.dev, "libpq-dev");
-	strlist_push(t->a, &t->templates.libs.runtime, "libpq5");
-	strlist_push(t->a, &t->templates.libs.dev, "libxml2-dev");
-	strlist_push(t->a, &t->templates.libs.runtime, "libxml2 libicu72");
+	StrList pq = {0}, xml = {0};
+	strlist_push(t->a, &pq, "libpq5");
+	strlist_push(t->a, &xml, "libxml2");
+	strlist_push(t->a, &xml, "libicu72");
+	runtime_libs_add(t->a, &t->templates.libs, "libpq-dev", &pq);
+	runtime_libs_add(t->a, &t->templates.libs, "libxml2-dev", &xml);
 	t->templates.libs_loaded = true;
 	t->ctx = (PassCtx){t->a, &t->d, &t->templates, false};
 	t->ir = ir_new(t->a);

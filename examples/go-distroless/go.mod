@@ -1,0 +1,3 @@
+module example.com/godistroless
+
+go 1.19

@@ -1,0 +1,20 @@
+// A net/http server on port 8080; GET / answers text.
+package main
+
+import (
+	"fmt"
+	"log"
+	"net/http"
+)
+
+func main() {
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path != "/" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		fmt.Fprintln(w, "Hello from Go on distroless!")
+	})
+	log.Fatal(http.ListenAndServe(":8080", nil))
+}
