@@ -451,6 +451,7 @@ typedef struct Step {
 	const char *from;  /* COPY --from */
 	StrList needs;     /* context paths a RUN reads */
 	StrList produces;  /* absolute paths a RUN creates */
+	bool rebuilds_source; /* a build that may change the app's folder (the workdir) */
 	struct Step *prev, *next;
 } Step;
 

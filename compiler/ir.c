@@ -238,6 +238,8 @@ static void dump_step(const Step *st, Strbuf *out)
 		dump_list(out, "needs", &st->needs);
 	if (st->produces.n)
 		dump_list(out, "produces", &st->produces);
+	if (st->rebuilds_source)
+		strbuf_adds(out, " (rebuilds source)");
 	if (st->why)
 		strbuf_addf(out, "  # %s", st->why);
 	if (st->pos.file)

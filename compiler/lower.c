@@ -572,8 +572,7 @@ static void lower_build(Lower *L, const TmplInstall *rule)
 			strlist_push(L->a, &st->produces, expand(L, L->t->build_produces.v[i]));
 	/* a build may change the app's files: the final stage then takes them
 	 * from the builder, not from the context */
-	if (L->t->source_at_runtime)
-		strlist_push(L->a, &st->produces, L->workdir);
+	st->rebuilds_source = L->t->source_at_runtime;
 }
 
 static void exec_args(Lower *L, const SList *l, StrList *out)

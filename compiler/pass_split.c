@@ -55,7 +55,7 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	 * whole folder from the builder, artifacts inside it included */
 	bool source_rebuilt = false;
 	for (const Step *st = app->first; st; st = st->next)
-		if (ir->source_at_runtime && strlist_contains(&st->produces, ir->workdir))
+		if (ir->source_at_runtime && st->rebuilds_source)
 			source_rebuilt = true;
 	size_t wlen = strlen(ir->workdir);
 

@@ -237,13 +237,13 @@ static void split_copies_a_rebuilt_source_from_the_builder(void **state)
 	source_copy(t, ROLE_BOTH);
 	Step *b = step(t, STEP_RUN, ROLE_BUILD, TAG_BUILD, NULL);
 	strlist_push(t->a, &b->args, "npm run build");
-	strlist_push(t->a, &b->produces, "/app");
+	b->rebuilds_source = true;
 	expect_after(t, pass_split,
 		     "stage builder FROM python:3.11-slim (debian)\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
 		     "needs=[\"package.json\"] produces=[\"/app/node_modules\"]\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
-		     "  run         build   (build) [\"npm run build\"] produces=[\"/app\"]\n"
+		     "  run         build   (build) [\"npm run build\"] (rebuilds source)\n"
 		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  copy        runtime (source) from=builder [\"/app\"] -> \"/app\"  # the app, as the build "
 		     "left it\n");
