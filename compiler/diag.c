@@ -50,16 +50,17 @@ static const char *visible(Arena *a, const char *msg)
 	return out;
 }
 
-static void diag_vadd(Diags *d, DiagLevel level, SrcPos pos, const char *fmt, va_list ap)
+static void diag_vadd(Diags *d, DiagLevel level, bool alone, SrcPos pos, const char *fmt, va_list ap)
 {
 	if (level == DIAG_ERROR && ++d->errors > d->max_errors)
 		return;
 	if (level == DIAG_WARNING)
 		d->warnings++;
-	if (level == DIAG_NOTE && (!d->tail || d->errors > d->max_errors))
+	if (level == DIAG_NOTE && !alone && (!d->tail || d->errors > d->max_errors))
 		return;
 	Diag *g = arena_alloc(d->arena, sizeof(*g));
 	g->level = level;
+	g->alone = alone;
 	g->pos = pos;
 	g->msg = visible(d->arena, arena_vprintf(d->arena, fmt, ap));
 	if (d->tail)
@@ -69,17 +70,18 @@ static void diag_vadd(Diags *d, DiagLevel level, SrcPos pos, const char *fmt, va
 	d->tail = g;
 }
 
-#define DEFINE_DIAG(fn, level)                                           \
+#define DEFINE_DIAG(fn, level, alone)                                    \
 	void fn(Diags *d, SrcPos pos, const char *fmt, ...)              \
 	{                                                                \
 		va_list ap;                                              \
 		va_start(ap, fmt);                                       \
-		diag_vadd(d, level, pos, fmt, ap);                       \
+		diag_vadd(d, level, alone, pos, fmt, ap);                \
 		va_end(ap);                                              \
 	}
-DEFINE_DIAG(diag_error, DIAG_ERROR)
-DEFINE_DIAG(diag_warning, DIAG_WARNING)
-DEFINE_DIAG(diag_note, DIAG_NOTE)
+DEFINE_DIAG(diag_error, DIAG_ERROR, false)
+DEFINE_DIAG(diag_warning, DIAG_WARNING, false)
+DEFINE_DIAG(diag_note, DIAG_NOTE, false)
+DEFINE_DIAG(diag_remark, DIAG_NOTE, true)
 
 bool diags_failed(const Diags *d)
 {
@@ -119,7 +121,7 @@ void diags_sort(Diags *d)
 {
 	size_t n = 0;
 	for (Diag *g = d->head; g; g = g->next)
-		if (g->level != DIAG_NOTE)
+		if (g->level != DIAG_NOTE || g->alone)
 			n++;
 	if (n < 2)
 		return;
@@ -131,7 +133,7 @@ void diags_sort(Diags *d)
 		groups[i].first = groups[i].last = g;
 		groups[i].seq = i;
 		g = g->next;
-		while (g && g->level == DIAG_NOTE) {
+		while (g && g->level == DIAG_NOTE && !g->alone) {
 			groups[i].last = g;
 			g = g->next;
 		}

@@ -92,6 +92,7 @@ typedef struct Diag {
 	DiagLevel level;
 	SrcPos pos;
 	const char *msg;
+	bool alone;      /* a note that stands alone rather than following another diagnostic */
 	struct Diag *next;
 } Diag;
 
@@ -107,6 +108,9 @@ void diag_error(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void diag_warning(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* A note follows the diagnostic before it (e.g. "first defined here"). */
 void diag_note(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/* A note of its own, sorted by its position (a waived policy finding):
+ * it neither fails the compilation nor counts as a warning. */
+void diag_remark(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
 bool diags_failed(const Diags *d); /* errors, or warnings under werror */
 /* Sorts the diagnostics by file and position, keeping notes with the
  * diagnostic they follow; a stable sort. */
@@ -399,6 +403,110 @@ const Family *family_for_image(const Templates *t, const char *ref);
 const Family *family_named(const Templates *t, const char *name);
 /* The uid of a user the family's images have, or NULL. */
 const char *family_user_uid(const Family *f, const char *user);
+
+/* ---- policy.c -----------------------------------------------------------
+ * The organisation policy (.stagec/policy.yaml) read with its extends
+ * chain into one effective Policy.  Rules are checked, never rewritten;
+ * defaults and enforce are spec-shaped node trees merged around the spec
+ * (policy_merge.c).  Everything lives in the compilation's arena. */
+typedef enum RuleId {
+	RULE_IMAGES_ALLOW,
+	RULE_IMAGES_DENY_TAGS,
+	RULE_RUN_NON_ROOT,
+	RULE_RUN_HEALTHCHECK,
+	RULE_LABELS_REQUIRED,
+	RULE_PACKAGES_DENY,
+	RULE_LANGUAGES,
+	RULE_ENV_DENY_NAMES,
+	RULE_COUNT
+} RuleId;
+
+/* The rule a name (STG201 or run.non_root) stands for, or -1. */
+int rule_by_name(const char *name);
+extern const StagecRuleInfo rule_table[RULE_COUNT];
+
+typedef struct PolicyLanguage {
+	SStr name;
+	SStr min; /* ">=3.11" without the ">="; s == NULL: any version */
+} PolicyLanguage;
+
+typedef struct PolicyException {
+	SStr spec;            /* relative to base_dir */
+	const char *base_dir; /* real path of the folder holding .stagec/ (or the policy file) */
+	int rules[RULE_COUNT];
+	size_t nrules;
+	SStr reason, expires;
+	long expires_day;     /* days since 1970-01-01 */
+	SrcPos pos;
+} PolicyException;
+
+typedef struct Policy {
+	const SourceFile **chain; /* the files, outermost first */
+	size_t nchain;
+	YNode **defaults;         /* outermost first */
+	size_t ndefaults;
+	YNode *enforce;           /* merged over the chain; NULL: none */
+	bool active[RULE_COUNT];  /* the rules this policy evaluates */
+	SrcPos rule_pos[RULE_COUNT]; /* where each rule was configured (last layer) */
+	bool warning[RULE_COUNT]; /* severity warning instead of error */
+	unsigned char severity_set[RULE_COUNT]; /* one file's own: 0 unset, 1 warning, 2 error */
+	SrcPos severity_pos[RULE_COUNT];
+	SList allow, deny_tags, labels_required, packages_deny, env_deny;
+	bool non_root, healthcheck_required;
+	PolicyLanguage *languages;
+	size_t nlanguages;
+	PolicyException *exceptions;
+	size_t nexceptions;
+} Policy;
+
+/* Reads path (shown as display) and its parents.  Returns NULL after adding
+ * positioned errors: a policy with errors is never applied. */
+Policy *policy_load(Arena *a, const char *path, const char *display, Diags *d);
+/* The built-in baseline: run.non_root, and images.deny_tags [latest] as a
+ * warning (an image without a tag means latest). */
+Policy *policy_baseline(Arena *a);
+/* Today as days since 1970-01-01, from SOURCE_DATE_EPOCH when set.
+ * Returns false (and adds an error) when SOURCE_DATE_EPOCH is malformed. */
+bool policy_today(Diags *d, long *ret_day);
+/* YYYY-MM-DD -> days since 1970-01-01; false when not a real date. */
+bool policy_parse_date(const char *s, long *ret_day);
+/* Compares dotted numeric versions: <0, 0, >0; *ok false when one is not numeric. */
+int policy_version_cmp(const char *a, const char *b, bool *ok);
+
+/* ---- policy_merge.c -----------------------------------------------------
+ * Node-tree merges.  Maps merge key by key, scalars and lists replace, and
+ * every node keeps its position (a value from the policy points into the
+ * policy file).  Nothing is modified in place: new nodes are made where
+ * the trees meet. */
+/* The spec over the policy's defaults: the spec wins; a null value in the
+ * spec counts as unset. */
+YNode *policy_merge_under(Arena *a, YNode *base, YNode *over);
+/* enforce over the merged spec: enforce wins.  A scalar or list of the
+ * spec file (spec != NULL) that enforce replaces with a different value
+ * gets warning STG010 at the spec's position. */
+YNode *policy_merge_over(Arena *a, YNode *base, YNode *over, const SourceFile *spec, Diags *d);
+/* Whether two trees hold the same values (positions aside). */
+bool ynode_equal(const YNode *x, const YNode *y);
+/* Applies the layers: defaults (outermost first), the spec, enforce. */
+YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d);
+
+/* ---- rules.c -------------------------------------------------------------
+ * The rule table evaluated on the IRs of both variants. */
+typedef struct RuleInput {
+	const Policy *policy;
+	const Spec *spec;
+	const Template *tmpl;
+	const char *spec_real;   /* the spec's real path, for exceptions; NULL: none match */
+	long today;              /* days since 1970-01-01 */
+	const struct Ir *irs[2]; /* multi-stage, single-stage; either may be NULL */
+} RuleInput;
+typedef struct RuleResults {
+	StagecRuleResult *v;
+	size_t n, cap;
+} RuleResults;
+/* Evaluates every active rule; findings go to d (errors, warnings, notes
+ * for waived ones, each tagged [STGnnn slug]) and to out, each once. */
+void rules_evaluate(Arena *a, const RuleInput *in, Diags *d, RuleResults *out);
 
 /* ---- ir.c ---------------------------------------------------------------
  * Stages of typed steps.  Lowering builds one stage holding the whole

@@ -7,6 +7,11 @@
  * stagec_result_free() releases.  ir_check() runs after lowering and after
  * every pass: a broken invariant is reported as an internal error rather
  * than emitted.
+ *
+ * A policy (policy.c) wraps the spec: its defaults and enforce are merged
+ * into the spec's node tree before the spec reader sees it, and its rules
+ * (rules.c) run after the passes on the IRs of both variants, so the
+ * variant not asked for is lowered too, for the rules only.
  */
 #include <libgen.h>
 #include <stdlib.h>
@@ -33,6 +38,9 @@ struct StagecResult {
 	int errors, warnings;
 	bool io_error;
 	bool usage_error;
+	RuleResults rules;          /* the policy's rules, evaluated */
+	const char **policy_files;  /* the policy chain, outermost first */
+	size_t npolicy_files;
 };
 
 const char *const *stagec_pass_names(void)
@@ -130,12 +138,76 @@ static Ir *run_passes(Ir *ir, PassCtx *ctx, const char *dump_after, bool *stoppe
 	return ir;
 }
 
-static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const StagecOptions *o, Diags *d)
+/* The policy of the options, or the baseline; NULL after errors in it. */
+static Policy *open_policy(StagecResult *r, const StagecOptions *o, Diags *d)
+{
+	if (o->no_policy)
+		return NULL;
+	if (!o->policy_path)
+		return policy_baseline(r->arena);
+	Policy *p = policy_load(r->arena, o->policy_path, NULL, d);
+	if (!p) {
+		r->usage_error = true; /* an invalid policy stops the run: exit 2 */
+		return NULL;
+	}
+	r->policy_files = arena_alloc(r->arena, (p->nchain + 1) * sizeof(char *));
+	for (size_t i = 0; i < p->nchain; i++)
+		r->policy_files[i] = p->chain[i]->path;
+	r->npolicy_files = p->nchain;
+	return p;
+}
+
+/* The flags sit between the spec and enforce: an enforced base wins. */
+static const char *base_option(const Policy *p, const StagecOptions *o, Diags *d)
+{
+	const YNode *eb = p ? ynode_get(p->enforce, "base") : NULL;
+	if (!o->base || !eb || eb->kind != YNODE_SCALAR || strcmp(eb->str, o->base) == 0)
+		return o->base;
+	diag_warning(d, (SrcPos){0}, "'--base %s' is overridden by policy (%s:%d:%d) [STG010]", o->base,
+		     eb->pos.file ? eb->pos.file->path : "policy", eb->pos.line, eb->pos.col);
+	return NULL;
+}
+
+/* The other variant's IR, for the rules only: its own diagnostics are the
+ * same as the first variant's and are not reported twice. */
+static Ir *other_variant(Arena *a, const LowerInput *first, Templates *templates)
+{
+	Diags scratch;
+	diags_init(&scratch, a, 0, false);
+	LowerInput in = *first;
+	in.single_stage = !first->single_stage;
+	Ir *ir = lower_spec(a, &in, &scratch);
+	if (!ir)
+		return NULL;
+	PassCtx ctx = {a, &scratch, templates, in.single_stage};
+	bool stopped = false;
+	return run_passes(ir, &ctx, NULL, &stopped);
+}
+
+static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, Ir *ir, Templates *templates,
+			const char *spec_real, Diags *d)
+{
+	RuleInput ri = {p, in->spec, in->tmpl, spec_real, 0, {NULL, NULL}};
+	if (p->nexceptions && !policy_today(d, &ri.today))
+		return;
+	Ir *other = other_variant(r->arena, in, templates);
+	ri.irs[0] = in->single_stage ? other : ir;
+	ri.irs[1] = in->single_stage ? ir : other;
+	rules_evaluate(r->arena, &ri, d, &r->rules);
+}
+
+static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const char *spec_real,
+		    const StagecOptions *o, Diags *d)
 {
 	Arena *a = r->arena;
 	YNode *root = yaml_load(a, f, d);
 	if (!root)
 		return false;
+	Policy *policy = open_policy(r, o, d);
+	if (!policy && r->usage_error)
+		return false;
+	if (policy && policy->nchain)
+		root = policy_apply(a, policy, root, f, d);
 	Spec *spec = spec_parse(a, root, f, dir, d);
 	if (!spec)
 		return false;
@@ -144,8 +216,9 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 		return false;
 	if (spec->language.s && *spec->language.s)
 		check_language(d, spec, &templates);
-	const char *base = check_base(d, spec, &templates, o->base);
-	if (!base && o->base)
+	const char *base_opt = base_option(policy, o, d);
+	const char *base = check_base(d, spec, &templates, base_opt);
+	if (!base && base_opt)
 		r->usage_error = true; /* --base names no base: the command line is wrong */
 	if (!spec->language.s || !strlist_contains(&templates.languages, spec->language.s) || !base)
 		return false;
@@ -168,6 +241,11 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	ir = run_passes(ir, &ctx, o->dump_ir && *o->dump_ir ? o->dump_ir : NULL, &stopped);
 	if (!ir || diags_failed(d))
 		return false;
+	if (policy && !o->dump_ir) {
+		check_rules(r, policy, &in, ir, &templates, spec_real, d);
+		if (diags_failed(d))
+			return false;
+	}
 	Strbuf out = STRBUF_INIT;
 	EmitInfo info = {f->path, ir->name, o->single_stage};
 	if (o->dump_ir)
@@ -202,11 +280,16 @@ static StagecResult *compile_source(const char *path, const char *dir, const cha
 		f = source_from_string(r->arena, o->display_path ? o->display_path : path, text, len);
 	else
 		f = source_read(r->arena, path, o->display_path, &d);
+	const char *spec_real = NULL;
 	if (!f)
 		r->io_error = true;
-	else if (!dir)
+	else if (!dir) {
 		dir = spec_dir(r->arena, path);
-	r->ok = f && compile(r, f, dir, o, &d) && !diags_failed(&d);
+		char *real = realpath(path, NULL);
+		spec_real = real ? arena_strdup(r->arena, real) : NULL;
+		free(real);
+	}
+	r->ok = f && compile(r, f, dir, spec_real, o, &d) && !diags_failed(&d);
 	diags_sort(&d);
 	Strbuf rendered = STRBUF_INIT;
 	diags_render(&d, &rendered);
@@ -267,6 +350,20 @@ int stagec_result_status(const StagecResult *r)
 int stagec_result_warning_count(const StagecResult *r)
 {
 	return r ? r->warnings : 0;
+}
+
+const StagecRuleResult *stagec_result_rules(const StagecResult *r, size_t *ret_n)
+{
+	if (ret_n)
+		*ret_n = r ? r->rules.n : 0;
+	return r ? r->rules.v : NULL;
+}
+
+const char *const *stagec_result_policy_files(const StagecResult *r, size_t *ret_n)
+{
+	if (ret_n)
+		*ret_n = r ? r->npolicy_files : 0;
+	return r ? r->policy_files : NULL;
 }
 
 void stagec_result_free(StagecResult *r)

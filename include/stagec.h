@@ -27,6 +27,8 @@ typedef struct StagecOptions {
 	bool werror;               /* treat warnings as errors */
 	int max_errors;            /* stop collecting after this many errors; 0 means the default (20) */
 	const char *display_path;  /* the spec's path as shown in diagnostics and the header; NULL: the path given */
+	const char *policy_path;   /* the organisation policy to apply (see stagec_policy_find); NULL: none */
+	bool no_policy;            /* no rules at all, not even the built-in baseline (non-root, no 'latest') */
 } StagecOptions;
 
 typedef struct StagecResult StagecResult;
@@ -52,6 +54,61 @@ int stagec_result_status(const StagecResult *r);
 int stagec_result_error_count(const StagecResult *r);
 int stagec_result_warning_count(const StagecResult *r);
 void stagec_result_free(StagecResult *r);
+
+/* ---- the organisation policy (specs/policy.md) ---------------------------
+ * A policy fills (defaults) and rewrites (enforce) a spec and checks its
+ * IRs, both variants, with rules.  Without policy_path and without
+ * no_policy the built-in baseline applies: run.non_root and
+ * images.deny_tags [latest]. */
+
+/* The policy for the spec at spec_path: explicit when not NULL, else the
+ * file named by $STAGEC_POLICY when set and not empty, else the nearest
+ * .stagec/policy.yaml walking up from the spec's folder to the folder
+ * holding .git (or the filesystem root).  Returns a malloc'd path (the
+ * caller frees it), or NULL when there is none.  The path found by the
+ * walk is relative to the current folder when it lies below it. */
+char *stagec_policy_find(const char *spec_path, const char *explicit_path);
+
+/* Reads and checks a policy file and its extends chain without compiling
+ * anything, so that a driver can stop before writing (exit 2).  Returns
+ * true when it is valid; *ret_diagnostics (when not NULL) receives the
+ * rendered diagnostics, malloc'd, "" when there are none. */
+bool stagec_policy_check(const char *path, char **ret_diagnostics);
+
+/* A rule of the table: stable id (STGnnn), slug (images.allow), help text. */
+typedef struct StagecRuleInfo {
+	const char *id, *slug, *help;
+} StagecRuleInfo;
+/* Every rule stagec knows, in id order; *ret_n receives the count. */
+const StagecRuleInfo *stagec_rules(size_t *ret_n);
+
+typedef enum StagecOutcome {
+	STAGEC_RULE_PASS,   /* evaluated, nothing found */
+	STAGEC_RULE_FAIL,   /* a finding; counts against the spec unless warning */
+	STAGEC_RULE_WAIVED, /* a finding an exception waives: reported, not failing */
+} StagecOutcome;
+
+/* One rule evaluated on one spec: one PASS entry when it found nothing,
+ * else one entry per finding.  Strings belong to the result. */
+typedef struct StagecRuleResult {
+	const StagecRuleInfo *rule;
+	StagecOutcome outcome;
+	bool warning;           /* the policy's severity for the rule is warning */
+	const char *message;    /* the finding; for PASS, what was checked */
+	const char *file;       /* where: the spec, or the policy file; NULL: nowhere */
+	int line, col;
+	const char *key;        /* the spec key the finding is about (run.user), for fingerprints */
+	const char *reason;     /* WAIVED: the exception's reason */
+	const char *expires;    /* WAIVED: the exception's expiry date (YYYY-MM-DD) */
+	const char *expired;    /* FAIL: an exception matched but expired on this date; else NULL */
+} StagecRuleResult;
+
+/* The rules evaluated on the spec, in rule order then position; empty when
+ * the compilation stopped before the rules ran (spec errors). */
+const StagecRuleResult *stagec_result_rules(const StagecResult *r, size_t *ret_n);
+/* The policy files that shaped the result, outermost first (for hashes
+ * and reports), as shown in diagnostics; *ret_n is 0 under the baseline. */
+const char *const *stagec_result_policy_files(const StagecResult *r, size_t *ret_n);
 
 /* The names of the optimisation passes, in the order they run, NULL-terminated. */
 const char *const *stagec_pass_names(void);
