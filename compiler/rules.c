@@ -272,6 +272,25 @@ static void check_labels(RCtx *c, const Ir *ir)
 	}
 }
 
+/* The spec's own mention of a package, so that both variants (whose
+ * install steps the passes merge differently) point at the same place. */
+static bool spec_package(const RCtx *c, const char *pkg, SrcPos *pos, const char **key)
+{
+	const SList *lists[] = {&c->in->spec->system, &c->in->spec->runtime};
+	const char *keys[] = {"dependencies.system", "dependencies.runtime"};
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; lists[l]->present && i < lists[l]->n; i++) {
+			const char *s = lists[l]->v[i].s;
+			size_t n = strcspn(s, "=");
+			if (strlen(pkg) == n && strncmp(s, pkg, n) == 0 && ours(c, lists[l]->v[i].pos)) {
+				*pos = lists[l]->v[i].pos;
+				*key = keys[l];
+				return true;
+			}
+		}
+	return false;
+}
+
 static void check_packages(RCtx *c, const Ir *ir)
 {
 	const SList *deny = &c->in->policy->packages_deny;
@@ -283,7 +302,10 @@ static void check_packages(RCtx *c, const Ir *ir)
 				const char *pkg = arena_strndup(c->a, s->args.v[j], strcspn(s->args.v[j], "="));
 				for (size_t i = 0; i < deny->n; i++)
 					if (fnmatch(deny->v[i].s, pkg, 0) == 0) {
-						finding(c, RULE_PACKAGES_DENY, at(c, s->pos), "dependencies",
+						SrcPos pos = at(c, s->pos);
+						const char *key = "dependencies";
+						spec_package(c, pkg, &pos, &key);
+						finding(c, RULE_PACKAGES_DENY, pos, key,
 							"the package '%s' is denied by the policy (%s); remove it",
 							pkg, rule_where(c, RULE_PACKAGES_DENY));
 						break;
