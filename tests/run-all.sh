@@ -62,6 +62,7 @@ finish() {
 }
 
 if ! apt_install meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxml2-dev libcmocka-dev bc \
+	python3-jsonschema python3-yaml \
 	python3 curl; then
 	echo "could not install the build dependencies"
 	total_fail=1
