@@ -200,11 +200,11 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 		    const StagecOptions *o, Diags *d)
 {
 	Arena *a = r->arena;
+	Policy *policy = open_policy(r, o, d); /* a bad policy stops everything */
+	if (!policy && r->usage_error)
+		return false;
 	YNode *root = yaml_load(a, f, d);
 	if (!root)
-		return false;
-	Policy *policy = open_policy(r, o, d);
-	if (!policy && r->usage_error)
 		return false;
 	if (policy && policy->nchain)
 		root = policy_apply(a, policy, root, f, d);

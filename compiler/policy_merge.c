@@ -10,7 +10,9 @@
  * came from the policy point at the policy file's line.  Trees are never
  * changed in place: a merged mapping is a new node holding pairs of both.
  * When enforce replaces a value the spec file set differently, a warning
- * STG010 at the spec's line names the policy line that won.
+ * STG010 at the spec's line names the policy line that won.  A policy's
+ * healthcheck without a command (timings only) applies only to a spec
+ * that has a healthcheck: it completes one, it never creates one.
  */
 #include <string.h>
 
@@ -123,6 +125,33 @@ YNode *policy_merge_over(Arena *a, YNode *base, YNode *over, const SourceFile *s
 	return pick_over(a, base, over, "", &c);
 }
 
+/* root without run.healthcheck when the spec has none and the policy's
+ * has no command. */
+static YNode *drop_partial_healthcheck(Arena *a, YNode *root, const YNode *spec_root)
+{
+	YNode *run = ynode_get(root, "run");
+	YNode *hc = ynode_get(run, "healthcheck");
+	if (!hc || hc->kind != YNODE_MAP || ynode_get(hc, "command") ||
+	    !is_null(ynode_get(ynode_get(spec_root, "run"), "healthcheck")))
+		return root;
+	YNode *run2 = arena_alloc(a, sizeof(*run2));
+	*run2 = *run;
+	run2->pairs = arena_alloc(a, (run->n + 1) * sizeof(YPair));
+	run2->n = 0;
+	for (size_t i = 0; i < run->n; i++)
+		if (strcmp(run->pairs[i].key->str, "healthcheck") != 0)
+			run2->pairs[run2->n++] = run->pairs[i];
+	YNode *root2 = arena_alloc(a, sizeof(*root2));
+	*root2 = *root;
+	root2->pairs = arena_alloc(a, (root->n + 1) * sizeof(YPair));
+	for (size_t i = 0; i < root->n; i++) {
+		root2->pairs[i] = root->pairs[i];
+		if (strcmp(root->pairs[i].key->str, "run") == 0)
+			root2->pairs[i].value = run2;
+	}
+	return root2;
+}
+
 YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d)
 {
 	if (!p || !spec_root || spec_root->kind != YNODE_MAP)
@@ -137,5 +166,6 @@ YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFil
 		r->pos = spec_root->pos;
 		root = r;
 	}
-	return policy_merge_over(a, root, p->enforce, spec, d);
+	root = policy_merge_over(a, root, p->enforce, spec, d);
+	return drop_partial_healthcheck(a, root, spec_root);
 }

@@ -226,6 +226,25 @@ static void test_merge_over(void **state)
 	arena_free(a);
 }
 
+static void test_partial_healthcheck(void **state)
+{
+	(void)state;
+	/* timings in defaults complete a spec's healthcheck, never create one */
+	char *dir = scratch();
+	const char *policy = "version: 1\ndefaults:\n  run: {healthcheck: {interval: 30s, retries: 3}}\n";
+	StagecResult *r = compile_in(dir, spec_ok, policy);
+	if (!stagec_result_ok(r))
+		fail_msg("%s", stagec_result_diagnostics(r));
+	assert_null(strstr(stagec_result_output(r), "HEALTHCHECK"));
+	stagec_result_free(r);
+	r = compile_in(dir, "name: shop\nlanguage: python\nversion: \"3.12\"\nrun:\n  command: [python, app.py]\n"
+			    "  healthcheck: {command: [python, -c, \"1\"], retries: 5}\n", policy);
+	assert_true(stagec_result_ok(r));
+	assert_non_null(strstr(stagec_result_output(r), "HEALTHCHECK --interval=30s --retries=5 CMD"));
+	stagec_result_free(r);
+	wipe(dir);
+}
+
 static void test_ynode_equal(void **state)
 {
 	(void)state;
@@ -630,6 +649,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_merge_under),
 		cmocka_unit_test(test_merge_over),
+		cmocka_unit_test(test_partial_healthcheck),
 		cmocka_unit_test(test_ynode_equal),
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_versions),
