@@ -223,7 +223,7 @@ static void read_images_key(PCtx *c, const char *path, const YNode *k, const YNo
 	if (strcmp(k->str, "allow") == 0) {
 		if (read_strings(c, v, path, false, &c->p->allow)) {
 			for (size_t i = 0; i < c->p->allow.n; i++)
-				if (!valid_image_ref(c->p->allow.v[i].s) && strchr(c->p->allow.v[i].s, ' '))
+				if (strpbrk(c->p->allow.v[i].s, " \t"))
 					diag_error(c->d, c->p->allow.v[i].pos, "'%s' is not an image pattern; "
 							 "write a reference with '*' or '**' (e.g. 'python:*')",
 						   c->p->allow.v[i].s);
