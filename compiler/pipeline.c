@@ -241,7 +241,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	ir = run_passes(ir, &ctx, o->dump_ir && *o->dump_ir ? o->dump_ir : NULL, &stopped);
 	if (!ir || diags_failed(d))
 		return false;
-	if (policy && !o->dump_ir) {
+	if (policy && !o->dump_ir && !o->no_rules) {
 		check_rules(r, policy, &in, ir, &templates, spec_real, d);
 		if (diags_failed(d))
 			return false;

@@ -29,6 +29,8 @@ typedef struct StagecOptions {
 	const char *display_path;  /* the spec's path as shown in diagnostics and the header; NULL: the path given */
 	const char *policy_path;   /* the organisation policy to apply (see stagec_policy_find); NULL: none */
 	bool no_policy;            /* no rules at all, not even the built-in baseline (non-root, no 'latest') */
+	bool no_rules;             /* apply the policy's defaults and enforce, evaluate no rules: for a driver
+				    * compiling the second variant, whose rules the first result already holds */
 } StagecOptions;
 
 typedef struct StagecResult StagecResult;

@@ -634,6 +634,12 @@ static void test_no_policy(void **state)
 	assert_string_equal(outcome_of(r, "STG102", NULL), "fail");
 	assert_true(stagec_result_ok(r)); /* a warning */
 	stagec_result_free(r);
+	o.no_rules = true;
+	r = stagec_compile(spec, &o);
+	stagec_result_rules(r, &n);
+	assert_int_equal(n, 0);
+	stagec_result_free(r);
+	o.no_rules = false;
 	o.no_policy = true;
 	r = stagec_compile(spec, &o);
 	stagec_result_rules(r, &n);
