@@ -465,6 +465,9 @@ Policy *policy_load(Arena *a, const char *path, const char *display, Diags *d);
 /* The built-in baseline: run.non_root, and images.deny_tags [latest] as a
  * warning (an image without a tag means latest). */
 Policy *policy_baseline(Arena *a);
+/* Folds layer (one file, read alone) into acc (its parents, merged),
+ * adding an error for every way the layer loosens them (policy_extends.c). */
+void policy_fold(Arena *a, Policy *acc, const Policy *layer, Diags *d);
 /* Today as days since 1970-01-01, from SOURCE_DATE_EPOCH when set.
  * Returns false (and adds an error) when SOURCE_DATE_EPOCH is malformed. */
 bool policy_today(Diags *d, long *ret_day);

@@ -9,13 +9,11 @@
  * checked by the spec reader itself (over a stand-in spec) so that a
  * value means the same in a policy as in a spec.  `extends` names parent
  * files relative to the policy's folder; parents are read first, cycles
- * are refused, and a child may only tighten what its parents say:
- * narrowing an allow list, adding deny entries, raising a minimum version
- * or a severity, enforcing keys its parents left unset.  Any loosening is
- * an error at the child's line.  Exceptions name specs relative to the
- * folder holding `.stagec/` and expire on a date; "today" honours
- * SOURCE_DATE_EPOCH.  Nothing here prints; a policy with errors is never
- * returned.
+ * are refused, and each file is folded over its parents by
+ * policy_extends.c, which refuses any loosening.  Exceptions name specs
+ * relative to the folder holding `.stagec/` and expire on a date; "today"
+ * honours SOURCE_DATE_EPOCH.  Discovery (stagec_policy_find) is here too.
+ * Nothing here prints; a policy with errors is never returned.
  */
 #include <errno.h>
 #include <limits.h>
@@ -127,13 +125,6 @@ int policy_version_cmp(const char *x, const char *y, bool *ok)
 }
 
 /* ---- messages and generic readers -------------------------------------- */
-
-static const char *where(PCtx *c, SrcPos p)
-{
-	if (!p.file)
-		return "the parent policy";
-	return arena_printf(c->a, "%s:%d:%d", p.file->path, p.line, p.col);
-}
 
 static void msg_unknown_key(PCtx *c, const YNode *k, const char *level, const char *const *names, size_t n)
 {
@@ -558,157 +549,6 @@ static void read_top_key(PCtx *c, const char *path, const YNode *k, const YNode 
 	}
 }
 
-/* ---- extends: a child only tightens ----------------------------------------- */
-
-static bool slist_has(const SList *l, const char *s)
-{
-	for (size_t i = 0; i < l->n; i++)
-		if (strcmp(l->v[i].s, s) == 0)
-			return true;
-	return false;
-}
-
-/* The parent's deny entries, then the child's new ones. */
-static void union_into(Arena *a, SList *dst, const SList *src)
-{
-	if (!src->present)
-		return;
-	SStr *v = arena_alloc(a, (dst->n + src->n + 1) * sizeof(SStr));
-	size_t n = 0;
-	for (size_t i = 0; i < dst->n; i++)
-		v[n++] = dst->v[i];
-	for (size_t i = 0; i < src->n; i++)
-		if (!slist_has(dst, src->v[i].s))
-			v[n++] = src->v[i];
-	dst->v = v;
-	dst->n = n;
-	dst->present = true;
-	dst->pos = src->pos;
-}
-
-/* Enforced values of the child that differ from the parent's are loosening:
- * the parent's value would no longer hold. */
-static void check_enforce(PCtx *c, const YNode *parent, const YNode *child, const char *path)
-{
-	for (size_t i = 0; i < child->n; i++) {
-		const YNode *k = child->pairs[i].key, *cv = child->pairs[i].value;
-		const YNode *pv = ynode_get(parent, k->str);
-		const char *sub = *path ? arena_printf(c->a, "%s.%s", path, k->str) : k->str;
-		if (!pv)
-			continue;
-		if (pv->kind == YNODE_MAP && cv->kind == YNODE_MAP)
-			check_enforce(c, pv, cv, sub);
-		else if (!ynode_equal(pv, cv))
-			diag_error(c->d, cv->pos, "'%s' enforces a different value than its parent does (%s); "
-						  "a policy that extends another may only enforce keys the parent "
-						  "leaves unset", sub, where(c, pv->pos));
-	}
-}
-
-static const PolicyLanguage *language_of(const Policy *p, const char *name)
-{
-	for (size_t i = 0; i < p->nlanguages; i++)
-		if (strcmp(p->languages[i].name.s, name) == 0)
-			return &p->languages[i];
-	return NULL;
-}
-
-/* Folds layer (one file, read alone) into acc (its parents, merged),
- * reporting every way the layer loosens them. */
-static void apply_layer(PCtx *c, Policy *acc, const Policy *l)
-{
-	Arena *a = c->a;
-	if (l->allow.present) {
-		if (acc->allow.present)
-			for (size_t i = 0; i < l->allow.n; i++) {
-				bool covered = false;
-				for (size_t j = 0; j < acc->allow.n && !covered; j++)
-					covered = strcmp(acc->allow.v[j].s, l->allow.v[i].s) == 0 ||
-						  image_matches(a, acc->allow.v[j].s, l->allow.v[i].s);
-				if (!covered)
-					diag_error(c->d, l->allow.v[i].pos, "'%s' widens the parent's allow list (%s); "
-									     "a policy that extends another may only narrow it",
-						   l->allow.v[i].s, where(c, acc->allow.pos));
-			}
-		acc->allow = l->allow;
-	}
-	union_into(a, &acc->deny_tags, &l->deny_tags);
-	union_into(a, &acc->labels_required, &l->labels_required);
-	union_into(a, &acc->packages_deny, &l->packages_deny);
-	union_into(a, &acc->env_deny, &l->env_deny);
-	if (l->active[RULE_RUN_NON_ROOT]) {
-		if (acc->active[RULE_RUN_NON_ROOT] && acc->non_root && !l->non_root)
-			diag_error(c->d, l->rule_pos[RULE_RUN_NON_ROOT], "'rules.run.non_root: false' drops a rule "
-									 "the parent sets (%s); a policy that extends another "
-									 "may only tighten it",
-				   where(c, acc->rule_pos[RULE_RUN_NON_ROOT]));
-		acc->non_root = acc->non_root || l->non_root;
-	}
-	if (l->active[RULE_RUN_HEALTHCHECK]) {
-		if (acc->active[RULE_RUN_HEALTHCHECK] && acc->healthcheck_required && !l->healthcheck_required)
-			diag_error(c->d, l->rule_pos[RULE_RUN_HEALTHCHECK], "'rules.run.healthcheck: optional' drops a "
-									    "rule the parent sets (%s); a policy that extends "
-									    "another may only tighten it",
-				   where(c, acc->rule_pos[RULE_RUN_HEALTHCHECK]));
-		acc->healthcheck_required = acc->healthcheck_required || l->healthcheck_required;
-	}
-	if (l->active[RULE_LANGUAGES]) {
-		if (acc->active[RULE_LANGUAGES])
-			for (size_t i = 0; i < l->nlanguages; i++) {
-				const PolicyLanguage *cl = &l->languages[i], *pl = language_of(acc, cl->name.s);
-				bool ok = true;
-				if (!pl)
-					diag_error(c->d, cl->name.pos, "language '%s' is not allowed by the parent (%s); a "
-								       "policy that extends another may only narrow the list",
-						   cl->name.s, where(c, acc->rule_pos[RULE_LANGUAGES]));
-				else if (pl->min.s && (!cl->min.s || policy_version_cmp(cl->min.s, pl->min.s, &ok) < 0))
-					diag_error(c->d, cl->min.pos, "'%s' for '%s' is below the parent's minimum '>=%s' "
-								      "(%s); a policy that extends another may only raise it",
-						   cl->min.s ? arena_printf(a, ">=%s", cl->min.s) : "any", cl->name.s,
-						   pl->min.s, where(c, pl->min.pos));
-			}
-		acc->languages = l->languages;
-		acc->nlanguages = l->nlanguages;
-	}
-	for (int r = 0; r < RULE_COUNT; r++) {
-		if (l->severity_set[r] == 1 && acc->active[r] && !acc->warning[r])
-			diag_error(c->d, l->severity_pos[r], "'%s' lowers the severity of a rule the parent sets (%s) "
-							 "to warning; a policy that extends another may only raise it",
-				   rule_table[r].slug, where(c, acc->rule_pos[r]));
-		if (l->severity_set[r])
-			acc->warning[r] = l->severity_set[r] == 1;
-		if (l->active[r] || (!acc->active[r] && l->severity_set[r]))
-			acc->rule_pos[r] = l->rule_pos[r];
-		acc->active[r] = acc->active[r] || l->active[r];
-	}
-	if (l->enforce) {
-		if (acc->enforce)
-			check_enforce(c, acc->enforce, l->enforce, "");
-		acc->enforce = acc->enforce ? policy_merge_under(a, l->enforce, acc->enforce) : l->enforce;
-	}
-	YNode **defs = arena_alloc(a, (acc->ndefaults + l->ndefaults + 1) * sizeof(YNode *));
-	for (size_t i = 0; i < acc->ndefaults; i++)
-		defs[i] = acc->defaults[i];
-	for (size_t i = 0; i < l->ndefaults; i++)
-		defs[acc->ndefaults + i] = l->defaults[i];
-	acc->defaults = defs;
-	acc->ndefaults += l->ndefaults;
-	PolicyException *ex = arena_alloc(a, (acc->nexceptions + l->nexceptions + 1) * sizeof(*ex));
-	for (size_t i = 0; i < acc->nexceptions; i++)
-		ex[i] = acc->exceptions[i];
-	for (size_t i = 0; i < l->nexceptions; i++)
-		ex[acc->nexceptions + i] = l->exceptions[i];
-	acc->exceptions = ex;
-	acc->nexceptions += l->nexceptions;
-	const SourceFile **chain = arena_alloc(a, (acc->nchain + l->nchain + 1) * sizeof(*chain));
-	for (size_t i = 0; i < acc->nchain; i++)
-		chain[i] = acc->chain[i];
-	for (size_t i = 0; i < l->nchain; i++)
-		chain[acc->nchain + i] = l->chain[i];
-	acc->chain = chain;
-	acc->nchain += l->nchain;
-}
-
 /* ---- reading a file and its parents ------------------------------------------ */
 
 static const char *dir_of(Arena *a, const char *path)
@@ -772,7 +612,7 @@ static void load_parents(PCtx *c, Policy *acc)
 		}
 		Policy *parent = load_file(c->a, path, shown, it->pos, c->stack, c->depth + 1, c->d);
 		if (parent)
-			apply_layer(c, acc, parent);
+			policy_fold(c->a, acc, parent, c->d);
 	}
 }
 
@@ -825,7 +665,7 @@ static Policy *load_file(Arena *a, const char *path, const char *shown, SrcPos f
 		load_parents(&c, acc);
 		stack->n--;
 	}
-	apply_layer(&c, acc, layer);
+	policy_fold(a, acc, layer, d);
 	return d->errors == errors ? acc : NULL;
 }
 
