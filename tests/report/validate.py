@@ -1,16 +1,19 @@
 #!/usr/bin/env python3
 """validate.py - independent checks of stagec's reports (tests/report/run.sh).
 
-  validate.py schema SCHEMA.json FILE   FILE is valid against the JSON Schema
-                                        (draft from its $schema; python3-jsonschema)
-  validate.py sarif FILE                what the SARIF schema cannot say: each
-                                        ruleIndex names the rule of its ruleId,
-                                        URIs are relative URI references against
-                                        a declared uriBaseId, fingerprints present
-  validate.py junit FILE                the counts on <testsuites>/<testsuite>
-                                        match the test cases (Python's expat parser)
+  validate.py schema SCHEMA.json FILE...  each FILE is valid against the JSON
+                                          Schema (draft from its $schema;
+                                          python3-jsonschema)
+  validate.py sarif FILE...               what the SARIF schema cannot say: each
+                                          ruleIndex names the rule of its ruleId,
+                                          URIs are relative URI references against
+                                          a declared uriBaseId, fingerprints present
+  validate.py junit FILE...               the counts on <testsuites>/<testsuite>
+                                          match the test cases (Python's expat parser)
 
-Exits 1 with a message naming what is wrong.
+One process checks many files (each start-up costs a schema load): prints
+"ok - WHAT FILE" or "not ok - WHAT FILE" and why, per file; exits 1 when
+any file failed.
 """
 import json
 import re
@@ -20,24 +23,28 @@ import xml.etree.ElementTree as ET
 import jsonschema
 
 
+class Invalid(Exception):
+    pass
+
+
 def fail(msg):
-    print(msg)
-    sys.exit(1)
+    raise Invalid(msg)
 
 
-def check_schema(schema_path, path):
+def schema_checker(schema_path):
     with open(schema_path, encoding="utf-8") as f:
         schema = json.load(f)
-    with open(path, encoding="utf-8") as f:
-        doc = json.load(f)
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    errors = sorted(cls(schema, format_checker=jsonschema.FormatChecker()).iter_errors(doc),
-                    key=lambda e: list(e.absolute_path))
-    if errors:
-        for e in errors[:5]:
-            print("%s: %s: %s" % (path, "/".join(str(p) for p in e.absolute_path), e.message))
-        sys.exit(1)
+    validator = cls(schema, format_checker=jsonschema.FormatChecker())
+
+    def check(path):
+        with open(path, encoding="utf-8") as f:
+            doc = json.load(f)
+        errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
+        if errors:
+            fail("; ".join("%s: %s" % ("/".join(str(p) for p in e.absolute_path), e.message) for e in errors[:3]))
+    return check
 
 
 URI_REF = re.compile(r"^[A-Za-z0-9\-._~/%!$&'()*+,;=:@]*$")
@@ -95,15 +102,25 @@ def check_junit(path):
 
 
 def main():
-    if len(sys.argv) == 4 and sys.argv[1] == "schema":
-        check_schema(sys.argv[2], sys.argv[3])
-    elif len(sys.argv) == 3 and sys.argv[1] == "sarif":
-        check_sarif(sys.argv[2])
-    elif len(sys.argv) == 3 and sys.argv[1] == "junit":
-        check_junit(sys.argv[2])
+    args = sys.argv[1:]
+    if len(args) >= 3 and args[0] == "schema":
+        what, check, files = "valid against " + args[1].rsplit("/", 1)[-1], schema_checker(args[1]), args[2:]
+    elif len(args) >= 2 and args[0] == "sarif":
+        what, check, files = "SARIF rule indexes, URIs, fingerprints:", check_sarif, args[1:]
+    elif len(args) >= 2 and args[0] == "junit":
+        what, check, files = "JUnit counts match the test cases:", check_junit, args[1:]
     else:
         print(__doc__)
         sys.exit(2)
+    failed = 0
+    for path in files:
+        try:
+            check(path)
+            print("ok - %s %s" % (what, path.rsplit("/", 1)[-1]))
+        except (Invalid, ValueError, KeyError, IndexError, TypeError, ET.ParseError) as e:
+            failed += 1
+            print("not ok - %s %s: %s" % (what, path.rsplit("/", 1)[-1], e))
+    sys.exit(1 if failed else 0)
 
 
 main()
