@@ -111,34 +111,28 @@ static void compile_case(Junit *j, const ReportSpec *s)
 {
 	Arena *a = j->r->arena;
 	testcase_start(j, s, &report_rule_compile);
-	if (s->ndiags) {
-		const ReportDiag *first = NULL;
-		Strbuf sb = STRBUF_INIT;
-		for (size_t i = 0; i < s->ndiags; i++) {
-			const ReportDiag *d = s->diags[i];
-			if (!first && d->level == REPORT_ERROR)
-				first = d;
-			strbuf_addf(&sb, "%s: %s: %s\n", report_pos_text(a, d->pos, s->path), report_level_name(d->level),
-				    d->message);
-		}
-		if (s->compile == REPORT_NOT_COMPILED) {
-			start(j, "error");
-			attr(j, "type", "error");
-			attr(j, "message", first ? first->message : "the spec has errors");
-			text(j, strbuf_str(&sb));
-			end(j);
-		} else {
-			start(j, "system-out"); /* warnings of a spec that compiled */
-			text(j, strbuf_str(&sb));
-			end(j);
-		}
-		strbuf_release(&sb);
-	} else if (s->compile == REPORT_NOT_COMPILED) {
+	const ReportDiag *first = NULL;
+	Strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < s->ndiags; i++) {
+		const ReportDiag *d = s->diags[i];
+		if (!first && d->level == REPORT_ERROR)
+			first = d;
+		strbuf_addf(&sb, "%s: %s: %s\n", report_pos_text(a, d->pos, s->path), report_level_name(d->level),
+			    d->message);
+	}
+	if (s->compile == REPORT_NOT_COMPILED) {
 		start(j, "error");
 		attr(j, "type", "error");
-		attr(j, "message", "the spec has errors");
+		attr(j, "message", first ? first->message : "the spec has errors");
+		if (sb.len)
+			text(j, strbuf_str(&sb));
+		end(j);
+	} else if (sb.len) {
+		start(j, "system-out"); /* the warnings of a spec that compiled */
+		text(j, strbuf_str(&sb));
 		end(j);
 	}
+	strbuf_release(&sb);
 	end(j);
 }
 

@@ -41,6 +41,7 @@ mapfile -t sources < <(sed -n '/^libstagec_sources = files(/,/^)/p' compiler/mes
 # The libraries the compiler's meson.build depends on.
 pkgs=(yaml-0.1)
 grep -q xml_dep compiler/meson.build && pkgs+=(libxml-2.0)
+grep -q jansson_dep compiler/meson.build && pkgs+=(jansson)
 
 # shellcheck disable=SC2046
 clang -std=c17 -g -O1 -D_XOPEN_SOURCE=700 \
