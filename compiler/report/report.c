@@ -113,13 +113,17 @@ void report_diag(Report *r, ReportSpec *s, ReportLevel level, ReportPos pos, con
 
 void report_diags(Report *r, ReportSpec *s, const Diags *d)
 {
+	int listed = 0;
 	for (const Diag *g = d->head; g; g = g->next) {
+		listed += g->level == DIAG_ERROR;
+		if (report_rule_tagged(g->msg))
+			continue;
 		ReportLevel l = g->level == DIAG_ERROR ? REPORT_ERROR : g->level == DIAG_WARNING ? REPORT_WARNING : REPORT_NOTE;
 		ReportPos p = {g->pos.file ? g->pos.file->path : NULL, g->pos.line, g->pos.col};
 		report_diag(r, s, l, p, g->msg);
 	}
-	/* errors past max_errors were counted but not kept */
-	if (d->errors > 0)
+	/* errors past max_errors were counted but not kept: they may be the spec's */
+	if (d->errors > listed)
 		s->compile = REPORT_NOT_COMPILED;
 }
 

@@ -119,6 +119,7 @@ typedef struct Report {
 	const char *root_uri; /* absolute URI of the root for SARIF's %SRCROOT% ("file:///repo/"); NULL: left out */
 	ReportSpec **specs;   /* sorted by path */
 	size_t nspecs, specs_cap;
+	ReportRule *table_rules; /* report_policy.c: the rule table as ReportRules, built on first use */
 } Report;
 
 /* ---- report.c: building a report --------------------------------------- */
@@ -127,7 +128,11 @@ Report *report_new(Arena *a, const char *version);
 ReportSpec *report_spec(Report *r, const char *path);
 /* A compile diagnostic; an error marks the spec as not compiled. */
 void report_diag(Report *r, ReportSpec *s, ReportLevel level, ReportPos pos, const char *message);
-/* Every diagnostic of a compilation, positions named by their file's display path. */
+/* Every diagnostic of a compilation, positions named by their file's
+ * display path, but those the rule engine tagged with a rule of the table
+ * ("[STG201 run.non_root]"): those come in through report_rule_results.
+ * The spec did not compile when an error remains (or errors were dropped
+ * past max_errors). */
 void report_diags(Report *r, ReportSpec *s, const Diags *d);
 /* A generated file that is not fresh.  An orphan's spec entry is marked gone
  * unless it was compiled in this run. */
@@ -182,6 +187,16 @@ const char *report_clean(Arena *a, const char *s, ReportClean mode);
  * 64-bit FNV-1a over the spec path, the rule id and the key (NUL-separated).
  * Does not depend on line numbers, so moving a key keeps its identity. */
 const char *report_fingerprint(Arena *a, const char *spec, const char *rule_id, const char *key);
+
+/* ---- report_policy.c: from the policy engine ----------------------------
+ * The results of stagec_result_rules() for spec s: every rule evaluated
+ * becomes a check (passes included), every finding a finding (warning
+ * level when the policy made the rule a warning), a waived one with the
+ * exception's reason and expiry (its position is not in the public
+ * results yet, so the waiver has none). */
+void report_rule_results(Report *r, ReportSpec *s, const StagecRuleResult *v, size_t n);
+/* Whether a diagnostic's message ends with the tag of a rule of the table. */
+bool report_rule_tagged(const char *message);
 
 /* ---- the writers (one file each) ------------------------------------------
  * Each appends one complete document to out and returns 0, or -1 when the

@@ -153,9 +153,10 @@ static void rule_case(Junit *j, const ReportSpec *s, const ReportCheck *c)
 		for (size_t i = 0; i < c->nfindings; i++) {
 			const ReportFinding *f = c->findings[i];
 			strbuf_addf(&sb, "%s %s", report_pos_text(a, f->pos, s->path), f->message);
-			if (f->waiver)
-				strbuf_addf(&sb, " (%s, at %s)", waiver_text(a, f->waiver),
-					    report_pos_text(a, f->waiver->pos, "the policy"));
+			if (f->waiver && f->waiver->pos.file)
+				strbuf_addf(&sb, " (%s, at %s)", waiver_text(a, f->waiver), report_pos_text(a, f->waiver->pos, NULL));
+			else if (f->waiver)
+				strbuf_addf(&sb, " (%s)", waiver_text(a, f->waiver));
 			strbuf_addc(&sb, '\n');
 			if (o == REPORT_WAIVED || !f->waiver) {
 				standing++;

@@ -42,8 +42,9 @@ int report_write_text(const Report *r, Strbuf *out)
 					continue;
 				}
 				const ReportWaiver *w = f->waiver;
-				const char *msg = arena_printf(a, "%s (waived by the exception at %s: %s%s%s)", f->message,
-							       report_pos_text(a, w->pos, "the policy"), w->reason,
+				const char *by = w->pos.file ? arena_printf(a, "the exception at %s", report_pos_text(a, w->pos, NULL))
+							     : "a policy exception";
+				const char *msg = arena_printf(a, "%s (waived by %s: %s%s%s)", f->message, by, w->reason,
 							       w->expires ? "; expires " : "", w->expires ? w->expires : "");
 				add_line(r, out, where, "note", msg, c->rule);
 			}

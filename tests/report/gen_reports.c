@@ -5,6 +5,10 @@
  * report schemas) and to compare with the golden files.
  *
  * Usage: gen_reports OUTDIR   writes OUTDIR/CASE.txt, .json, .junit.xml, .sarif
+ *        gen_reports --policy OUTDIR CASEDIR...
+ *                              compiles each CASEDIR/app.yaml under its policy
+ *                              (tests/policy) and writes the report of the real
+ *                              rule results as OUTDIR/policy.*
  *
  * The cases cover what a run can hold: all clean, rule failures (in the
  * spec and in a policy file), exceptions, compile errors, every kind of
@@ -14,9 +18,11 @@
  * the same bytes.
  */
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "report/report.h"
 
@@ -213,10 +219,86 @@ static int write_file(const char *path, const Strbuf *sb)
 	return 0;
 }
 
+/* Sets the VAR=value lines of a case's env file (SOURCE_DATE_EPOCH). */
+static void case_env(void)
+{
+	unsetenv("SOURCE_DATE_EPOCH");
+	unsetenv("STAGEC_POLICY");
+	FILE *f = fopen("env", "r");
+	if (!f)
+		return;
+	char line[1024];
+	while (fgets(line, sizeof line, f)) {
+		line[strcspn(line, "\n")] = '\0';
+		char *eq = strchr(line, '=');
+		if (eq) {
+			*eq = '\0';
+			setenv(line, eq + 1, 1);
+		}
+	}
+	fclose(f);
+}
+
+/* The report of real policy runs: each case compiled from inside its folder. */
+static int policy_cases(const char *outdir, int n, char **dirs)
+{
+	char cwd[PATH_MAX];
+	if (!getcwd(cwd, sizeof cwd))
+		return 1;
+	Arena *a = arena_new();
+	Report *r = report_new(a, STAGEC_VERSION);
+	int status = 0;
+	for (int i = 0; i < n; i++) {
+		if (chdir(dirs[i]) != 0) {
+			fprintf(stderr, "gen_reports: %s: %s\n", dirs[i], strerror(errno));
+			status = 1;
+			continue;
+		}
+		case_env();
+		/* the case's name: the last path element, trailing slashes aside */
+		size_t len = strlen(dirs[i]);
+		while (len > 1 && dirs[i][len - 1] == '/')
+			len--;
+		size_t start = len;
+		while (start > 0 && dirs[i][start - 1] != '/')
+			start--;
+		const char *spec = arena_printf(a, "%.*s/app.yaml", (int)(len - start), dirs[i] + start);
+		char *policy = stagec_policy_find("app.yaml", NULL);
+		StagecOptions opts = {.display_path = spec, .policy_path = policy};
+		StagecResult *res = stagec_compile("app.yaml", &opts);
+		free(policy);
+		ReportSpec *s = report_spec(r, spec);
+		size_t nr;
+		const StagecRuleResult *v = stagec_result_rules(res, &nr);
+		report_rule_results(r, s, v, nr);
+		if (nr == 0 && stagec_result_status(res) != 0) {
+			/* the public result has the diagnostics rendered: its first line */
+			const char *text = stagec_result_diagnostics(res);
+			report_diag(r, s, REPORT_ERROR, (ReportPos){0}, arena_strndup(a, text, strcspn(text, "\n")));
+		}
+		stagec_result_free(res);
+		if (chdir(cwd) != 0)
+			return 1;
+	}
+	unsetenv("SOURCE_DATE_EPOCH");
+	for (size_t k = 0; k < sizeof formats / sizeof formats[0]; k++) {
+		Strbuf sb = STRBUF_INIT;
+		char path[4096];
+		snprintf(path, sizeof path, "%s/policy.%s", outdir, formats[k].ext);
+		if (report_write(r, formats[k].f, &sb) != 0 || write_file(path, &sb) != 0)
+			status = 1;
+		strbuf_release(&sb);
+	}
+	arena_free(a);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
+	if (argc >= 3 && strcmp(argv[1], "--policy") == 0)
+		return policy_cases(argv[2], argc - 3, argv + 3);
 	if (argc != 2) {
-		fputs("usage: gen_reports OUTDIR\n", stderr);
+		fputs("usage: gen_reports OUTDIR | gen_reports --policy OUTDIR CASEDIR...\n", stderr);
 		return 2;
 	}
 	int status = 0;

@@ -93,6 +93,32 @@ validate schema "$SCHEMAS/sarif-schema-2.1.0.json" "$tmp"/*.sarif
 validate sarif "$tmp"/*.sarif
 validate schema specs/report.schema.json "$tmp"/*.json
 
+# A report of real policy runs (tests/policy, through stagec_compile and
+# report_rule_results): validated, not compared (the policy cases evolve).
+mkdir -p "$tmp/policy"
+if "$GEN" --policy "$tmp/policy" tests/policy/*/; then
+	ok "gen_reports --policy: the policy cases' report written"
+	if xmllint --noout --schema "$SCHEMAS/junit-10.xsd" "$tmp/policy/policy.junit.xml" >"$tmp/log" 2>&1; then
+		ok "policy: JUnit valid against junit-10.xsd (xmllint)"
+	else
+		bad "policy: JUnit not valid against junit-10.xsd (xmllint)"
+		sed 's/^/  /' "$tmp/log" | head -n 20
+	fi
+	validate junit "$tmp/policy/policy.junit.xml"
+	validate schema "$SCHEMAS/sarif-schema-2.1.0.json" "$tmp/policy/policy.sarif"
+	validate sarif "$tmp/policy/policy.sarif"
+	validate schema specs/report.schema.json "$tmp/policy/policy.json"
+	for id in STG201 STG202; do
+		grep -q "name=\"$id " "$tmp/policy/policy.junit.xml" && ok "policy: $id evaluated" || bad "policy: no $id test case"
+	done
+	grep -q '<skipped message="exception: ' "$tmp/policy/policy.junit.xml" &&
+		ok "policy: a waived rule is skipped" || bad "policy: no waived rule in the JUnit report"
+	grep -q '<failure type="error"' "$tmp/policy/policy.junit.xml" &&
+		ok "policy: a failing rule is a failure" || bad "policy: no failing rule in the JUnit report"
+else
+	bad "gen_reports --policy failed"
+fi
+
 # The validators refuse broken reports.  Each mutation breaks one thing.
 xsd_refuses() { # what file
 	if xmllint --noout --schema "$SCHEMAS/junit-10.xsd" "$2" >"$tmp/log" 2>&1; then

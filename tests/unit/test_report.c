@@ -282,6 +282,80 @@ static void test_source_date_epoch(void **state)
 	unsetenv("SOURCE_DATE_EPOCH");
 }
 
+/* The policy engine's public results, as stagec_result_rules gives them. */
+static void test_rule_results(void **state)
+{
+	size_t n;
+	const StagecRuleInfo *table = stagec_rules(&n);
+	assert_true(n >= 2);
+	const StagecRuleInfo *root = NULL, *health = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(table[i].id, "STG201") == 0)
+			root = &table[i];
+		if (strcmp(table[i].slug, "run.healthcheck") == 0)
+			health = &table[i];
+	}
+	assert_non_null(root);
+	assert_non_null(health);
+	StagecRuleResult v[] = {
+		{.rule = root, .outcome = STAGEC_RULE_PASS, .message = "checked", .file = ".stagec/policy.yaml", .line = 4},
+		{.rule = health, .outcome = STAGEC_RULE_WAIVED, .message = "no healthcheck", .file = "a/app.yaml",
+		 .line = 1, .col = 1, .key = "run.healthcheck", .reason = "later", .expires = "2027-03-31"},
+		{.rule = health, .outcome = STAGEC_RULE_FAIL, .warning = true, .message = "again", .file = "a/app.yaml",
+		 .line = 2, .col = 1, .key = "run.healthcheck", .expired = "2026-01-01"},
+	};
+	Arena *a = arena_new();
+	Report *r = report_new(a, NULL);
+	ReportSpec *s = report_spec(r, "a/app.yaml");
+	report_rule_results(r, s, v, 3);
+	assert_int_equal(s->nchecks, 2);
+	assert_string_equal(s->checks[0]->rule->id, "STG201");
+	assert_int_equal(report_check_outcome(s->checks[0]), REPORT_PASS);
+	const ReportCheck *c = s->checks[1];
+	assert_string_equal(c->rule->name, "run.healthcheck");
+	assert_string_equal(c->rule->help, health->help);
+	assert_int_equal(c->nfindings, 2);
+	assert_int_equal(report_check_outcome(c), REPORT_FAIL);
+	assert_non_null(c->findings[0]->waiver);
+	assert_string_equal(c->findings[0]->waiver->reason, "later");
+	assert_string_equal(c->findings[0]->waiver->expires, "2027-03-31");
+	assert_int_equal(c->findings[1]->level, REPORT_WARNING);
+	assert_string_equal(c->findings[1]->message, "again (the exception for it expired on 2026-01-01)");
+	/* the same rule from another spec is the same ReportRule */
+	ReportSpec *t = report_spec(r, "b/app.yaml");
+	report_rule_results(r, t, v, 1);
+	assert_ptr_equal(t->checks[0]->rule, s->checks[0]->rule);
+	arena_free(a);
+}
+
+static void test_diags_leave_rule_findings_out(void **state)
+{
+	assert_true(report_rule_tagged("the image runs as root [STG201 run.non_root]"));
+	assert_false(report_rule_tagged("'--base x' is overridden by policy (p.yaml:1:2) [STG010]"));
+	assert_false(report_rule_tagged("a message [not a tag]"));
+	assert_false(report_rule_tagged("[STG201 run.non_root] at the start"));
+	assert_false(report_rule_tagged(""));
+	Arena *a = arena_new();
+	Diags d;
+	diags_init(&d, a, 20, false);
+	SourceFile *f = source_from_string(a, "a/app.yaml", "x: 1\n", 5);
+	SrcPos p = {f, 1, 1};
+	diag_error(&d, p, "the image runs as root [STG201 run.non_root]");
+	diag_warning(&d, p, "overridden by policy [STG010]");
+	Report *r = report_new(a, NULL);
+	ReportSpec *s = report_spec(r, "a/app.yaml");
+	report_diags(r, s, &d);
+	assert_int_equal(s->ndiags, 1); /* the STG010 warning */
+	assert_string_equal(s->diags[0]->pos.file, "a/app.yaml");
+	assert_int_equal(s->compile, REPORT_COMPILED); /* a rule's error is not a compile error */
+	diag_error(&d, p, "unknown key 'x'");
+	ReportSpec *t = report_spec(r, "b/app.yaml");
+	report_diags(r, t, &d);
+	assert_int_equal(t->ndiags, 2);
+	assert_int_equal(t->compile, REPORT_NOT_COMPILED);
+	arena_free(a);
+}
+
 static void test_format_parse(void **state)
 {
 	ReportFormat f;
@@ -308,6 +382,8 @@ int main(void)
 		cmocka_unit_test(test_fingerprint),
 		cmocka_unit_test(test_status),
 		cmocka_unit_test(test_source_date_epoch),
+		cmocka_unit_test(test_rule_results),
+		cmocka_unit_test(test_diags_leave_rule_findings_out),
 		cmocka_unit_test(test_format_parse),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
