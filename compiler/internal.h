@@ -226,6 +226,7 @@ typedef struct Spec {
 	SMap env;             /* run.env */
 	SpecHealthcheck healthcheck;
 	SMap labels;          /* labels */
+	SList dockerignore;   /* dockerignore: extra .dockerignore patterns */
 } Spec;
 
 /* Builds a Spec from the document root; reports every problem it finds
@@ -234,6 +235,15 @@ typedef struct Spec {
  * (the caller checks the Diags) so that later checks can report theirs in
  * the same run.  dir is the spec's folder. */
 Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *dir, Diags *d);
+/* The keys the reader knows, as (level, key) with level "" for the top and
+ * "run.healthcheck" for a nested mapping: from the tables that read them
+ * (homes false) or from key_homes[], which says where a misplaced key
+ * belongs (homes true).  Fills at most max; returns how many there are.
+ * tests/docs compares them with specs/schema.md and app.schema.json. */
+typedef struct SpecKey {
+	const char *level, *key;
+} SpecKey;
+size_t spec_keys(SpecKey *out, size_t max, bool homes);
 
 /* Grammars shared by the spec reader and the templates (validate.c). */
 bool valid_package_name(const char *s); /* Debian package, optional =version */
@@ -393,6 +403,24 @@ typedef struct EmbeddedFile {
 } EmbeddedFile;
 extern const EmbeddedFile embedded_templates[];
 extern const size_t embedded_templates_count;
+/* A file of the template set: from the --templates folder when given (the
+ * shared data files fall back to the built-in copies), else built in. */
+const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d);
+
+/* ---- dockerignore.c -------------------------------------------------------
+ * The .dockerignore lines (templates/dockerignore.yaml, the template, the
+ * spec), and the check that none of them leaves out a path the Dockerfile
+ * copies from the build context. */
+typedef struct Ir Ir;
+/* NULL when s is a pattern a spec may add, else what is wrong with it. */
+const char *dockerignore_pattern_problem(const char *s);
+/* Fills ir->dockerignore; false after adding errors. */
+bool dockerignore_lower(Arena *a, Ir *ir, const Templates *ts, const Template *t, const Spec *s, Diags *d);
+/* Reports each path a COPY takes from the build context that the lines
+ * leave out.  Run on the final IR. */
+void dockerignore_check(Arena *a, const Ir *ir, const Spec *s, Diags *d);
+/* Whether Docker leaves path (relative to the context) out, given lines. */
+bool dockerignore_excludes(Arena *a, const StrList *lines, const char *path);
 
 /* ---- image.c ------------------------------------------------------------
  * Image references and the one pattern matcher (see the file's comment). */
@@ -594,6 +622,7 @@ typedef struct Ir {
 	size_t nartifacts;
 	bool source_at_runtime;
 	StrList dockerignore;    /* patterns for .dockerignore */
+	size_t dockerignore_secrets; /* how many of them, at the end, are secrets */
 } Ir;
 
 Ir *ir_new(Arena *a);

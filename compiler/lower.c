@@ -816,10 +816,6 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	ir->source_dir = s->source.s ? s->source.s : ".";
 	ir->source_at_runtime = L.t->source_at_runtime;
 	collect_artifacts(&L);
-	static const char *const always_ignored[] = {".git", ".dockerignore", "Dockerfile", "Dockerfile.single"};
-	for (size_t i = 0; i < sizeof(always_ignored) / sizeof(*always_ignored); i++)
-		strlist_push(a, &ir->dockerignore, always_ignored[i]);
-	strlist_copy(a, &ir->dockerignore, &L.t->dockerignore);
 
 	bool is_dir, exists;
 	if (s->source.s && check_context_path(&L, s->source, true, &is_dir, &exists) && !is_dir)

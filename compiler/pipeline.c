@@ -234,12 +234,15 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 		return false;
 	}
 	Ir *ir = lower_spec(a, &in, d);
-	if (!ir)
+	if (!ir || !dockerignore_lower(a, ir, &templates, t, spec, d))
 		return false;
 	PassCtx ctx = {a, d, &templates, o->single_stage};
 	bool stopped = false;
 	ir = run_passes(ir, &ctx, o->dump_ir && *o->dump_ir ? o->dump_ir : NULL, &stopped);
 	if (!ir || diags_failed(d))
+		return false;
+	dockerignore_check(a, ir, spec, d);
+	if (diags_failed(d))
 		return false;
 	if (policy && !o->dump_ir && !o->no_rules) {
 		check_rules(r, policy, &in, ir, &templates, spec_real, d);

@@ -304,12 +304,15 @@ typedef struct Field {
 	ReadFn read;
 } Field;
 
-/* Where each key belongs, to point a key at the wrong level home. */
+/* Where each key belongs, to point a key at the wrong level home.  Every
+ * key of every table is here (tests/unit/test_keys.c checks it); a name
+ * used at two levels is listed at each, and the first one is suggested. */
 static const struct {
 	const char *key, *level;
 } key_homes[] = {
 	{"name", ""}, {"language", ""}, {"version", ""}, {"base", ""}, {"images", ""},
 	{"source", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
+	{"dockerignore", ""},
 	{"manifest", "dependencies"}, {"system", "dependencies"}, {"runtime", "dependencies"},
 	{"command", "run"}, {"entrypoint", "run"}, {"port", "run"}, {"user", "run"}, {"env", "run"},
 	{"workdir", "run"}, {"healthcheck", "run"}, {"setup", "run"},
@@ -317,6 +320,7 @@ static const struct {
 	{"commands", "build"}, {"artifacts", "build"},
 	{"interval", "run.healthcheck"}, {"timeout", "run.healthcheck"},
 	{"start_period", "run.healthcheck"}, {"retries", "run.healthcheck"},
+	{"build", "images"}, {"run", "images"}, {"command", "run.healthcheck"},
 };
 
 static void msg_unknown_key(Ctx *c, const YNode *k, const char *level, const Field *fields, size_t n)
@@ -820,10 +824,26 @@ static void read_labels(Ctx *c, const YNode *v)
 	read_strmap(c, v, "labels", &g_label, &c->spec->labels);
 }
 
+/* Extra .dockerignore lines; a '!' line may bring back what the defaults
+ * leave out, except the secrets, which stagec writes last. */
+static void read_dockerignore(Ctx *c, const YNode *v)
+{
+	if (!read_list(c, v, "dockerignore", false, &c->spec->dockerignore))
+		return;
+	for (size_t i = 0; i < v->n; i++) {
+		const YNode *it = v->items[i];
+		const char *problem = it->kind == YNODE_SCALAR && !it->is_null
+					      ? dockerignore_pattern_problem(it->str) : NULL;
+		if (problem)
+			diag_error(c->d, it->pos, "'%s' in 'dockerignore' %s", show(c, it->str), problem);
+	}
+}
+
 static const Field top_fields[] = {
 	{"base", read_base},
 	{"build", read_build},
 	{"dependencies", read_dependencies},
+	{"dockerignore", read_dockerignore},
 	{"images", read_images},
 	{"labels", read_labels},
 	{"language", read_language},
@@ -901,4 +921,35 @@ Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *d
 		spec->source.pos = nopos;
 	}
 	return spec;
+}
+
+/* ---- the key list, for tests --------------------------------------------- */
+
+static const struct {
+	const char *level;
+	const Field *fields;
+	size_t n;
+} levels[] = {
+	{"", top_fields, COUNT(top_fields)},
+	{"images", image_fields, COUNT(image_fields)},
+	{"dependencies", dependency_fields, COUNT(dependency_fields)},
+	{"build", build_fields, COUNT(build_fields)},
+	{"run", run_fields, COUNT(run_fields)},
+	{"run.healthcheck", healthcheck_fields, COUNT(healthcheck_fields)},
+};
+
+size_t spec_keys(SpecKey *out, size_t max, bool homes)
+{
+	size_t n = 0;
+	if (homes) {
+		for (size_t i = 0; i < COUNT(key_homes); i++, n++)
+			if (n < max)
+				out[n] = (SpecKey){key_homes[i].level, key_homes[i].key};
+		return n;
+	}
+	for (size_t l = 0; l < COUNT(levels); l++)
+		for (size_t i = 0; i < levels[l].n; i++, n++)
+			if (n < max)
+				out[n] = (SpecKey){levels[l].level, levels[l].fields[i].key};
+	return n;
 }

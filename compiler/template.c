@@ -16,7 +16,7 @@
 #include "internal.h"
 
 /* The files of the template set that are not language templates. */
-static const char *const data_files[] = {"bases.yaml", "families.yaml", "runtime-libs.yaml"};
+static const char *const data_files[] = {"bases.yaml", "dockerignore.yaml", "families.yaml", "runtime-libs.yaml"};
 
 static bool is_data_file(const char *name)
 {
@@ -46,7 +46,7 @@ static const SourceFile *embedded_source(Arena *a, const char *file)
  * files (families, bases, runtime libraries) fall back to the built-in
  * copies when DIR does not have them, so a folder holding one new
  * language template is enough to try it. */
-static const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d)
+const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d)
 {
 	if (t->dir) {
 		char *path = arena_printf(a, "%s/%s", t->dir, file);

@@ -396,8 +396,8 @@ static void test_unknown_keys(void **state)
 					 "    2 | dependancies: {}\n"
 					 "      | ^\n");
 	expect_errors(t, "language: python\nfoo: 1\n",
-		      "2:1: error: unknown key 'foo'; valid keys are base, build, dependencies, images, "
-		      "labels, language, name, run, source, version\n");
+		      "2:1: error: unknown key 'foo'; valid keys are base, build, dependencies, "
+		      "dockerignore, images, labels, language, name, run, source, version\n");
 	expect_errors(t, "language: python\nrun:\n  foo: 1\n",
 		      "3:3: error: unknown key 'foo' in 'run'; valid keys are command, entrypoint, env, "
 		      "healthcheck, port, setup, user, workdir\n");
