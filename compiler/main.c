@@ -22,7 +22,8 @@
 
 #include "stagec.h"
 
-static const char usage_text[] =
+/* The pass names come from the pass table, between the two halves. */
+static const char usage_head[] =
 	"usage: stagec [options] SPEC\n"
 	"\n"
 	"Compiles a build spec (app.yaml) into a Dockerfile.\n"
@@ -32,7 +33,9 @@ static const char usage_text[] =
 	"      --base NAME       override the spec's base (templates/bases.yaml: official, debian, alpine)\n"
 	"      --dump-ir[=after:PASS]\n"
 	"                        print the IR instead of a Dockerfile: the final IR, or the IR\n"
-	"                        after PASS (lower, closure, cache-order, split, packages, merge, prune)\n"
+	"                        after PASS, one of: ";
+static const char usage_tail[] =
+	"\n"
 	"      --templates DIR   read language templates from DIR instead of the built-in ones\n"
 	"      --Werror          treat warnings as errors\n"
 	"      --max-errors N    report at most N errors (default 20)\n"
@@ -60,6 +63,16 @@ static int usage_error(const char *fmt, ...)
 	fputs("\nTry 'stagec --help'.\n", stderr);
 	va_end(ap);
 	return 2;
+}
+
+/* "lower, closure, ...": the names --dump-ir=after: takes. */
+static const char *pass_list(void)
+{
+	static char buf[512];
+	size_t len = 0;
+	for (const char *const *p = stagec_pass_names(); *p && len < sizeof(buf); p++)
+		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ", " : "", *p);
+	return buf;
 }
 
 static bool valid_pass_name(const char *name)
@@ -106,8 +119,8 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			} else if (strncmp(optarg, "after:", 6) == 0 && valid_pass_name(optarg + 6)) {
 				cli->opts.dump_ir = optarg + 6;
 			} else {
-				return usage_error("--dump-ir takes 'after:PASS' with PASS one of lower, closure, "
-						   "cache-order, split, packages, merge, prune; not '%s'", optarg);
+				return usage_error("--dump-ir takes 'after:PASS' with PASS one of %s; not '%s'",
+						   pass_list(), optarg);
 			}
 			break;
 		case OPT_TEMPLATES:
@@ -128,7 +141,7 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			cli->force = true;
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			printf("%s%s%s", usage_head, pass_list(), usage_tail);
 			return 0;
 		case 'V':
 			puts("stagec " STAGEC_VERSION);
