@@ -6,7 +6,8 @@
 # For each example and base flavour it asks stagec (--stagec or $STAGEC) for the multi-stage and the
 # single-stage Dockerfile (`stagec [--single-stage] --base FLAVOUR DIR/app.yaml`), writes them to a
 # temporary directory and builds both with `DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain
-# -f FILE DIR`. With --dockerfiles DIR it takes DIR/<example>/<flavour>.{multi,single}.Dockerfile
+# -f FILE DIR`, with stagec's .dockerignore beside each as FILE.dockerignore (BuildKit reads it
+# instead of the example's own). With --dockerfiles DIR it takes DIR/<example>/<flavour>.{multi,single}.Dockerfile
 # instead (hand-written references, see tests/e2e/handwritten/). Then it checks:
 #   runs         both containers answer GET / on the exposed port (published on 127.0.0.1 only),
 #                with the same body;
@@ -15,6 +16,8 @@
 #                the files the final stage added are at the same paths in the single-stage image;
 #   split        the multi-stage image has no compiler, go toolchain, -dev package or package
 #                cache, its final stage added no /usr/include header, and its user is not root;
+#   secrets      no file the final stage added is a .env file or a private key (examples/node
+#                holds two .env files);
 #   caching      after a comment is appended to a source file (in a temporary copy), the rebuild of
 #                the multi-stage image reports every dependency-install step CACHED (a Dockerfile
 #                with no RUN before its first COPY of the context has none: the edit must reach it).
@@ -140,7 +143,11 @@ run_one() {
       cp "$DOCKERFILES/$name/$fl.single.Dockerfile" "$w/single.Dockerfile" 2>>"$w/gen.err"
   else
     "$STAGEC" --base "$fl" "$ex/app.yaml" >"$w/multi.Dockerfile" 2>"$w/gen.err" &&
-      "$STAGEC" --single-stage --base "$fl" "$ex/app.yaml" >"$w/single.Dockerfile" 2>>"$w/gen.err"
+      "$STAGEC" --single-stage --base "$fl" "$ex/app.yaml" >"$w/single.Dockerfile" 2>>"$w/gen.err" &&
+      mkdir -p "$w/gen" && "$STAGEC" --base "$fl" -o "$w/gen" "$ex/app.yaml" 2>>"$w/gen.err" &&
+      # stagec's .dockerignore, as BuildKit's Dockerfile-specific ignore file (it wins over the example's own)
+      cp "$w/gen/.dockerignore" "$w/multi.Dockerfile.dockerignore" &&
+      cp "$w/gen/.dockerignore" "$w/single.Dockerfile.dockerignore"
   fi
   rc=$?
   if [ $rc -ne 0 ]; then notok "$id generate : exit $rc"; tail_log "$w/gen.err"; return; fi
@@ -211,6 +218,13 @@ run_one() {
     ok "$id split ($msg)"
   else
     notok "$id split : $msg"
+  fi
+
+  # 3b. no secret from the context (.env files, private keys) in the final image
+  if msg=$($CHECK secrets "$w/multi.list" "$w/mb/base.list"); then
+    ok "$id secrets ($msg)"
+  else
+    notok "$id secrets : $msg"
   fi
 
   # 4. caching

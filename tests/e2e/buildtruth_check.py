@@ -19,6 +19,9 @@
       step (pip install, npm ci/install, go mod download, cargo fetch, mvn dependency:go-offline,
       gradle dependencies, bundle install, composer install, apt-get install) is reported CACHED and the source copy was not. With
       `nodeps` (the Dockerfile has no RUN before its source COPY), no such step is needed.
+  secrets LIST BASE.list
+      No file the final stage added on top of its base is a .env file (`.env`, `.env.*`) or a
+      private key (`*.key`, `id_rsa`...): the .dockerignore kept them out of the context.
   port INSPECT.json        prints the first exposed port number
   srcfile EXAMPLE_DIR INSPECT.json   prints the source file to touch for the cache check (a file at
                                      the top, else the first source file found in a subfolder)
@@ -205,6 +208,19 @@ def cache(log, nodeps=""):
     return 0
 
 
+SECRET = re.compile(r"(^|/)(\.env|\.env\.[^/]*|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519)$")
+
+
+def secrets(listing, baselist):
+    added = read_list(listing) - read_list(baselist)
+    found = sorted(p for p in added if SECRET.search(p))
+    if found:
+        print("secrets in the image: " + " ".join(found[:10]))
+        return 1
+    print("none of %d added files is a .env file or a private key" % len(added))
+    return 0
+
+
 def port(path):
     ports = config(path).get("ExposedPorts") or {}
     if not ports:
@@ -238,4 +254,4 @@ def srcfile(example, inspect):
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     sys.exit({"equiv": equiv, "files": files, "split": split, "cache": cache,
-              "port": port, "srcfile": srcfile}[cmd](*args))
+              "port": port, "srcfile": srcfile, "secrets": secrets}[cmd](*args))
