@@ -27,7 +27,9 @@ Usage (from the repository root): tests/docs/check-docs.py STAGEC SPEC_KEYS
    app.schema.json describes and the key tables of specs/schema.md (each
    after a `<!-- keys: LEVEL -->` line) are the same.
 4. The languages named in specs/schema.md, README.md's table and
-   app.schema.json are the templates/ that have a `language:`.
+   app.schema.json are the templates/ that have a `language:`, and
+   schema.md's table of versions (after `<!-- versions -->`) says what each
+   template's `versions`, `default_version` and debian flavour say.
 5. The passes README.md names, in order, are the ones stagec --help names.
 6. Each message in schema.md's "Errors, by example" block is one stagec
    prints in some tests/errors/*.err.
@@ -334,6 +336,46 @@ def check_languages(schema):
           "schema: %s\ntemplates: %s" % (", ".join(sorted(named)), ", ".join(sorted(langs))))
 
 
+def version_cell(cell):
+    """'GCC 11 to 14' -> ('11', '14'); '18, 20, 22 (...)' -> {'18', '20', '22'}."""
+    cell = re.sub(r"\(.*?\)", "", cell)
+    m = re.search(r"([0-9][0-9.]*) to ([0-9][0-9.]*)", cell)
+    if m:
+        return m.groups()
+    return set(re.findall(r"[0-9][0-9.]*[0-9]|[0-9]", cell))
+
+
+def check_versions():
+    """schema.md's table of versions against the templates' lists."""
+    temps = {}
+    for p in glob.glob("templates/*.yaml"):
+        with open(p) as f:
+            t = load(f)
+        if isinstance(t, dict) and "language" in t:
+            deb = ((t.get("flavours") or {}).get("debian") or {}).get("versions")
+            temps[t["language"]] = ([str(v) for v in t["versions"]], str(t["default_version"]), deb)
+    with open("specs/schema.md") as f:
+        md = f.read()
+    m = re.search(r"<!-- versions[^>]*-->\n(.*?)\n\n", md, re.S)
+    rows = {}
+    for line in (m.group(1).splitlines() if m else []):
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        k = re.match(r"^`([a-z0-9+]+)`$", cells[0])
+        if k and len(cells) == 4:
+            rows[k.group(1)] = cells[1:]
+    check("schema.md's table of versions has a row per template", set(rows) == set(temps),
+          "table: %s\ntemplates: %s" % (", ".join(sorted(rows)), ", ".join(sorted(temps))))
+    for lang in sorted(set(rows) & set(temps)):
+        versions, default, deb = temps[lang]
+        want = (versions[0], versions[-1]) if isinstance(version_cell(rows[lang][0]), tuple) else set(versions)
+        debian = version_cell(rows[lang][2]) if not rows[lang][2].startswith("none") else None
+        check("schema.md's versions of %s are the template's" % lang,
+              version_cell(rows[lang][0]) == want and rows[lang][1] == default
+              and debian == (set(deb) if deb else None),
+              "schema.md: %s\ntemplate: versions %s, default %s, debian %s"
+              % (" | ".join(rows[lang]), ", ".join(versions), default, deb))
+
+
 def check_passes(stagec):
     helptext = subprocess.run([stagec, "--help"], capture_output=True, text=True).stdout
     m = re.search(r"after PASS, one of: (.*)", helptext)
@@ -379,6 +421,7 @@ def main():
     check_examples(validator)
     check_keys(c_keys, schema)
     check_languages(schema)
+    check_versions()
     check_passes(stagec)
     check_error_examples()
     print("docs: %d passed, %d failed" % (passed, failed))
