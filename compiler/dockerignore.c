@@ -15,12 +15,12 @@
  * when it or a folder above it matches) and reports each path the build
  * would not find.  It assumes the passes are done; it changes nothing.
  */
-#include <fnmatch.h>
 #include <string.h>
 
 #include "internal.h"
 
 #define DATA_FILE "dockerignore.yaml"
+#define DOCKERIGNORE_PATTERN_MAX 4096 /* PATH_MAX: a longer pattern matches nothing */
 
 /* ---- patterns ---------------------------------------------------------- */
 
@@ -58,6 +58,8 @@ const char *dockerignore_pattern_problem(const char *s)
 		return "starts with '#', which makes it a comment in .dockerignore; remove the '#'";
 	if (*s == ' ' || s[strlen(s) - 1] == ' ')
 		return "has a space at an end, which Docker drops; remove it";
+	if (strlen(s) > DOCKERIGNORE_PATTERN_MAX)
+		return "is longer than 4096 characters; no path is that long";
 	if (!*p)
 		return "is '!' alone; write the path to bring back after it (e.g. '!docs/keep.md')";
 	if (!balanced(p))
@@ -65,19 +67,93 @@ const char *dockerignore_pattern_problem(const char *s)
 	return NULL;
 }
 
-/* One pattern component list against one path component list; `**`
- * stands for any number of components, none included. */
-static bool match_parts(char **pat, size_t np, char **path, size_t nq)
+/* A bracket class at p (just after its '['), against ch; *end is set
+ * past its ']'.  balanced() has made sure that the ']' is there. */
+static bool class_match(const char *p, char ch, const char **end)
 {
-	if (np == 0)
-		return nq == 0;
-	if (strcmp(pat[0], "**") == 0) {
-		for (size_t skip = 0; skip <= nq; skip++)
-			if (match_parts(pat + 1, np - 1, path + skip, nq - skip))
-				return true;
-		return false;
+	bool negate = *p == '^' || *p == '!', hit = false;
+	if (negate)
+		p++;
+	for (bool first = true; *p && (*p != ']' || first); first = false) {
+		char lo = *p == '\\' && p[1] ? *++p : *p;
+		p++;
+		char hi = lo;
+		if (*p == '-' && p[1] && p[1] != ']') {
+			p++;
+			hi = *p == '\\' && p[1] ? *++p : *p;
+			p++;
+		}
+		if (ch >= lo && ch <= hi)
+			hit = true;
 	}
-	return nq > 0 && fnmatch(pat[0], path[0], 0) == 0 && match_parts(pat + 1, np - 1, path + 1, nq - 1);
+	*end = *p ? p + 1 : p;
+	return hit != negate;
+}
+
+/* One folder name against one pattern component: '*' any run of
+ * characters, '?' one, '[...]' a class, '\\' escapes.  On a mismatch it
+ * goes back only to the last '*', so the time is at most the product of
+ * the two lengths, whatever a spec's pattern holds. */
+static bool glob_match(const char *p, const char *s)
+{
+	const char *star = NULL, *resume = NULL;
+	while (*s) {
+		const char *next = p + 1;
+		bool one;
+		if (*p == '*') {
+			star = ++p;
+			resume = s;
+			continue;
+		} else if (*p == '?') {
+			one = true;
+		} else if (*p == '[') {
+			one = class_match(p + 1, *s, &next);
+		} else if (*p == '\\' && p[1]) {
+			one = p[1] == *s;
+			next = p + 2;
+		} else {
+			one = *p && *p == *s;
+		}
+		if (one) {
+			p = next;
+			s++;
+		} else if (star) {
+			p = star;
+			s = ++resume;
+		} else {
+			return false;
+		}
+	}
+	while (*p == '*')
+		p++;
+	return !*p;
+}
+
+/* Whether the pattern's components match the path's first j components
+ * for some j >= 1: the path itself or a folder above it.  `**` stands for
+ * any number of components, none included.  One row of the table at a
+ * time (row[j]: the components so far match path[0..j)), so the time is
+ * np * nq component matches, never exponential in the number of `**`. */
+static bool match_parts(Arena *a, char **pat, size_t np, char **path, size_t nq)
+{
+	bool *row = arena_alloc(a, (nq + 1) * sizeof(bool));
+	row[0] = true;
+	for (size_t j = 1; j <= nq; j++)
+		row[j] = false;
+	for (size_t i = 0; i < np; i++) {
+		if (strcmp(pat[i], "**") == 0) {
+			for (size_t j = 1; j <= nq; j++)
+				row[j] = row[j] || row[j - 1];
+			continue;
+		}
+		for (size_t j = nq; j >= 1; j--)
+			row[j] = row[j - 1] && glob_match(pat[i], path[j - 1]);
+		row[0] = false;
+	}
+	for (size_t j = 1; j <= nq; j++)
+		if (row[j])
+			return true;
+	return false;
 }
 
 /* Splits a cleaned path ("a/b/c") into its components, in the arena. */
@@ -131,12 +207,9 @@ static long deciding_line(Arena *a, const StrList *lines, const char *path, bool
 		size_t np = split(a, negated ? line + 1 : line, &p);
 		if (np == 0)
 			continue;
-		for (size_t len = 1; len <= nq; len++) {
-			if (match_parts(p, np, q, len)) {
-				last = (long)i;
-				*out = !negated;
-				break;
-			}
+		if (match_parts(a, p, np, q, nq)) {
+			last = (long)i;
+			*out = !negated;
 		}
 	}
 	return last;

@@ -51,6 +51,14 @@ static void test_matching(void **state)
 		{"id_rs?", "id_rsa", true},
 		{"[ab].txt", "b.txt", true},
 		{"requirements.txt", "requirements.txt.bak", false},
+		{"[!a]b", "cb", true},
+		{"[!a]b", "ab", false},
+		{"[^a-c]x", "bx", false},
+		{"v[0-9].txt", "v7.txt", true},
+		{"\\*.txt", "*.txt", true},
+		{"\\*.txt", "a.txt", false},
+		{"a/**", "a/b/c", true},
+		{"**", "anything/at/all", true},
 	};
 	for (size_t i = 0; i < COUNT(cases); i++)
 		if (excludes(a, cases[i].pattern, cases[i].path) != cases[i].out)
@@ -64,6 +72,31 @@ static void test_matching(void **state)
 	assert_false(dockerignore_excludes(a, &l, "docs/keep.md"));
 	strlist_push(a, &l, "**/*.md");
 	assert_true(dockerignore_excludes(a, &l, "docs/keep.md"));
+	arena_free(a);
+}
+
+/* Patterns a fuzzer would write: many `**`, many '*'.  The matcher's time
+ * is the product of the lengths; a backtracking one would not finish. */
+static void test_no_blowup(void **state)
+{
+	(void)state;
+	Arena *a = arena_new();
+	Strbuf pat = STRBUF_INIT, path = STRBUF_INIT, stars = STRBUF_INIT, name = STRBUF_INIT;
+	for (int i = 0; i < 1000; i++) {
+		strbuf_adds(&pat, "**/a/");
+		strbuf_adds(&path, "a/");
+		strbuf_adds(&stars, "*a");
+		strbuf_addc(&name, 'a');
+	}
+	strbuf_adds(&pat, "x");
+	strbuf_adds(&path, "b");
+	strbuf_adds(&stars, "*x");
+	assert_false(excludes(a, strbuf_str(&pat), strbuf_str(&path)));
+	assert_false(excludes(a, strbuf_str(&stars), strbuf_str(&name)));
+	strbuf_release(&pat);
+	strbuf_release(&path);
+	strbuf_release(&stars);
+	strbuf_release(&name);
 	arena_free(a);
 }
 
@@ -130,6 +163,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_matching),
+		cmocka_unit_test(test_no_blowup),
 		cmocka_unit_test(test_pattern_problems),
 		cmocka_unit_test(test_lines_in_order),
 		cmocka_unit_test(test_spec_errors),
