@@ -320,7 +320,7 @@ static const struct {
 	{"commands", "build"}, {"artifacts", "build"},
 	{"interval", "run.healthcheck"}, {"timeout", "run.healthcheck"},
 	{"start_period", "run.healthcheck"}, {"retries", "run.healthcheck"},
-	{"build", "images"}, {"run", "images"}, {"command", "run.healthcheck"},
+	{"build", "images"}, {"run", "images"}, {"command", "run.healthcheck"}, {"env", "build"},
 };
 
 static void msg_unknown_key(Ctx *c, const YNode *k, const char *level, const Field *fields, size_t n)

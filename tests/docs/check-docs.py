@@ -32,7 +32,7 @@ Usage (from the repository root): tests/docs/check-docs.py STAGEC SPEC_KEYS
    template's `versions`, `default_version` and debian flavour say.
 5. The passes README.md names, in order, are the ones stagec --help names.
 6. Each message in schema.md's "Errors, by example" block is one stagec
-   prints in some tests/errors/*.err.
+   prints in some tests/errors/*.err or tests/golden/*/{stderr,*.err}.
 Prints "ok - ..." / "not ok - ..." lines and "docs: N passed, N failed".
 """
 import glob
@@ -255,9 +255,12 @@ def schema_keys(schema):
     out = set()
 
     def walk(node, prefix):
-        for k, v in resolve(node).get("properties", {}).items():
-            out.add(prefix + k)
-            walk(v, prefix + k + ".")
+        node = resolve(node)
+        # a key may take one of several forms (build: a list, or a mapping)
+        for alt in [node] + node.get("oneOf", []) + node.get("anyOf", []):
+            for k, v in resolve(alt).get("properties", {}).items():
+                out.add(prefix + k)
+                walk(v, prefix + k + ".")
     walk(schema, "")
     return out
 
@@ -286,8 +289,8 @@ def md_keys(path):
             dotted = (level + "." if level else "") + k.group(1)
             keys.add(dotted)
             for c in cells[1:2]:
-                if c.startswith("mapping:"):
-                    listed[dotted] = set(re.findall(r"`([a-z_]+)`", c))
+                if "mapping:" in c:
+                    listed[dotted] = set(re.findall(r"`([a-z_]+)`", c.split("mapping:", 1)[1]))
     return keys, listed
 
 
@@ -337,12 +340,13 @@ def check_languages(schema):
 
 
 def version_cell(cell):
-    """'GCC 11 to 14' -> ('11', '14'); '18, 20, 22 (...)' -> {'18', '20', '22'}."""
-    cell = re.sub(r"\(.*?\)", "", cell)
-    m = re.search(r"([0-9][0-9.]*) to ([0-9][0-9.]*)", cell)
+    """'GCC 11 to 14' -> ('11', '14'); '18, 20, lts (...)' -> {'18', '20', 'lts'}."""
+    cell = re.sub(r"\(.*?\)", "", cell).strip()
+    cell = re.sub(r"^(GCC|Node\.js) ", "", cell)
+    m = re.fullmatch(r"(\S+) to (\S+)", cell)
     if m:
         return m.groups()
-    return set(re.findall(r"[0-9][0-9.]*[0-9]|[0-9]", cell))
+    return {v.strip() for v in cell.split(",")}
 
 
 def check_versions():
@@ -394,11 +398,12 @@ def check_error_examples():
     m = re.search(r"## Errors, by example\s+```text\n(.*?)```", md, re.S)
     lines = m.group(1).splitlines() if m else []
     printed = set()
-    for p in glob.glob("tests/errors/*.err"):
+    for p in glob.glob("tests/errors/*.err") + glob.glob("tests/golden/*/stderr") + glob.glob("tests/golden/*/*.err"):
         with open(p) as f:
             printed |= {re.sub(r"^\S+:\d+:\d+: ", "", l.rstrip("\n")) for l in f}
     missing = [l for l in lines if re.sub(r"^\S+:\d+:\d+: ", "", l) not in printed]
-    check("schema.md's errors by example are messages stagec prints (tests/errors)", lines and not missing,
+    check("schema.md's errors by example are messages stagec prints (tests/errors, tests/golden)",
+          lines and not missing,
           "\n".join(missing) or "no block found")
 
 
