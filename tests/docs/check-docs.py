@@ -30,7 +30,9 @@ Usage (from the repository root): tests/docs/check-docs.py STAGEC SPEC_KEYS
    app.schema.json are the templates/ that have a `language:`, and
    schema.md's table of versions (after `<!-- versions -->`) says what each
    template's `versions`, `default_version` and debian flavour say.
-5. The passes README.md names, in order, are the ones stagec --help names.
+5. The passes README.md names, in order, are the ones stagec --help names;
+   the bases stagec --help, app.schema.json and schema.md name are
+   templates/bases.yaml's.
 6. Each message in schema.md's "Errors, by example" block is one stagec
    prints in some tests/errors/*.err or tests/golden/*/{stderr,*.err}.
 Prints "ok - ..." / "not ok - ..." lines and "docs: N passed, N failed".
@@ -380,6 +382,25 @@ def check_versions():
               % (" | ".join(rows[lang]), ", ".join(versions), default, deb))
 
 
+def check_bases(stagec, schema):
+    """The bases of templates/bases.yaml, wherever they are named."""
+    with open("templates/bases.yaml") as f:
+        data = load(f)
+    bases = list(data["bases"])
+    helptext = subprocess.run([stagec, "--help"], capture_output=True, text=True).stdout
+    m = re.search(r"--base NAME .*\(templates/bases.yaml: ([^)]*)\)", helptext)
+    named = {
+        "stagec --help": [b.strip() for b in m.group(1).split(",")] if m else [],
+        "app.schema.json's base examples": schema["properties"]["base"].get("examples", []),
+    }
+    with open("specs/schema.md") as f:
+        m = re.search(r"^\| \[`base`\]\(#base\) \| ([^|]*)\|", f.read(), re.M)
+    named["schema.md's key table"] = re.findall(r"`([a-z0-9_-]+)`", m.group(1)) if m else []
+    for where, names in named.items():
+        check("%s names the bases of templates/bases.yaml" % where, sorted(names) == sorted(bases),
+              "%s: %s\nbases.yaml: %s" % (where, ", ".join(names), ", ".join(bases)))
+
+
 def check_passes(stagec):
     helptext = subprocess.run([stagec, "--help"], capture_output=True, text=True).stdout
     m = re.search(r"after PASS, one of: (.*)", helptext)
@@ -427,6 +448,7 @@ def main():
     check_keys(c_keys, schema)
     check_languages(schema)
     check_versions()
+    check_bases(stagec, schema)
     check_passes(stagec)
     check_error_examples()
     print("docs: %d passed, %d failed" % (passed, failed))
