@@ -21,7 +21,8 @@
       `nodeps` (the Dockerfile has no RUN before its source COPY), no such step is needed.
   secrets LIST BASE.list
       No file the final stage added on top of its base is a .env file (`.env`, `.env.*`) or a
-      private key (`*.key`, `id_rsa`...): the .dockerignore kept them out of the context.
+      private key (`*.key`, `id_rsa`...): the .dockerignore kept them out of the context. Files
+      inside installed dependencies (node_modules, site-packages, gems, vendor) are not counted.
   port INSPECT.json        prints the first exposed port number
   srcfile EXAMPLE_DIR INSPECT.json   prints the source file to touch for the cache check (a file at
                                      the top, else the first source file found in a subfolder)
@@ -209,11 +210,13 @@ def cache(log, nodeps=""):
 
 
 SECRET = re.compile(r"(^|/)(\.env|\.env\.[^/]*|[^/]*\.key|id_rsa|id_dsa|id_ecdsa|id_ed25519)$")
+# installed dependencies may ship such files as test fixtures; they do not come from the context
+DEPENDENCY = re.compile(r"(^|/)(node_modules|site-packages|dist-packages|gems|vendor|\.m2)/")
 
 
 def secrets(listing, baselist):
     added = read_list(listing) - read_list(baselist)
-    found = sorted(p for p in added if SECRET.search(p))
+    found = sorted(p for p in added if SECRET.search(p) and not DEPENDENCY.search(p))
     if found:
         print("secrets in the image: " + " ".join(found[:10]))
         return 1
