@@ -209,6 +209,7 @@ typedef struct Spec {
 	SStr image_build, image_run;
 	SStr family_build, family_run; /* images.build_family / run_family: for images no pattern knows */
 	SStr source;          /* app folder relative to the context; default "." */
+	SStr program;         /* which program to build when the project has several; NULL: absent */
 	SList manifests;      /* dependencies.manifest: a string or a list; default from the template */
 	SList system;         /* dependencies.system: packages to build */
 	SList runtime;        /* dependencies.runtime: packages at run time */
@@ -281,7 +282,7 @@ typedef struct TmplInstall {
 typedef struct TmplProbe {
 	const char *name;
 	const char *file;  /* relative to the app's source folder */
-	const char *kind;  /* "toml" (section.key) or "xml" (an XPath) */
+	const char *kind;  /* "toml" (section.key), "xml" (an XPath) or "program" (project/program.c) */
 	const char *key;
 	const char *fallback; /* used when the file or value is missing; NULL: error */
 	SrcPos pos;
@@ -387,9 +388,7 @@ const TmplFlavour *template_flavour(const Template *t, const char *base);
 /* Reads one language's template; NULL with errors added when it is broken,
  * NULL without errors when there is no such language. */
 Template *template_load(Arena *a, const Templates *t, const char *language, Diags *d);
-/* Reads a probe's value from the project's files (probe.c); returns NULL
- * after adding an error.  The value must be a plain name. */
-const char *probe_read(Arena *a, const TmplProbe *p, const char *source_dir, Diags *d);
+/* probe_read() (probe.c) is declared in project/project.h. */
 
 /* The runtime packages that the -dev package dev implies, or NULL.  Reads the runtime-library table the first time a
  * -dev package is asked for; errors in it go to the templates' Diags. */

@@ -19,6 +19,7 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "project/project.h"
 
 #define DEFAULT_UID "10001"
 #define DEFAULT_USER "app"
@@ -42,6 +43,7 @@ typedef struct Lower {
 	Ir *ir;
 	Stage *stage;
 	char *context_real; /* realpath of the spec's folder */
+	Project project;    /* the project's files, read safely and once */
 } Lower;
 
 /* The spec's folder as the user named it (spec->dir is its real path). */
@@ -93,7 +95,9 @@ static const char *expand(Lower *L, const char *s)
 			TmplProbe probe = L->t->probes[i];
 			add_var(L, name, "");
 			probe.file = expand(L, probe.file);
-			value = probe_read(L->a, &probe, join_path(L, L->spec->dir, L->ir->source_dir), L->d);
+			if (probe.fallback)
+				probe.fallback = expand(L, probe.fallback);
+			value = probe_read(&L->project, &probe, L->ir->source_dir, L->spec->language.pos);
 			if (!value)
 				value = "";
 			add_var(L, name, value); /* read each file once */
@@ -457,7 +461,44 @@ static const TmplInstall *pick_install(Lower *L, bool has_build)
 /* The manifests the install reads, as paths relative to the source
  * folder; directories end in '/'.  Returns false when a required one is
  * missing (with an error when the template requires dependencies). */
+static bool collect_listed(Lower *L, const TmplInstall *rule, StrList *out);
+
+/* Whether path is one of needs or inside a folder of needs. */
+static bool covered(const StrList *needs, const char *path)
+{
+	for (size_t i = 0; i < needs->n; i++) {
+		size_t n = strlen(needs->v[i]);
+		if (strcmp(needs->v[i], path) == 0 || (n && needs->v[i][n - 1] == '/' && strncmp(path, needs->v[i], n) == 0))
+			return true;
+	}
+	return false;
+}
+
+/* The manifests the install reads and the local paths they name (a
+ * requirements.txt's ./pkg, package.json's file:), relative to the source
+ * folder; folders end in '/'.  A path a manifest names that leaves the app's
+ * folder is an error at its line in the manifest (project/paths.c). */
 static bool collect_manifests(Lower *L, const TmplInstall *rule, StrList *out)
+{
+	if (!collect_listed(L, rule, out))
+		return false;
+	const char *src = L->ir->source_dir;
+	SrcPos blame = L->spec->manifests.present ? L->spec->manifests.pos : L->spec->language.pos;
+	StrList local = {0};
+	bool ok = true;
+	size_t listed = out->n;
+	for (size_t i = 0; i < listed; i++) {
+		size_t n = strlen(out->v[i]);
+		if (n && out->v[i][n - 1] != '/')
+			ok &= project_local_paths(&L->project, src, join_path(L, src, out->v[i]), blame, &local);
+	}
+	for (size_t i = 0; i < local.n; i++)
+		if (!covered(out, local.v[i]))
+			strlist_push(L->a, out, local.v[i]);
+	return ok;
+}
+
+static bool collect_listed(Lower *L, const TmplInstall *rule, StrList *out)
 {
 	const Spec *s = L->spec;
 	const char *src = L->ir->source_dir;
@@ -477,7 +518,7 @@ static bool collect_manifests(Lower *L, const TmplInstall *rule, StrList *out)
 	}
 	const StrList *wanted = rule->manifests.n ? &rule->manifests : &L->t->manifests;
 	for (size_t i = 0; i < wanted->n; i++) {
-		const char *m = wanted->v[i];
+		const char *m = expand(L, wanted->v[i]);
 		size_t n = strlen(m);
 		bool optional = n && m[n - 1] == '?';
 		if (optional)
@@ -521,6 +562,8 @@ static const TmplInstall *lower_install(Lower *L)
 	if (!needs.n || !rule->commands.n)
 		return rule->build.n ? rule : NULL; /* a rule that only chooses the build */
 	add_var(L, "manifest", needs.v[0]);
+	const char *stem = base_name(needs.v[0]), *dot = strrchr(stem, '.');
+	add_var(L, "manifest_stem", dot && dot != stem ? arena_strndup(L->a, stem, (size_t)(dot - stem)) : stem);
 	Step *st = add_step(L, STEP_RUN, ROLE_BUILD,
 			    L->spec->manifests.present ? L->spec->manifests.pos : rule->pos,
 			    arena_printf(L->a, "install %s dependencies", L->t->language));
@@ -757,6 +800,8 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	char resolved[PATH_MAX];
 	if (realpath(s->dir, resolved))
 		L.context_real = arena_strdup(a, resolved);
+	project_init(&L.project, a, d, s->dir, display_dir(&L));
+	L.project.program = s->program;
 	if (!pick_flavour(&L))
 		return NULL;
 	L.ir = ir_new(a);

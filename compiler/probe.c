@@ -1,25 +1,25 @@
 /*
  * probe.c - reading one value from a project's own files.
  *
- * Templates need a few facts only the project knows: the name of the binary
- * cargo builds (Cargo.toml's [package] name), the jar Maven makes
- * (pom.xml's artifactId), the assembly .NET publishes.  A probe names the
- * file and the key; this file reads it.
- *   toml: "section.key" - a line-based reader for the simple form
- *         `key = "value"` under `[section]`; enough for the names templates
- *         ask for, not a TOML parser.
- *   xml:  an XPath evaluated with libxml2; the document is read with
- *         network access and entity loading off.
- * What comes back reaches the Dockerfile, so it must be a plain name
- * ([A-Za-z0-9._+-], not starting with '-'); anything else is an error.
+ * Templates need a few facts only the project knows: the name of the
+ * binary cargo builds, the jar Maven makes (pom.xml's artifactId), the
+ * assembly .NET publishes, the Go main package.  A probe names the file and
+ * the key; this file reads it through the project readers
+ * (compiler/project/: one safe open, positions kept):
+ *   toml:    "section.key", read with the TOML reader
+ *   xml:     an XPath evaluated with libxml2 (no network, no entities)
+ *   program: which program to build (project_program: go-main,
+ *            cargo-bin, cargo-bin-path, dotnet-project)
+ * What comes back reaches the Dockerfile, so a toml or xml value must be a
+ * plain name ([A-Za-z0-9._+-], not starting with '-'); anything else is an
+ * error at the value's place in the project file.
  */
-#include <stdio.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
-#include "internal.h"
+#include "project/project.h"
 
 static bool plain_name(const char *s)
 {
@@ -32,89 +32,88 @@ static bool plain_name(const char *s)
 	return true;
 }
 
-static char *trim(char *s)
+static const char *trim(Arena *a, const char *s)
 {
-	while (*s == ' ' || *s == '\t')
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
 		s++;
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		s[--n] = '\0';
-	return s;
+		n--;
+	return arena_strndup(a, s, n);
 }
 
-static const char *toml_value(Arena *a, const char *path, const char *dotted)
+static ProjectStatus xml_value(Project *p, const char *path, const char *xpath, SrcPos blame,
+			       const char **ret, SrcPos *ret_pos)
 {
-	const char *dot = strrchr(dotted, '.');
-	if (!dot)
-		return NULL;
-	char *section = arena_strndup(a, dotted, (size_t)(dot - dotted));
-	const char *key = dot + 1;
-	FILE *f = fopen(path, "r");
-	if (!f)
-		return NULL;
-	char line[1024];
-	bool in_section = false;
-	const char *found = NULL;
-	while (!found && fgets(line, sizeof(line), f)) {
-		char *l = trim(line);
-		if (l[0] == '[') {
-			char *end = strchr(l, ']');
-			in_section = end && (size_t)(end - l - 1) == strlen(section) &&
-				     strncmp(l + 1, section, strlen(section)) == 0;
-			continue;
-		}
-		if (!in_section || strncmp(l, key, strlen(key)) != 0)
-			continue;
-		char *rest = trim(l + strlen(key));
-		if (*rest != '=')
-			continue;
-		rest = trim(rest + 1);
-		if (*rest != '"' && *rest != '\'')
-			continue;
-		char *close = strchr(rest + 1, *rest);
-		if (close)
-			found = arena_strndup(a, rest + 1, (size_t)(close - rest - 1));
-	}
-	fclose(f);
-	return found;
-}
-
-static const char *xml_value(Arena *a, const char *path, const char *xpath)
-{
-	xmlDocPtr doc = xmlReadFile(path, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	const SourceFile *f;
+	ProjectStatus st = project_read(p, path, PROJECT_XML, blame, &f);
+	if (st != PROJECT_OK)
+		return st;
+	xmlDocPtr doc = project_xml(f, p->d);
 	if (!doc)
-		return NULL;
-	const char *found = NULL;
+		return PROJECT_FAILED;
 	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
 	xmlXPathObjectPtr obj = ctx ? xmlXPathEvalExpression((const xmlChar *)xpath, ctx) : NULL;
 	if (obj && obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
-		xmlChar *text = xmlNodeGetContent(obj->nodesetval->nodeTab[0]);
+		xmlNodePtr node = obj->nodesetval->nodeTab[0];
+		xmlChar *text = xmlNodeGetContent(node);
 		if (text) {
-			found = arena_strdup(a, trim((char *)text));
+			*ret = trim(p->a, (const char *)text);
 			xmlFree(text);
 		}
+		long line = xmlGetLineNo(node);
+		*ret_pos = (SrcPos){f, line > 0 ? (int)line : 1, 1};
 	}
 	xmlXPathFreeObject(obj);
 	xmlXPathFreeContext(ctx);
 	xmlFreeDoc(doc);
-	return found;
+	return PROJECT_OK;
 }
 
-const char *probe_read(Arena *a, const TmplProbe *p, const char *source_dir, Diags *d)
+const char *probe_read(Project *p, const TmplProbe *probe, const char *source_dir, SrcPos blame)
 {
-	const char *path = arena_printf(a, "%s/%s", source_dir, p->file);
-	const char *value = strcmp(p->kind, "xml") == 0 ? xml_value(a, path, p->key) : toml_value(a, path, p->key);
+	if (strcmp(probe->kind, "program") == 0) {
+		bool unknown;
+		const char *v = project_program(p, source_dir, probe->key, blame, &unknown);
+		if (unknown)
+			diag_error(p->d, probe->pos, "unknown program probe '%s'; use go-main, cargo-bin, "
+						     "cargo-bin-path or dotnet-project", probe->key);
+		return v;
+	}
+	const char *path = strcmp(source_dir, ".") == 0 ? probe->file
+							: arena_printf(p->a, "%s/%s", source_dir, probe->file);
+	const char *value = NULL;
+	bool has_nul = false;
+	SrcPos pos = blame;
+	ProjectStatus st;
+	if (strcmp(probe->kind, "xml") == 0) {
+		st = xml_value(p, path, probe->key, blame, &value, &pos);
+	} else {
+		const TomlValue *root;
+		st = project_toml(p, path, blame, &root);
+		const TomlValue *v = st == PROJECT_OK ? toml_path(root, probe->key) : NULL;
+		if (v && v->kind == TOML_STRING) {
+			value = v->str;
+			has_nul = strlen(v->str) != v->len;
+			pos = v->pos;
+		}
+	}
+	if (st == PROJECT_FAILED)
+		return NULL;
 	if (!value || !*value) {
-		if (p->fallback)
-			return p->fallback;
-		diag_error(d, p->pos, "cannot read %s '%s' from '%s'; add it there, or set the value in the spec",
-			   p->kind, p->key, p->file);
+		if (probe->fallback)
+			return probe->fallback;
+		if (st == PROJECT_MISSING)
+			diag_error(p->d, blame, "'%s' does not exist; stagec reads %s '%s' from it: create it",
+				   project_display(p, path), probe->kind, probe->key);
+		else
+			diag_error(p->d, blame, "'%s' has no %s '%s'; add it there", project_display(p, path),
+				   probe->kind, probe->key);
 		return NULL;
 	}
-	if (!plain_name(value)) {
-		SrcPos nopos = {0};
-		diag_error(d, nopos, "'%s' in %s '%s' is not a plain name (letters, digits, '.', '_', '+', '-'); "
-				     "stagec will not put it in a Dockerfile", value, p->file, p->key);
+	if (has_nul || !plain_name(value)) {
+		diag_error(p->d, pos, "'%s' (%s '%s') is not a plain name (letters, digits, '.', '_', '+', '-'); "
+				      "stagec will not put it in a Dockerfile", value, probe->kind, probe->key);
 		return NULL;
 	}
 	return value;

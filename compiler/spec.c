@@ -311,7 +311,7 @@ static const struct {
 	const char *key, *level;
 } key_homes[] = {
 	{"name", ""}, {"language", ""}, {"version", ""}, {"base", ""}, {"images", ""},
-	{"source", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
+	{"source", ""}, {"program", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
 	{"dockerignore", ""},
 	{"manifest", "dependencies"}, {"system", "dependencies"}, {"runtime", "dependencies"},
 	{"command", "run"}, {"entrypoint", "run"}, {"port", "run"}, {"user", "run"}, {"env", "run"},
@@ -487,6 +487,14 @@ static void read_source(Ctx *c, const YNode *v)
 {
 	if (read_str(c, v, "source", &c->spec->source))
 		check_path(c, v, v->str, "source", false);
+}
+
+/* program: a Go main package folder (cmd/api), a Cargo binary, a .csproj;
+ * the probes check it against what the project has (project/program.c). */
+static void read_program(Ctx *c, const YNode *v)
+{
+	if (read_str(c, v, "program", &c->spec->program))
+		check_path(c, v, v->str, "program", false);
 }
 
 static void read_manifest(Ctx *c, const YNode *v)
@@ -848,6 +856,7 @@ static const Field top_fields[] = {
 	{"labels", read_labels},
 	{"language", read_language},
 	{"name", read_name},
+	{"program", read_program},
 	{"run", read_run},
 	{"source", read_source},
 	{"version", read_version},
@@ -904,7 +913,7 @@ Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *d
 	/* absent values take their parent's position */
 	SStr *strs[] = {&spec->name, &spec->language, &spec->version, &spec->base,
 			&spec->image_build, &spec->image_run, &spec->family_build, &spec->family_run,
-			&spec->source, &spec->user, &spec->workdir};
+			&spec->source, &spec->program, &spec->user, &spec->workdir};
 	for (size_t i = 0; i < COUNT(strs); i++)
 		strs[i]->pos = root->pos;
 

@@ -289,7 +289,7 @@ static void read_install(TReader *r, const YNode *n, Template *t)
 
 static void read_probes(TReader *r, const YNode *n, Template *t)
 {
-	static const char *const keys[] = {"file", "toml", "xml", "default"};
+	static const char *const keys[] = {"file", "toml", "xml", "program", "default"};
 	if (!n || n->is_null)
 		return;
 	if (n->kind != YNODE_MAP) {
@@ -301,7 +301,7 @@ static void read_probes(TReader *r, const YNode *n, Template *t)
 	for (size_t i = 0; i < n->n; i++) {
 		const YNode *v = n->pairs[i].value;
 		if (v->kind != YNODE_MAP) {
-			diag_error(r->d, v->pos, "a probe is a mapping with 'file' and 'toml' or 'xml'");
+			diag_error(r->d, v->pos, "a probe is a mapping with 'file' and 'toml' or 'xml', or 'program'");
 			r->ok = false;
 			continue;
 		}
@@ -311,10 +311,13 @@ static void read_probes(TReader *r, const YNode *n, Template *t)
 		p->pos = v->pos;
 		p->file = t_string(r, ynode_get(v, "file"), "file");
 		p->fallback = t_string(r, ynode_get(v, "default"), "default");
-		p->kind = ynode_get(v, "toml") ? "toml" : ynode_get(v, "xml") ? "xml" : NULL;
+		p->kind = ynode_get(v, "toml") ? "toml" : ynode_get(v, "xml") ? "xml"
+			  : ynode_get(v, "program") ? "program" : NULL;
 		p->key = p->kind ? t_string(r, ynode_get(v, p->kind), p->kind) : NULL;
+		if (p->kind && strcmp(p->kind, "program") == 0 && !p->file)
+			p->file = "."; /* a program probe reads the app's folder */
 		if (!p->file || !p->kind || !p->key) {
-			diag_error(r->d, v->pos, "a probe needs 'file' and one of 'toml' or 'xml'");
+			diag_error(r->d, v->pos, "a probe needs 'file' and one of 'toml' or 'xml', or 'program'");
 			r->ok = false;
 		}
 	}

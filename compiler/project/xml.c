@@ -1,0 +1,53 @@
+/*
+ * xml.c - XML project files (pom.xml, .csproj) with libxml2.
+ *
+ * The document is parsed from the bytes project_read() returned, so
+ * libxml2 never opens a file or the network itself (XML_PARSE_NONET; no
+ * DTD loading, no entity substitution: an external entity stays an
+ * unexpanded reference).  Its own printing is off; the parser context's
+ * last error becomes one diagnostic at libxml2's line and column in the
+ * file, instead of the bare "I/O error" libxml2 prints on its own.
+ */
+#include <string.h>
+
+#include <libxml/parser.h>
+
+#include "project.h"
+
+struct _xmlDoc *project_xml(const SourceFile *f, Diags *d)
+{
+	if (f->len > (size_t)0x7fffffff) {
+		diag_error(d, (SrcPos){f, 1, 1}, "'%s' is too large to read as XML", f->path);
+		return NULL;
+	}
+	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	if (!ctxt) {
+		diag_error(d, (SrcPos){f, 1, 1}, "cannot read '%s': out of memory", f->path);
+		return NULL;
+	}
+	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, f->text, (int)f->len, f->path, NULL,
+					  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc || !ctxt->wellFormed) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		SrcPos pos = {f, 1, 1};
+		const char *what = "it is not well-formed";
+		if (e) {
+			if (e->line > 0)
+				pos.line = e->line;
+			if (e->int2 > 0)
+				pos.col = e->int2;
+			if (e->message) {
+				char *m = arena_strdup(d->arena, e->message);
+				size_t n = strlen(m);
+				while (n && (m[n - 1] == '\n' || m[n - 1] == ' '))
+					m[--n] = '\0';
+				what = m;
+			}
+		}
+		diag_error(d, pos, "'%s' is not well-formed XML: %s; fix the file", f->path, what);
+		xmlFreeDoc(doc);
+		doc = NULL;
+	}
+	xmlFreeParserCtxt(ctxt);
+	return doc;
+}
