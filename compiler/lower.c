@@ -520,6 +520,10 @@ static bool collect_listed(Lower *L, const TmplInstall *rule, StrList *out)
 	for (size_t i = 0; i < wanted->n; i++) {
 		const char *m = expand(L, wanted->v[i]);
 		size_t n = strlen(m);
+		if (!n) {
+			ok = false; /* a probe named no file, and said why */
+			continue;
+		}
 		bool optional = n && m[n - 1] == '?';
 		if (optional)
 			m = arena_strndup(L->a, m, n - 1);

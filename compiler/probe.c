@@ -45,13 +45,11 @@ static const char *trim(Arena *a, const char *s)
 static ProjectStatus xml_value(Project *p, const char *path, const char *xpath, SrcPos blame,
 			       const char **ret, SrcPos *ret_pos)
 {
-	const SourceFile *f;
-	ProjectStatus st = project_read(p, path, PROJECT_XML, blame, &f);
+	xmlDocPtr doc;
+	ProjectStatus st = project_xml_read(p, path, blame, &doc);
 	if (st != PROJECT_OK)
 		return st;
-	xmlDocPtr doc = project_xml(f, p->d);
-	if (!doc)
-		return PROJECT_FAILED;
+	const SourceFile *f = project_entry(p, path)->file;
 	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
 	xmlXPathObjectPtr obj = ctx ? xmlXPathEvalExpression((const xmlChar *)xpath, ctx) : NULL;
 	if (obj && obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
@@ -77,7 +75,7 @@ const char *probe_read(Project *p, const TmplProbe *probe, const char *source_di
 		const char *v = project_program(p, source_dir, probe->key, blame, &unknown);
 		if (unknown)
 			diag_error(p->d, probe->pos, "unknown program probe '%s'; use go-main, cargo-bin, "
-						     "cargo-bin-path or dotnet-project", probe->key);
+						     "cargo-bin-path, cargo-bin-dir or dotnet-project", probe->key);
 		return v;
 	}
 	const char *path = strcmp(source_dir, ".") == 0 ? probe->file

@@ -6,7 +6,8 @@
  *                   _test.go) whose package clause is `package main`.
  *   cargo-bin:      Cargo.toml's [[bin]] targets by name, else [package] name.
  *   cargo-bin-path: the chosen binary's main file (its `path`, else Cargo's
- *                   default: src/main.rs, or src/bin/NAME.rs).
+ *                   default: src/main.rs, or src/bin/NAME.rs);
+ *   cargo-bin-dir:  that file's folder (src, or "." at the top).
  *   dotnet-project: the .csproj files in the app's folder.
  * One candidate is built.  Several: the spec's `program:` names one (a Go
  * folder such as cmd/api, a Cargo binary name, a .csproj path); without
@@ -172,8 +173,19 @@ typedef struct CargoBin {
 	SrcPos pos;
 } CargoBin;
 
-/* The binary the spec or Cargo.toml names; NULL after an error. */
+static const CargoBin *cargo_bin_read(Project *p, const char *src, SrcPos blame);
+
+/* The binary the spec or Cargo.toml names, chosen once; NULL after an error. */
 static const CargoBin *cargo_bin(Project *p, const char *src, SrcPos blame)
+{
+	if (!p->cargo_done) {
+		p->cargo_done = true;
+		p->cargo = cargo_bin_read(p, src, blame);
+	}
+	return p->cargo;
+}
+
+static const CargoBin *cargo_bin_read(Project *p, const char *src, SrcPos blame)
 {
 	const char *rel = join(p->a, src, "Cargo.toml");
 	const TomlValue *root;
@@ -298,9 +310,13 @@ const char *project_program(Project *p, const char *src, const char *which, SrcP
 	*ret_unknown = false;
 	if (strcmp(which, "go-main") == 0)
 		return go_main(p, src, blame);
-	if (strcmp(which, "cargo-bin") == 0 || strcmp(which, "cargo-bin-path") == 0) {
+	bool bin = strcmp(which, "cargo-bin") == 0, path = strcmp(which, "cargo-bin-path") == 0;
+	if (bin || path || strcmp(which, "cargo-bin-dir") == 0) {
 		const CargoBin *b = cargo_bin(p, src, blame);
-		return !b ? NULL : which[9] ? b->path : b->name;
+		if (!b || bin || path)
+			return !b ? NULL : bin ? b->name : b->path;
+		const char *slash = strrchr(b->path, '/');
+		return slash ? arena_strndup(p->a, b->path, (size_t)(slash - b->path)) : ".";
 	}
 	if (strcmp(which, "dotnet-project") == 0)
 		return dotnet_project(p, src, blame);

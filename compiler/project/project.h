@@ -39,7 +39,17 @@ typedef enum ProjectStatus {
 	PROJECT_FAILED,  /* an error was added */
 } ProjectStatus;
 
-typedef struct ProjectEntry ProjectEntry; /* read.c's cache of files read */
+/* One file read (read.c keeps them in a list): each is read, parsed and
+ * complained about once. */
+typedef struct ProjectEntry {
+	const char *rel;
+	int status;            /* a ProjectStatus, or -1 before the read */
+	const SourceFile *file;
+	bool toml_done;
+	const struct TomlValue *toml;
+	bool parse_failed;     /* a reader already reported it malformed */
+	struct ProjectEntry *next;
+} ProjectEntry;
 
 typedef struct Project {
 	Arena *a;
@@ -48,6 +58,8 @@ typedef struct Project {
 	const char *display_dir;  /* the context as the user names it: "." or "examples/rust" */
 	SStr program;             /* the spec's `program:`; s == NULL when absent */
 	ProjectEntry *cache;      /* each file is read (and complained about) once */
+	bool cargo_done;          /* program.c: Cargo.toml's binary, chosen once */
+	const void *cargo;
 } Project;
 
 /* Sets up p for the context dir (the spec's folder); false when dir cannot
@@ -62,6 +74,8 @@ const char *project_display(const Project *p, const char *rel);
  * SourceFile whose path is project_display(rel); the same file is read once
  * per Project. */
 ProjectStatus project_read(Project *p, const char *rel, ProjectKind kind, SrcPos blame, const SourceFile **ret);
+/* The cache entry of rel (made when missing). */
+ProjectEntry *project_entry(Project *p, const char *rel);
 /* Resolves rel inside the context: 0, ENOENT when missing, EXDEV when it
  * leads outside; *ret_is_dir tells a folder.  No diagnostic. */
 int project_resolve(const Project *p, const char *rel, bool *ret_is_dir);
@@ -122,12 +136,16 @@ SrcPos json_pos(const SourceFile *f, const char *key, const char *value);
  * (xmlFreeDoc); NULL after an error at libxml2's line and column. */
 struct _xmlDoc;
 struct _xmlDoc *project_xml(const SourceFile *f, Diags *d);
+/* Reads rel through project_read() and parses it; a file already found
+ * malformed is PROJECT_FAILED without a second diagnostic. */
+ProjectStatus project_xml_read(Project *p, const char *rel, SrcPos blame, struct _xmlDoc **ret);
 
 /* ---- program.c ------------------------------------------------------------
  * What to build, read from the project.  which is one of
  *   "go-main"         "." or "./cmd/NAME": the main package (root, cmd/NAME)
  *   "cargo-bin"       the Cargo binary: [[bin]] name, else [package] name
  *   "cargo-bin-path"  that binary's main source file (src/main.rs ...)
+ *   "cargo-bin-dir"   that file's folder ("src", or ".")
  *   "dotnet-project"  the .csproj in the app's folder
  * When there are several, the spec's `program:` chooses; without it, a
  * positioned error lists them.  src is the app's folder in the context.

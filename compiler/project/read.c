@@ -24,15 +24,6 @@
 
 #include "project.h"
 
-struct ProjectEntry {
-	const char *rel;
-	ProjectStatus status;
-	const SourceFile *file;
-	bool toml_done;
-	const TomlValue *toml;
-	ProjectEntry *next;
-};
-
 bool project_init(Project *p, Arena *a, Diags *d, const char *dir, const char *display_dir)
 {
 	*p = (Project){.a = a, .d = d, .display_dir = display_dir ? display_dir : "."};
@@ -47,6 +38,8 @@ const char *project_display(const Project *p, const char *rel)
 {
 	while (rel[0] == '.' && rel[1] == '/')
 		rel += 2;
+	if (strcmp(rel, ".") == 0 || !*rel)
+		return p->display_dir;
 	if (strcmp(p->display_dir, ".") == 0)
 		return rel;
 	size_t n = strlen(p->display_dir);
@@ -148,14 +141,17 @@ bool project_list_dir(Project *p, const char *rel, StrList *ret)
 	return true;
 }
 
-static ProjectEntry *entry_for(Project *p, const char *rel)
+static const char *strip_dot(const char *rel);
+
+ProjectEntry *project_entry(Project *p, const char *rel)
 {
+	rel = strip_dot(rel);
 	for (ProjectEntry *e = p->cache; e; e = e->next)
 		if (strcmp(e->rel, rel) == 0)
 			return e;
 	ProjectEntry *e = arena_alloc(p->a, sizeof(*e));
 	e->rel = arena_strdup(p->a, rel);
-	e->status = PROJECT_FAILED + 1; /* not read yet */
+	e->status = -1; /* not read yet */
 	e->next = p->cache;
 	p->cache = e;
 	return e;
@@ -249,11 +245,11 @@ ProjectStatus project_read(Project *p, const char *rel, ProjectKind kind, SrcPos
 {
 	*ret = NULL;
 	rel = strip_dot(rel);
-	ProjectEntry *e = entry_for(p, rel);
-	if (e->status > PROJECT_FAILED)
-		e->status = read_file(p, rel, kind, blame, &e->file);
+	ProjectEntry *e = project_entry(p, rel);
+	if (e->status < 0)
+		e->status = (int)read_file(p, rel, kind, blame, &e->file);
 	*ret = e->file;
-	return e->status;
+	return (ProjectStatus)e->status;
 }
 
 ProjectStatus project_toml(Project *p, const char *rel, SrcPos blame, const TomlValue **ret)
@@ -263,7 +259,7 @@ ProjectStatus project_toml(Project *p, const char *rel, SrcPos blame, const Toml
 	ProjectStatus st = project_read(p, rel, PROJECT_TOML, blame, &f);
 	if (st != PROJECT_OK)
 		return st;
-	ProjectEntry *e = entry_for(p, strip_dot(rel));
+	ProjectEntry *e = project_entry(p, rel);
 	if (!e->toml_done) {
 		e->toml_done = true;
 		e->toml = toml_parse(p->a, f, p->d);

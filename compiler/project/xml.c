@@ -51,3 +51,18 @@ struct _xmlDoc *project_xml(const SourceFile *f, Diags *d)
 	xmlFreeParserCtxt(ctxt);
 	return doc;
 }
+
+ProjectStatus project_xml_read(Project *p, const char *rel, SrcPos blame, struct _xmlDoc **ret)
+{
+	*ret = NULL;
+	const SourceFile *f;
+	ProjectStatus st = project_read(p, rel, PROJECT_XML, blame, &f);
+	if (st != PROJECT_OK)
+		return st;
+	ProjectEntry *e = project_entry(p, rel);
+	if (e->parse_failed)
+		return PROJECT_FAILED;
+	*ret = project_xml(f, p->d);
+	e->parse_failed = !*ret;
+	return *ret ? PROJECT_OK : PROJECT_FAILED;
+}

@@ -1,0 +1,2 @@
+# git cannot hold a FIFO: make it in the scratch copy
+mkfifo Cargo.toml

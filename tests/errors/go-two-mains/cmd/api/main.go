@@ -1,0 +1,4 @@
+// the API server
+package main
+
+func main() {}

@@ -1,0 +1,4 @@
+/* the worker */
+package main
+
+func main() {}
