@@ -98,6 +98,15 @@ static int resolve(const Project *p, const char *rel, char *out)
 		return ENOENT;
 	if (rel[0] == '/')
 		return EXDEV;
+	int depth = 0; /* ".." that climbs above the context leaves it, whatever is there */
+	for (const char *c = rel; *c; c = strchr(c, '/') ? strchr(c, '/') + 1 : c + strlen(c)) {
+		if (strncmp(c, "..", 2) == 0 && (c[2] == '/' || !c[2]))
+			depth--;
+		else if (*c != '/' && !(c[0] == '.' && (c[1] == '/' || !c[1])))
+			depth++;
+		if (depth < 0)
+			return EXDEV;
+	}
 	char *full = arena_printf(p->a, "%s/%s", p->context_real, rel);
 	if (!realpath(full, out))
 		return errno == ENOTDIR ? ENOENT : errno;
@@ -184,8 +193,8 @@ static ProjectStatus read_file(Project *p, const char *rel, ProjectKind kind, Sr
 	if (err == ENOENT)
 		return PROJECT_MISSING;
 	if (err == EXDEV) {
-		diag_error(p->d, blame, "'%s' leads outside the build context through a symlink; copy the file "
-					"into the spec's folder instead of linking to it", shown);
+		diag_error(p->d, blame, "'%s' leads outside the build context (through a symlink or '..'); "
+					"copy the file into the spec's folder instead of linking to it", shown);
 		return PROJECT_FAILED;
 	}
 	if (err) {
