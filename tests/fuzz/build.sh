@@ -19,6 +19,7 @@ command -v clang >/dev/null || need+=(clang)
 dpkg -s libclang-rt-14-dev >/dev/null 2>&1 || need+=(libclang-rt-14-dev)
 dpkg -s libyaml-dev >/dev/null 2>&1 || need+=(libyaml-dev)
 dpkg -s libxml2-dev >/dev/null 2>&1 || need+=(libxml2-dev)
+dpkg -s libjansson-dev >/dev/null 2>&1 || need+=(libjansson-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v cc >/dev/null || need+=(gcc)
 if [ ${#need[@]} -gt 0 ]; then
