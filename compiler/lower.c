@@ -145,7 +145,7 @@ static bool safe_path_chars(const char *s)
 static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_dir, bool *exists)
 {
 	*is_dir = false;
-	*exists = false;
+	*exists = false; /* true once it is there, even when it may not be used */
 	if (!safe_path_chars(path.s)) {
 		diag_error(L->d, path.pos,
 			   "'%s' has characters stagec will not put in a COPY (spaces, quotes, '$', globs); "
@@ -160,6 +160,7 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 				   path.s, display_dir(L));
 		return false;
 	}
+	*exists = true;
 	char resolved[PATH_MAX];
 	if (!realpath(full, resolved) || !L->context_real) {
 		diag_error(L->d, path.pos, "cannot resolve '%s': %s", path.s, strerror(errno));
@@ -167,6 +168,8 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 	}
 	size_t n = strlen(L->context_real);
 	if (strncmp(resolved, L->context_real, n) != 0 || (resolved[n] != '/' && resolved[n] != '\0')) {
+		if (project_entry(&L->project, path.s)->status == PROJECT_FAILED)
+			return false; /* the project reader said so already */
 		diag_error(L->d, path.pos, "'%s' leads outside the build context through a symlink; "
 					   "copy the files into the spec's folder", path.s);
 		return false;
