@@ -146,7 +146,8 @@ bool project_list_dir(Project *p, const char *rel, StrList *ret)
 		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
 			strlist_push(p->a, ret, arena_strdup(p->a, e->d_name));
 	closedir(dir);
-	qsort(ret->v + first, ret->n - first, sizeof(*ret->v), cmp_str);
+	if (ret->n > first)
+		qsort(ret->v + first, ret->n - first, sizeof(*ret->v), cmp_str);
 	return true;
 }
 
