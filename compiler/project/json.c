@@ -1,9 +1,10 @@
 /*
  * json.c - JSON project files (package.json, composer.json) with jansson.
  *
- * jansson parses from the bytes project_read() returned, refuses duplicate
- * keys, and reports the line and column of a syntax error, which become
- * the diagnostic's position.  jansson keeps no positions for values, so
+ * jansson parses from the bytes project_read() returned and reports the
+ * line and column of a syntax error, which become the diagnostic's
+ * position.  Duplicate keys are accepted (the last wins), as npm and
+ * Composer accept them: stagec refuses no file its package manager reads.  jansson keeps no positions for values, so
  * json_pos() finds a key (and its string value) in the text to point a
  * later complaint at the right line.
  */
@@ -14,7 +15,7 @@
 json_t *project_json(const SourceFile *f, Diags *d)
 {
 	json_error_t err;
-	json_t *root = json_loadb(f->text, f->len, JSON_REJECT_DUPLICATES, &err);
+	json_t *root = json_loadb(f->text, f->len, 0, &err);
 	if (root)
 		return root;
 	SrcPos pos = {f, err.line > 0 ? err.line : 1, err.column > 0 ? err.column : 1};

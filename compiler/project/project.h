@@ -122,7 +122,7 @@ const TomlValue *toml_path(const TomlValue *root, const char *dotted);
 ProjectStatus project_toml(Project *p, const char *rel, SrcPos blame, const TomlValue **ret);
 
 /* ---- json.c --------------------------------------------------------------- */
-/* Parses f with jansson (duplicate keys refused); NULL after an error at
+/* Parses f with jansson (the last of duplicate keys wins); NULL after an error at
  * jansson's line and column. */
 json_t *project_json(const SourceFile *f, Diags *d);
 /* Where "key" (and, when value is not NULL, the string value after it)
