@@ -895,6 +895,13 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	if (L.single_stage)
 		lower_place_artifacts(&L);
 	lower_runtime_config(&L, user ? user : DEFAULT_UID ":" DEFAULT_UID);
+	bool reads_program = false;
+	for (size_t i = 0; i < L.t->nprobes; i++)
+		reads_program |= strcmp(L.t->probes[i].kind, "program") == 0;
+	if (s->program.s && !reads_program)
+		diag_warning(d, s->program.pos, "'program' is not used for %s (it chooses among a Go module's main "
+						"packages, Cargo binaries or .NET project files); remove it",
+			     L.t->language);
 	if (diags_failed(d))
 		return NULL;
 	return ir;

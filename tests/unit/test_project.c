@@ -182,6 +182,26 @@ static void toml_tables_arrays_and_inline_tables(void **state)
 	assert_int_equal(t->d.errors, 0);
 }
 
+static void toml_reads_a_pyproject(void **state)
+{
+	Fx *t = *state;
+	const TomlValue *r = toml(t, "[build-system]\nrequires = [\"setuptools>=61\", \"wheel\"]\n"
+				     "build-backend = \"setuptools.build_meta\"\n\n[project]\nname = \"demo\"\n"
+				     "authors = [{name = \"A\", email = \"a@example.com\"}]\nrequires-python = \">=3.9\"\n"
+				     "dependencies = [\n  \"flask>=3\",  # web\n  'local @ file:///x',\n]\n"
+				     "[project.optional-dependencies]\ndev = [\"pytest\"]\n"
+				     "[tool.coverage.report]\nfail_under = 90.5\nexclude_lines = [\n  \"pragma: no cover\",\n]\n"
+				     "[tool.poetry.dependencies]\nmylib = { path = \"libs/mylib\", develop = true }\n");
+	assert_non_null(r);
+	assert_string_equal(tstr(r, "project.name"), "demo");
+	assert_string_equal(tstr(toml_path(r, "project.authors")->items[0], "email"), "a@example.com");
+	assert_int_equal(toml_path(r, "project.dependencies")->n, 2);
+	assert_string_equal(toml_path(r, "project.dependencies")->items[1]->str, "local @ file:///x");
+	assert_int_equal(toml_path(r, "tool.coverage.report.fail_under")->kind, TOML_OTHER);
+	assert_true(toml_path(r, "tool.poetry.dependencies.mylib.develop")->boolean);
+	assert_int_equal(t->d.errors, 0);
+}
+
 static void toml_errors_are_positioned(void **state)
 {
 	static const struct {
@@ -415,6 +435,7 @@ int main(void)
 		FX_TEST(toml_multi_line_strings_do_not_fool_it),
 		FX_TEST(toml_long_lines_are_read_whole),
 		FX_TEST(toml_tables_arrays_and_inline_tables),
+		FX_TEST(toml_reads_a_pyproject),
 		FX_TEST(toml_errors_are_positioned),
 		FX_TEST(toml_nesting_is_bounded),
 		FX_TEST(requirements_paths),
