@@ -507,15 +507,30 @@ static bool collect_listed(Lower *L, const TmplInstall *rule, StrList *out)
 	const char *src = L->ir->source_dir;
 	bool is_dir, exists, ok = true;
 	if (s->manifests.present) {
+		/* the spec's paths are relative to its folder, as every path in
+		 * a spec; the install reads them in the app's folder (source) */
+		size_t slen = strcmp(src, ".") ? strlen(src) : 0;
+		while (slen && src[slen - 1] == '/')
+			slen--;
 		for (size_t i = 0; i < s->manifests.n; i++) {
 			SStr p = s->manifests.v[i];
-			SStr full = {join_path(L, src, p.s), p.pos};
-			if (!check_context_path(L, full, true, &is_dir, &exists)) {
+			const char *rel = p.s;
+			if (slen) {
+				if (strncmp(p.s, src, slen) != 0 || p.s[slen] != '/' || !p.s[slen + 1]) {
+					diag_error(L->d, p.pos, "'%s' is not in the app's folder '%s' (source), where the "
+								"install runs; give a path inside it (e.g. '%.*s/%s')",
+						   p.s, src, (int)slen, src, base_name(p.s));
+					ok = false;
+					continue;
+				}
+				rel = p.s + slen + 1;
+			}
+			if (!check_context_path(L, p, true, &is_dir, &exists)) {
 				ok = false;
 				continue;
 			}
-			size_t n = strlen(p.s);
-			strlist_push(L->a, out, is_dir && p.s[n - 1] != '/' ? arena_printf(L->a, "%s/", p.s) : p.s);
+			size_t n = strlen(rel);
+			strlist_push(L->a, out, is_dir && rel[n - 1] != '/' ? arena_printf(L->a, "%s/", rel) : rel);
 		}
 		return ok;
 	}
@@ -557,10 +572,23 @@ static const TmplInstall *lower_install(Lower *L)
 {
 	const TmplInstall *rule = pick_install(L, has_build(L));
 	if (!rule) {
-		if (L->t->deps_required || L->spec->manifests.present)
-			diag_error(L->d, L->spec->manifests.present ? L->spec->manifests.pos : L->spec->language.pos,
-				   "no way to install %s dependencies from these manifests; see the template's "
-				   "install rules (%s)", L->t->language, L->t->file->path);
+		/* say which files an install starts from, not where the rules live */
+		StrList files = {0};
+		for (size_t i = 0; i < L->t->ninstall; i++)
+			for (size_t j = 0; j < L->t->install[i].when.n; j++)
+				if (!strlist_contains(&files, L->t->install[i].when.v[j]))
+					strlist_push(L->a, &files, L->t->install[i].when.v[j]);
+		const char *src = L->ir->source_dir;
+		const char *where = strcmp(src, ".") ? join_path(L, display_dir(L), src) : display_dir(L);
+		if (L->spec->manifests.present)
+			diag_error(L->d, L->spec->manifests.pos,
+				   "%s installs dependencies from %s; dependencies.manifest names none of them; "
+				   "name them, or leave dependencies.manifest out", L->t->language, list_text(L, &files));
+		else if (L->t->deps_required)
+			diag_error(L->d, L->spec->language.pos,
+				   "%s installs dependencies from %s, and '%s' has none; create it (a %s project "
+				   "needs one), or name the manifest with dependencies.manifest",
+				   L->t->language, list_text(L, &files), where, L->t->language);
 		return NULL;
 	}
 	StrList needs = {0};
