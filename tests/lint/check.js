@@ -10,7 +10,9 @@
 // Assumes: node >= 18 and `npm ci` has been run in this directory. The RUN
 // checks read shell form with a small POSIX-ish tokenizer (quotes, `&&`,
 // `||`, `;`, `|`, `&`, newlines, `(`...`)`); commands hidden inside
-// `sh -c "..."`, `$(...)`, heredocs or variables are not looked into.
+// `sh -c "..."`, `$(...)`, heredocs or variables are not looked into, except
+// by the pipe rule (DL4006), which finds pipes inside `$(...)` and
+// backquotes too.
 'use strict';
 
 const fs = require('fs');
@@ -86,6 +88,51 @@ function shellCommands(text) {
 
 const base = (w) => w.v.replace(/^.*\//, '');
 
+// The offset of the first pipe (`|` or `|&`; `||` is none) in shell text,
+// or -1: outside quotes, or inside a `$(...)` or backquoted
+// command substitution, also within double quotes. A `|` in a `case`
+// pattern is counted as well (stagec writes none).
+function firstPipe(text) {
+    const stack = ['top']; // 'top' | 'sub' ($(...)) | 'dq' ("...") | 'bq' (`...`)
+    for (let i = 0; i < text.length; i++) {
+        const c = text[i];
+        const ctx = stack[stack.length - 1];
+        if (c === '\\') { i++; continue; }
+        if (ctx === 'dq') {
+            if (c === '"') stack.pop();
+            else if (c === '$' && text[i + 1] === '(') { stack.push('sub'); i++; }
+            else if (c === '`') stack.push('bq');
+            continue;
+        }
+        if (c === "'") { const j = text.indexOf("'", i + 1); i = j < 0 ? text.length : j; continue; }
+        if (c === '"') { stack.push('dq'); continue; }
+        if (c === '`') { if (ctx === 'bq') stack.pop(); else stack.push('bq'); continue; }
+        if (c === '$' && text[i + 1] === '(') { stack.push('sub'); i++; continue; }
+        if (c === '(' && ctx === 'sub') { stack.push('sub'); continue; }
+        if (c === ')' && ctx === 'sub') { stack.pop(); continue; }
+        if (c === '|') {
+            if (text[i + 1] === '|') { i++; continue; }
+            if (text[i - 1] === '>') continue; // `>|` redirection
+            return i;
+        }
+    }
+    return -1;
+}
+
+// Whether shell text sets pipefail (`set -o pipefail`, `set -euo pipefail`)
+// before offset `limit`.
+function setsPipefail(text, limit) {
+    const re = /(^|[;&|(\s])set\s+(?:-[A-Za-z]+\s+)*-[A-Za-z]*o\s+pipefail\b/g;
+    let m;
+    while ((m = re.exec(text)) !== null) if (m.index < limit) return true;
+    return false;
+}
+
+// Whether a SHELL instruction's exec form turns pipefail on.
+function shellHasPipefail(args) {
+    return args.some((a, k) => /^-[A-Za-z]*o$/.test(a) && args[k + 1] === 'pipefail');
+}
+
 function isAptGetInstall(cmd) {
     return base(cmd.words[0]) === 'apt-get' && cmd.words.some((w, k) => k > 0 && w.v === 'install');
 }
@@ -153,10 +200,12 @@ function houseRules(doc, report) {
     };
 
     let stage = -1;
+    let pipefailShell = false; // SHELL with -o pipefail in the current stage
     for (const ins of instructions) {
         const kw = ins.getKeyword();
         if (kw === 'FROM') {
             stage++;
+            pipefailShell = false;
             const arg = ins.getArguments()[0];
             if (!arg) continue;
             const raw = arg.getValue();
@@ -214,9 +263,20 @@ function houseRules(doc, report) {
                 }
             }
         }
+        if (kw === 'SHELL') {
+            pipefailShell = shellHasPipefail(execForm(argumentText(doc, ins)) || []);
+        }
         if (kw === 'RUN') {
             const t = argumentText(doc, ins);
             if (execForm(t) !== null) continue; // exec-form RUN: no shell
+            // DL4006: a pipeline's status is its last command's, so a failure
+            // before a pipe passes unnoticed unless pipefail is on
+            const pipe = firstPipe(t);
+            if (pipe >= 0 && !pipefailShell && !setsPipefail(t, pipe)) {
+                report(at(ins), 'RUN uses a pipe without pipefail, so a failing command before `|` is ignored; '
+                    + 'avoid the pipe, start the RUN with `set -o pipefail &&` (bash; Debian\'s dash has no pipefail), '
+                    + 'or set SHELL ["/bin/bash", "-o", "pipefail", "-c"] [DL4006]', 'house:pipefail');
+            }
             const cmds = shellCommands(t);
             let lastInstall = -1;
             cmds.forEach((cmd, k) => {
@@ -313,4 +373,4 @@ function main(argv) {
 
 if (require.main === module) process.exitCode = main(process.argv.slice(2));
 
-module.exports = { shellCommands, checkFile };
+module.exports = { shellCommands, checkFile, firstPipe };

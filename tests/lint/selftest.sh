@@ -63,7 +63,7 @@ done
 
 # every rule is exercised by at least one bad case
 for tag in house:from-tag house:workdir house:apt house:pip house:add \
-    house:exec-form house:no-cd house:user house:stage-ref house:syntax \
+    house:exec-form house:no-cd house:user house:stage-ref house:syntax house:pipefail \
     "dockerfile-utils error" "dockerfile-utils warning"; do
     if grep -F -q "[$tag" "$tmp/all-bad-output"; then ok "rule covered: $tag"; else no "rule covered: $tag"; fi
 done
