@@ -299,7 +299,8 @@ typedef struct TmplFlavour {
 	StrList var_names, var_values;       /* extra {vars} */
 	StrList env_names, env_values;       /* extra ENV for both stages */
 	const char *run_user;                /* a non-root user the images already have; none is created */
-	SrcPos pos, build_packages_pos, runtime_packages_pos, env_pos;
+	const char *init;                    /* PID 1 for the app: "tini" or "none"; NULL: the template's */
+	SrcPos pos, build_packages_pos, runtime_packages_pos, env_pos, init_pos;
 } TmplFlavour;
 
 typedef struct Template {
@@ -327,6 +328,8 @@ typedef struct Template {
 	StrList dockerignore;     /* patterns the build context never needs */
 	TmplFlavour *flavours;    /* one per base the template supports */
 	size_t nflavours;
+	const char *init;         /* PID 1 for the app: "tini" (it ignores SIGTERM as PID 1) or NULL/"none" */
+	SrcPos init_pos;
 	/* where things are in the template file, for dumps and diagnostics */
 	SrcPos pos, workdir_pos, env_pos, build_env_pos, build_pos, command_pos, port_pos;
 } Template;
@@ -345,6 +348,7 @@ typedef struct Family {
 	bool runtime_libs;      /* the Debian runtime-library table applies */
 	const char *libc;
 	const char *init;       /* tini's path on this family */
+	const char *init_static; /* where the tini package puts its static build (for shell-less images) */
 	SrcPos pos;
 } Family;
 

@@ -775,6 +775,57 @@ static void lower_place_artifacts(Lower *L)
 	}
 }
 
+/* A minimal init as PID 1, where the template says `init: tini`: an app
+ * that installs no SIGTERM handler ignores SIGTERM as PID 1, so `docker
+ * stop` waits its 10 s and kills it (exit 137).  tini forwards the signal
+ * and exits with the app's status.  Not when the spec names its own
+ * entrypoint: the spec owns PID 1 then.  The family the app runs on
+ * installs the tini package and says where it is (families.yaml `init`);
+ * a family without a package manager (scratch, distroless) gets the static
+ * build the builder's package has (`init_static`), copied to the builder
+ * family's `init` path, so both variants run the same ENTRYPOINT.  The
+ * package step goes with the other packages (after the apt setup),
+ * ENTRYPOINT before CMD, which stays the command. */
+static void lower_init(Lower *L)
+{
+	const char *init = L->fl->init ? L->fl->init : L->t->init;
+	if (!init || strcmp(init, "tini") != 0 || L->spec->entrypoint.present)
+		return;
+	SrcPos pos = L->fl->init ? L->fl->init_pos : L->t->init_pos;
+	const Family *rt = L->rt_fam, *bf = L->build_fam;
+	Step *pkg;
+	const char *path;
+	if (rt->install.n && rt->init) {
+		pkg = ir_step_new(L->ir, STEP_PACKAGES, ROLE_RUNTIME, pos,
+				  "tini, a minimal init: the app as PID 1 would ignore SIGTERM");
+		path = rt->init;
+	} else if (bf->install.n && bf->init && bf->init_static) {
+		pkg = ir_step_new(L->ir, STEP_PACKAGES, ROLE_BUILD, pos,
+				  "tini, whose static build the final stage copies: the app as PID 1 would ignore SIGTERM");
+		strlist_push(L->a, &pkg->produces, bf->init_static);
+		ir_add_artifact(L->ir, bf->init_static, bf->init, false, pos);
+		path = bf->init;
+	} else {
+		diag_warning(L->d, L->spec->language.pos,
+			     "%s apps ignore SIGTERM as PID 1, and stagec knows no init for '%s' (family %s) built "
+			     "on '%s' (family %s), so `docker stop` will kill the app; set run.entrypoint to an "
+			     "init the image has", L->t->language, L->ir->run_image, L->run_fam->name,
+			     L->ir->build_image, bf->name);
+		return;
+	}
+	strlist_push(L->a, &pkg->args, "tini");
+	Step *at = L->stage->first;
+	while (at && (at->kind == STEP_PACKAGES || (at->kind == STEP_RUN && at->tag == TAG_NONE)))
+		at = at->next;
+	ir_step_insert_before(L->stage, at, pkg);
+	Step *ep = ir_step_new(L->ir, STEP_ENTRYPOINT, ROLE_RUNTIME, pos, "init: tini runs the command as its child");
+	strlist_push(L->a, &ep->args, path);
+	strlist_push(L->a, &ep->args, "--");
+	for (at = L->stage->first; at && at->kind != STEP_CMD; at = at->next)
+		;
+	ir_step_insert_before(L->stage, at, ep);
+}
+
 /* A spec's image without a tag, or with the moving tag latest, gets a
  * different image next month; the family knows whether a tag applies
  * (scratch has none). */
@@ -923,6 +974,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	if (L.single_stage)
 		lower_place_artifacts(&L);
 	lower_runtime_config(&L, user ? user : DEFAULT_UID ":" DEFAULT_UID);
+	lower_init(&L);
 	bool reads_program = false;
 	for (size_t i = 0; i < L.t->nprobes; i++)
 		reads_program |= strcmp(L.t->probes[i].kind, "program") == 0;

@@ -147,6 +147,18 @@ static SrcPos t_pos(const YNode *map, const char *key)
 	return n ? n->pos : map->pos;
 }
 
+/* init: what runs as PID 1, "tini" or "none"; NULL when absent. */
+static const char *t_init(TReader *r, const YNode *n)
+{
+	const char *s = t_string(r, n, "init");
+	if (s && strcmp(s, "tini") != 0 && strcmp(s, "none") != 0) {
+		diag_error(r->d, n->pos, "'init' is tini or none, not '%s'", s);
+		r->ok = false;
+		return NULL;
+	}
+	return s;
+}
+
 /* artifacts: a list of paths, or of {from: PATH, to: PATH} mappings. */
 static void t_artifacts(TReader *r, const YNode *n, StrList *from, StrList *to)
 {
@@ -182,7 +194,7 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
 					   "runtime_packages", "artifacts", "vars", "env", "run_user",
-					   "apt_setup"};
+					   "apt_setup", "init"};
 	fl->name = name;
 	fl->pos = n->pos;
 	if (n->kind != YNODE_MAP) {
@@ -204,6 +216,8 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	t_map(r, ynode_get(n, "vars"), "vars", &fl->var_names, &fl->var_values);
 	t_map(r, ynode_get(n, "env"), "env", &fl->env_names, &fl->env_values);
 	fl->run_user = t_string(r, ynode_get(n, "run_user"), "run_user");
+	fl->init = t_init(r, ynode_get(n, "init"));
+	fl->init_pos = t_pos(n, "init");
 	if (!fl->build_image || !fl->run_image) {
 		diag_error(r->d, n->pos, "flavour '%s' needs build_image and run_image", name);
 		r->ok = false;
@@ -329,7 +343,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 		"language", "versions", "default_version", "workdir", "manifests", "env",
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
-		"dependencies_required", "probes", "build_env"};
+		"dependencies_required", "probes", "build_env", "init"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -371,6 +385,8 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_list(&r, ynode_get(root, "default_command"), "default_command", &t->default_command);
 	t->default_port = t_string(&r, ynode_get(root, "default_port"), "default_port");
 	t_list(&r, ynode_get(root, "dockerignore"), "dockerignore", &t->dockerignore);
+	t->init = t_init(&r, ynode_get(root, "init"));
+	t->init_pos = t_pos(root, "init");
 	read_flavours(&r, ts, ynode_get(root, "flavours"), t);
 	if (!t->language || strcmp(t->language, language) != 0) {
 		diag_error(d, root->pos, "template for '%s' must say 'language: %s'", language, language);
@@ -442,7 +458,8 @@ static bool is_language_file(const char *name, size_t *stem)
 static void read_family(TReader *r, const YNode *k, const YNode *n, Family *f)
 {
 	static const char *const keys[] = {"match", "shell", "install", "add_user", "users", "run_user",
-					   "named_users", "tagged", "libc", "runtime_libs", "init"};
+					   "named_users", "tagged", "libc", "runtime_libs", "init",
+					   "init_static"};
 	f->name = k->str;
 	f->pos = k->pos;
 	if (n->kind != YNODE_MAP) {
@@ -462,6 +479,7 @@ static void read_family(TReader *r, const YNode *k, const YNode *n, Family *f)
 	f->libc = t_string(r, ynode_get(n, "libc"), "libc");
 	f->runtime_libs = t_bool(r, ynode_get(n, "runtime_libs"), "runtime_libs", false);
 	f->init = t_string(r, ynode_get(n, "init"), "init");
+	f->init_static = t_string(r, ynode_get(n, "init_static"), "init_static");
 	if (!f->match.n || (f->run_user && !family_user_uid(f, f->run_user)) ||
 	    (!f->has_shell && (f->install.n || f->add_user.n))) {
 		diag_error(r->d, n->pos, "family '%s' needs 'match'; its run_user must be one of its 'users'; "

@@ -101,6 +101,31 @@ expect_status "a broken template" 1 "$STAGEC" --templates "$tmp/t" examples/flas
 grep -q "python.yaml:[0-9]*:1: error: unknown template key 'wrokdir' (did you mean 'workdir'?)" "$tmp/err" &&
 	ok "the template error has its position" || { bad "the template error has its position"; cat "$tmp/err"; }
 
+# init: tini (templates/README.md): under tini on a final stage with apt;
+# the static build copied from the builder on one without (scratch); not
+# when the spec names its own entrypoint; a bad value is a template error
+"$STAGEC" examples/flask/app.yaml >"$tmp/init"
+grep -q '^ENTRYPOINT \["/usr/bin/tini", "--"\]$' "$tmp/init" && grep -Eq '^ +tini \\$' "$tmp/init" &&
+	ok "init: tini installs tini and runs the command under it" || bad "init: tini installs tini and runs the command under it"
+mkdir "$tmp/ep"
+cp -R examples/python-cext/. "$tmp/ep/"
+printf '%s\n' 'name: ep' 'language: python' 'dependencies:' '  manifest: [requirements.txt, vendor/]' \
+	'run:' '  entrypoint: [python]' '  command: [app.py]' >"$tmp/ep/app.yaml"
+expect_status "a spec's own entrypoint" 0 "$STAGEC" "$tmp/ep/app.yaml"
+grep -q '^ENTRYPOINT \["python"\]$' "$tmp/out" && ! grep -q tini "$tmp/out" &&
+	ok "the spec's entrypoint owns PID 1: no tini" || { bad "the spec's entrypoint owns PID 1: no tini"; cat "$tmp/out"; }
+cp templates/*.yaml "$tmp/t/"
+sed -i 's|^default_command: \["/usr/local/bin/{name}"\]$|&\ninit: tini|' "$tmp/t/go.yaml"
+expect_status "init: tini on a scratch final stage" 0 "$STAGEC" --templates "$tmp/t" examples/go/app.yaml
+sed -n '/^FROM scratch$/,$p' "$tmp/out" >"$tmp/final"
+grep -q '^COPY --from=builder /usr/bin/tini-static /usr/bin/tini$' "$tmp/final" && ! grep -q '^RUN' "$tmp/final" &&
+	grep -q '^ENTRYPOINT \["/usr/bin/tini", "--"\]$' "$tmp/final" &&
+	ok "no shell: tini-static copied from the builder" || { bad "no shell: tini-static copied from the builder"; cat "$tmp/out"; }
+sed -i 's/^init: tini$/init: dumb-init/' "$tmp/t/go.yaml"
+expect_status "a bad init" 1 "$STAGEC" --templates "$tmp/t" examples/go/app.yaml
+grep -q "go.yaml:[0-9]*:7: error: 'init' is tini or none, not 'dumb-init'" "$tmp/err" &&
+	ok "the bad init has its position" || { bad "the bad init has its position"; cat "$tmp/err"; }
+
 # the README shows what stagec prints today for the Flask example
 sed -n '/^```dockerfile$/,/^```$/p' README.md | sed '1d;$d' >"$tmp/readme-example"
 "$STAGEC" examples/flask/app.yaml >"$tmp/flask"
