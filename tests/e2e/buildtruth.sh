@@ -11,6 +11,13 @@
 # instead (hand-written references, see tests/e2e/handwritten/). Then it checks:
 #   runs         both containers answer GET / on the exposed port (published on 127.0.0.1 only),
 #                with the same body;
+#   stops        each container that answered is stopped with `docker stop` (SIGTERM, then SIGKILL
+#                after Docker's default 10 s): its exit status must be the app's own, never 137
+#                (SIGKILL: PID 1 ignored SIGTERM). The time it took is printed (`# stop ...`), not
+#                asserted on: the machines are noisy;
+#   elf          in both images, every ELF file's interpreter and DT_NEEDED libraries resolve
+#                inside the image (elfcheck.py reads the `docker export` tar: no tool in the
+#                image is used); files the final stage's base image already had are notes only;
 #   equivalence  same Cmd, Entrypoint, Env, User, WorkingDir, ExposedPorts, Healthcheck, Labels
 #                (Env: variables inherited from a different final base are allowed to differ), and
 #                the files the final stage added are at the same paths in the single-stage image;
@@ -91,8 +98,8 @@ probe() { # probe CID PORT OUTFILE: GET / with retries for ~20 s
   done
   return 1
 }
-export_fs() { # export_fs IMAGE LIST STATUS PASSWD: tar listing and two files of an image's filesystem
-  local cid tarf
+export_fs() { # export_fs IMAGE LIST STATUS PASSWD [ELFOUT INSPECT BASELIST]: tar listing and two
+  local cid tarf # files of an image's filesystem; with ELFOUT, elfcheck.py's verdict (ELFOUT.rc: status)
   # an image without CMD (distroless, scratch) needs a command to be created; it never runs
   cid=$("$DOCKER" create "$1" /nonexistent 2>/dev/null) || return 1
   CONTAINERS+=("$cid")
@@ -101,6 +108,10 @@ export_fs() { # export_fs IMAGE LIST STATUS PASSWD: tar listing and two files of
   tar -tf "$tarf" >"$2"
   tar -xOf "$tarf" var/lib/dpkg/status >"$3" 2>/dev/null || : >"$3"
   tar -xOf "$tarf" etc/passwd >"$4" 2>/dev/null || : >"$4"
+  if [ -n "${5:-}" ]; then
+    python3 "$HERE/elfcheck.py" "$tarf" "$6" --base "$7" >"$5" 2>&1
+    echo $? >"$5.rc"
+  fi
   rm -f "$tarf"
   "$DOCKER" rm -f "$cid" >/dev/null 2>&1
 }
@@ -129,6 +140,26 @@ nodeps() { # prints `nodeps` when no RUN comes before the first COPY of the cont
   awk 'toupper($1)=="RUN" { exit } toupper($1)=="COPY" && $2 !~ /^--from=/ { print "nodeps"; exit }' "$1"
 }
 mb() { "$DOCKER" image inspect -f '{{.Size}}' "$1" | awk '{ printf "%.1f", $1 / 1000000 }'; }
+STOPS=
+stop_check() { # stop_check ID VARIANT CID: `docker stop`; the exit status must be the app's own
+  local t0 secs code
+  t0=$(now)
+  "$DOCKER" stop "$3" >/dev/null 2>&1
+  secs=$(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }')
+  code=$("$DOCKER" inspect -f '{{.State.ExitCode}}' "$3" 2>/dev/null)
+  STOPS="$STOPS${STOPS:+, }$2 $secs s exit ${code:-?}"
+  if [ -z "$code" ]; then
+    notok "$1 stops $2 : no exit status after docker stop ($secs s)"
+  elif [ "$code" = 137 ]; then
+    notok "$1 stops $2 : killed (exit 137) after $secs s: PID 1 ignored SIGTERM; run it under an init (init: tini)"
+  else
+    ok "$1 stops $2 (exit $code after $secs s)"
+  fi
+}
+elf_report() { # elf_report ID VARIANT ELFOUT
+  if [ "$(cat "$3.rc" 2>/dev/null)" = 0 ]; then ok "$1 elf $2 ($(cat "$3"))"
+  else notok "$1 elf $2 : $(tail -n 5 "$3")"; fi
+}
 
 # ---- one example in one flavour ---------------------------------------------------------------
 run_one() {
@@ -173,15 +204,19 @@ run_one() {
   if [ -z "$port" ]; then
     notok "$id runs : the multi-stage image exposes no port"
   else
-    local cm cs
+    local cm cs mok=0 sok=0
     cm=$(start_container "$mtag" "$port"); CONTAINERS+=(${cm:-})
     cs=$(start_container "$stag" "$port"); CONTAINERS+=(${cs:-})
+    if [ -n "${cm:-}" ] && [ -n "${cs:-}" ]; then
+      probe "$cm" "$port" "$w/multi.body" && mok=1
+      probe "$cs" "$port" "$w/single.body" && sok=1
+    fi
     if [ -z "${cm:-}" ] || [ -z "${cs:-}" ]; then
       notok "$id runs : docker run failed"
-    elif ! probe "$cm" "$port" "$w/multi.body"; then
+    elif [ $mok = 0 ]; then
       notok "$id runs : multi-stage container did not answer GET / on port $port within 20 s; its log:"
       "$DOCKER" logs "$cm" 2>&1 | tail -n 15 | sed 's/^/#   /'
-    elif ! probe "$cs" "$port" "$w/single.body"; then
+    elif [ $sok = 0 ]; then
       notok "$id runs : single-stage container did not answer GET / on port $port within 20 s; its log:"
       "$DOCKER" logs "$cs" 2>&1 | tail -n 15 | sed 's/^/#   /'
     elif ! cmp -s "$w/multi.body" "$w/single.body"; then
@@ -191,6 +226,11 @@ run_one() {
     else
       ok "$id runs (port $port, both answer: $(head -n 1 "$w/multi.body" | head -c 60))"
     fi
+    # 1b. stops: only a container that answered (it has set up its signal handling by then)
+    STOPS=
+    [ $mok = 1 ] && stop_check "$id" multi "$cm"
+    [ $sok = 1 ] && stop_check "$id" single "$cs"
+    [ -n "$STOPS" ] && echo "# stop $id: $STOPS"
     for c in ${cm:-} ${cs:-}; do "$DOCKER" rm -f "$c" >/dev/null 2>&1; done
   fi
 
@@ -204,13 +244,17 @@ run_one() {
   else
     notok "$id equivalence config : $msg"
   fi
-  export_fs "$mtag" "$w/multi.list" "$w/multi.status" "$w/multi.passwd"
-  export_fs "$stag" "$w/single.list" /dev/null /dev/null
+  export_fs "$mtag" "$w/multi.list" "$w/multi.status" "$w/multi.passwd" "$w/multi.elf" "$w/multi.json" "$w/mb/base.list"
+  export_fs "$stag" "$w/single.list" /dev/null /dev/null "$w/single.elf" "$w/single.json" "$w/sb/base.list"
   if msg=$($CHECK files "$w/multi.list" "$w/single.list" "$w/mb/base.list"); then
     ok "$id equivalence files ($msg)"
   else
     notok "$id equivalence files : $msg"
   fi
+
+  # 2b. elf
+  elf_report "$id" multi "$w/multi.elf"
+  elf_report "$id" single "$w/single.elf"
 
   # 3. split
   local user; user=$("$DOCKER" image inspect -f '{{.Config.User}}' "$mtag")

@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
-# selftest.sh — proves buildtruth.sh can fail: runs it on examples/python-cext (official flavour)
-# with the deliberately wrong Dockerfiles in tests/e2e/broken/ and expects it to exit 1 with
-# `not ok` for the equivalence config (User differs), split (compiler, -dev packages, headers,
-# root user) and caching (pip install re-run after a source edit) checks, while `runs` still passes.
+# selftest.sh — proves buildtruth.sh can fail: runs it on examples/python-cext and examples/c
+# (official flavour) with the deliberately wrong Dockerfiles in tests/e2e/broken/ and expects it to
+# exit 1 with `not ok` for python-cext's equivalence config (User differs), split (compiler, -dev
+# packages, headers, root user), caching (pip install re-run after a source edit) and stops (python
+# as PID 1 ignores SIGTERM: exit 137) checks, while its `runs` and `elf` still pass; and for c's
+# multi-stage image, whose final stage lacks libsqlite3-0, `elf` naming libsqlite3.so.0, while the
+# correct single-stage image passes `elf` and `stops`.
 # Assumes what buildtruth.sh assumes (engine running, base images built).
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$HERE/buildtruth.sh" --dockerfiles "$HERE/broken" --flavours official "$HERE/../../examples/python-cext" >"$out" 2>&1
+"$HERE/buildtruth.sh" --dockerfiles "$HERE/broken" --flavours official "$HERE/../../examples/python-cext" \
+  "$HERE/../../examples/c" >"$out" 2>&1
 rc=$?
 pass=0 fail=0
 expect() { # expect REGEX DESCRIPTION
@@ -23,6 +27,12 @@ expect '^not ok - python-cext official split : .*compiler/linker present' 'compi
 expect '^not ok - python-cext official split : .*-dev packages installed' '-dev packages caught'
 expect '^not ok - python-cext official split : .*runs as root' 'root user caught'
 expect '^not ok - python-cext official caching : .*dependency step\(s\) re-run: .*pip install' 'cache miss caught'
+expect '^not ok - python-cext official stops multi : killed \(exit 137\)' 'SIGTERM ignored as PID 1 caught'
+expect '^ok - python-cext official elf multi ' 'elf passes where every library is there'
+expect '^not ok - c official elf multi : missing: libsqlite3\.so\.0 \(needed by opt/app/bin/c-hello\)' 'missing runtime library caught'
+expect '^not ok - c official runs : multi-stage container did not answer' 'the binary without its library does not start'
+expect '^ok - c official elf single ' 'elf passes on the correct single-stage image'
+expect '^ok - c official stops single \(exit [0-9]+' 'stops passes under tini'
 expect '^e2e: [0-9]+ passed, [1-9][0-9]* failed$' 'summary line'
 if [ $fail -gt 0 ]; then echo "# buildtruth output:"; sed 's/^/#   /' "$out"; fi
 echo "selftest: $pass passed, $fail failed"
