@@ -31,7 +31,7 @@
 # Prints `ok - ...` / `not ok - ... : reason` per check, image sizes and ratio, and a last line
 # `e2e: N passed, N failed`; exits 1 if anything failed.
 # Assumes: a running engine (tests/e2e/engine.sh start), the base images (tests/e2e/base-images.sh),
-# curl and python3 on the host. Images are tagged stagec-e2e/<example>:<flavour>-{multi,single} and
+# curl and python3 on the host. Images are tagged $E2E_TAG/<example>:<flavour>-{multi,single} and
 # kept; containers and temporary files it made are removed on exit.
 set -uo pipefail
 
@@ -42,6 +42,7 @@ export DOCKER_BUILDKIT=1
 STAGEC=${STAGEC:-}
 DOCKERFILES=
 FLAVOURS=${FLAVOURS:-official debian}
+TAG=${E2E_TAG:-stagec-e2e} # image names: $TAG/<example>:<flavour>-{multi,single}
 EXAMPLES=()
 while [ $# -gt 0 ]; do
   case "$1" in
@@ -166,7 +167,7 @@ run_one() {
   local ex=$1 fl=$2 name w t0 log rc
   name=$(basename "$ex")
   w="$TMP/$name-$fl"; mkdir -p "$w"
-  local id="$name $fl" mtag="stagec-e2e/$name:$fl-multi" stag="stagec-e2e/$name:$fl-single"
+  local id="$name $fl" mtag="$TAG/$name:$fl-multi" stag="$TAG/$name:$fl-single"
 
   # generate
   if [ -n "$DOCKERFILES" ]; then
@@ -187,7 +188,7 @@ run_one() {
   local v failed=0
   for v in multi single; do
     log="$w/$v.build.log"; t0=$(now)
-    if build "stagec-e2e/$name:$fl-$v" "$w/$v.Dockerfile" "$ex" "$log"; then
+    if build "$TAG/$name:$fl-$v" "$w/$v.Dockerfile" "$ex" "$log"; then
       ok "$id build $v ($(elapsed "$t0") s)"
     else
       notok "$id build $v : docker build failed after $(elapsed "$t0") s; build log tail:"
@@ -280,14 +281,14 @@ run_one() {
     case "$src" in *.py|*.rb) cmt="# buildtruth cache probe $(date +%s%N)" ;; *) cmt="// buildtruth cache probe $(date +%s%N)" ;; esac
     echo "$cmt" >>"$copy/$src"
     log="$w/rebuild.log"; t0=$(now)
-    if ! build "stagec-e2e/$name:$fl-rebuild" "$w/multi.Dockerfile" "$copy" "$log"; then
+    if ! build "$TAG/$name:$fl-rebuild" "$w/multi.Dockerfile" "$copy" "$log"; then
       notok "$id caching : rebuild after editing $src failed; build log tail:"; tail_log "$log"
     elif msg=$($CHECK cache "$log" $(nodeps "$w/multi.Dockerfile")); then
       ok "$id caching (edited $src, rebuild $(elapsed "$t0") s; $msg)"
     else
       notok "$id caching : after editing $src: $msg"; grep -E '^#[0-9]+ (\[|CACHED)' "$log" | sed 's/^/#   /'
     fi
-    "$DOCKER" rmi "stagec-e2e/$name:$fl-rebuild" >/dev/null 2>&1
+    "$DOCKER" rmi "$TAG/$name:$fl-rebuild" >/dev/null 2>&1
   fi
 
   # sizes

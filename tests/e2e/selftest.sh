@@ -6,12 +6,13 @@
 # as PID 1 ignores SIGTERM: exit 137) checks, while its `runs` and `elf` still pass; and for c's
 # multi-stage image, whose final stage lacks libsqlite3-0, `elf` naming libsqlite3.so.0, while the
 # correct single-stage image passes `elf` and `stops`.
-# Assumes what buildtruth.sh assumes (engine running, base images built).
+# Assumes what buildtruth.sh assumes (engine running, base images built). Its images are named
+# $E2E_TAG-broken/... (default stagec-e2e-broken), apart from those of a real run.
 set -uo pipefail
 HERE=$(cd "$(dirname "$0")" && pwd)
 out=$(mktemp)
 trap 'rm -f "$out"' EXIT
-"$HERE/buildtruth.sh" --dockerfiles "$HERE/broken" --flavours official "$HERE/../../examples/python-cext" \
+E2E_TAG=${E2E_TAG:-stagec-e2e}-broken "$HERE/buildtruth.sh" --dockerfiles "$HERE/broken" --flavours official "$HERE/../../examples/python-cext" \
   "$HERE/../../examples/c" >"$out" 2>&1
 rc=$?
 pass=0 fail=0
