@@ -17,7 +17,8 @@
 #                asserted on: the machines are noisy;
 #   elf          in both images, every ELF file's interpreter and DT_NEEDED libraries resolve
 #                inside the image (elfcheck.py reads the `docker export` tar: no tool in the
-#                image is used); files the final stage's base image already had are notes only;
+#                image is used); files the final stage's base image already had, and plugins of
+#                Debian packages that nothing links, are notes only;
 #   equivalence  same Cmd, Entrypoint, Env, User, WorkingDir, ExposedPorts, Healthcheck, Labels
 #                (Env: variables inherited from a different final base are allowed to differ), and
 #                the files the final stage added are at the same paths in the single-stage image;

@@ -15,7 +15,12 @@ from the image's root), and a candidate counts only when it is an ELF object of 
 machine as the one that needs it.
 With --base BASE.list (a `tar -t` listing of the final stage's base image), unresolved libraries of
 files that the base image already had are reported as notes, not failures: they are the base
-image's own and no Dockerfile stagec writes can fix them.
+image's own and no Dockerfile stagec writes can fix them.  So are those of a plugin of a Debian
+package: a shared object that a package installed (var/lib/dpkg/info/*.list) and that no ELF file
+in the image needs, so that only dlopen() would load it; Debian makes the libraries of such plugins
+Recommends (iproute2's tc/q_atm.so needs libatm1), which --no-install-recommends leaves out on
+purpose.  Everything else fails: programs, the libraries something needs, and every file no
+package installed (the app, its venv, node_modules, /opt/app, what the final stage copied).
 Prints one line: what was checked, or the missing libraries (`libsqlite3.so.0 (needed by
 opt/app/bin/c-hello)`); exits 1 when a library or interpreter is missing, 2 on a usage error.
 Only what the dynamic loader loads at start is covered: dlopen() at run time is not.
@@ -85,6 +90,24 @@ class Image:
                 return self.resolve(posixpath.join(target, rest) if rest else target, depth + 1)
             cur = nxt
         return self.members.get(cur) if cur != "/" else None
+
+    def canonical(self, path, depth=0):
+        """path with every folder symlink on the way resolved (the last component kept)."""
+        parent, leaf = posixpath.split(posixpath.normpath(path))
+        cur = "/"
+        parts = [p for p in parent.split("/") if p and p != "."]
+        while parts and depth <= MAX_LINKS:
+            part = parts.pop(0)
+            nxt = posixpath.normpath(posixpath.join(cur, part))
+            m = self.members.get(nxt)
+            if m is not None and m.issym():
+                target = m.linkname if m.linkname.startswith("/") else posixpath.join(cur, m.linkname)
+                parts = [p for p in posixpath.normpath(target).split("/") if p] + parts
+                cur = "/"
+                depth += 1
+                continue
+            cur = nxt
+        return posixpath.join(cur, leaf)
 
     def read(self, member, offset, size):
         f = self.tar.extractfile(member)
@@ -238,8 +261,8 @@ def find_library(img, name, obj, path, env_paths, conf_dirs):
             continue
         lib = img.elf(m)
         if lib and lib["class"] == obj["class"] and lib["machine"] == obj["machine"]:
-            return True
-    return False
+            return member_path(m.name)
+    return None
 
 
 def image_facts(inspect):
@@ -267,13 +290,29 @@ def read_base(listing):
     return out
 
 
+def package_files(img):
+    """The paths Debian packages installed (dpkg's file lists), with symlinked folders resolved
+    (bookworm's packages list /lib/..., which the image has under /usr/lib)."""
+    owned = set()
+    for path, m in img.members.items():
+        if not (m.isreg() and path.startswith("/var/lib/dpkg/info/") and path.endswith(".list")):
+            continue
+        for line in img.read(m, 0, m.size).decode("utf-8", "replace").splitlines():
+            if line.startswith("/") and line != "/.":
+                owned.add(img.canonical(line))
+    return owned
+
+
 def check(tar_path, inspect=None, base=None):
     img = Image(tar_path)
     env_paths, arch = image_facts(inspect)
     conf_dirs = ld_so_conf(img)
     base_paths = read_base(base) if base else set()
+    owned = package_files(img)
+    needed_paths = set()  # what some object's DT_NEEDED resolved to
     checked = dynamic = foreign = 0
-    missing, notes = {}, {}
+    missing, notes, plugins = {}, {}, {}
+    lost_by = []
     for path, m in sorted(img.regular_files()):
         obj = img.elf(m)
         if not obj or obj["type"] not in (ET_EXEC, ET_DYN):
@@ -287,8 +326,21 @@ def check(tar_path, inspect=None, base=None):
             lost.append(obj["interp"])
         if obj["dynamic"]:
             dynamic += 1
-            lost += [n for n in obj["needed"] if not find_library(img, n, obj, path, env_paths, conf_dirs)]
-        target = notes if path in base_paths else missing
+            for n in obj["needed"]:
+                found = find_library(img, n, obj, path, env_paths, conf_dirs)
+                if found:
+                    needed_paths.add(found)
+                else:
+                    lost.append(n)
+        if lost:
+            lost_by.append((path, obj, lost))
+    for path, obj, lost in lost_by:
+        if path in base_paths:
+            target = notes
+        elif path in owned and not obj["interp"] and path not in needed_paths:
+            target = plugins
+        else:
+            target = missing
         for lib in lost:
             target.setdefault(lib, []).append(path.lstrip("/"))
 
@@ -300,6 +352,8 @@ def check(tar_path, inspect=None, base=None):
     note = "; %d objects of another architecture or system skipped" % foreign if foreign else ""
     if notes:
         note += "; the base image's own files miss %s" % describe(notes)
+    if plugins:
+        note += "; plugins of Debian packages (nothing links them) miss %s" % describe(plugins)
     if missing:
         print("missing: %s%s" % (describe(missing), note))
         return 1

@@ -5,7 +5,8 @@ DT_RUNPATH or DT_RPATH) and symlinks, runs the check, and compares its status an
 names with what the case expects: resolution through symlinks (absolute and relative, folder links as
 in merged /usr), $ORIGIN in RUNPATH, RPATH, /etc/ld.so.conf's includes, LD_LIBRARY_PATH from the
 image config, a library of the wrong class not counting, a missing interpreter, objects of another
-architecture skipped, and the base image's own files as notes only.
+architecture skipped, and the base image's own files and plugins of Debian packages (installed by a
+package, needed by nothing) as notes only.
 Prints `ok - ...` / `not ok - ...` per case and `elfcheck-test: N passed, N failed`; exits 1 on a
 failure. Assumes Python 3.8+, nothing outside the standard library.
 """
@@ -175,6 +176,17 @@ def main():
     case("the base image's own files are notes", dict(img, **{"usr/bin/base-tool": app("libgone.so.1")}),
          0, ["the base image's own files miss libgone.so.1 (needed by usr/bin/base-tool)"],
          base=["usr/", "usr/bin/", "usr/bin/base-tool"])
+    listed = {"var/lib/dpkg/info/iproute2.list": ("file", "/.\n/lib\n/lib/x86_64-linux-gnu/tc\n"
+                                                   "/lib/x86_64-linux-gnu/tc/q_atm.so\n")}
+    plugin = {"usr/lib/x86_64-linux-gnu/tc/q_atm.so": ("file", elf64(needed=["libc.so.6", "libatm.so.1"]))}
+    case("a Debian package's plugin (nothing links it) is a note", dict(img, **listed, **plugin), 0,
+         ["plugins of Debian packages (nothing links them) miss libatm.so.1 (needed by "
+          "usr/lib/x86_64-linux-gnu/tc/q_atm.so)"])
+    case("the same object installed by no package fails", dict(img, **plugin), 1,
+         ["missing: libatm.so.1 (needed by usr/lib/x86_64-linux-gnu/tc/q_atm.so)"])
+    case("a package's library that a program needs fails", dict(img, **listed, **plugin, **{
+        "usr/bin/app": app("q_atm.so", runpath="/usr/lib/x86_64-linux-gnu/tc")}), 1,
+        ["missing: libatm.so.1 (needed by usr/lib/x86_64-linux-gnu/tc/q_atm.so)"])
     case("a static binary needs nothing", {"app": ("file", elf64(etype=2, dynamic=False)),
                                              "etc/ssl/certs/ca-certificates.crt": ("file", "x\n")},
          0, ["1 ELF files (0 dynamically linked)"])
