@@ -19,8 +19,11 @@ image's own and no Dockerfile stagec writes can fix them.  So are those of a plu
 package: a shared object that a package installed (var/lib/dpkg/info/*.list) and that no ELF file
 in the image needs, so that only dlopen() would load it; Debian makes the libraries of such plugins
 Recommends (iproute2's tc/q_atm.so needs libatm1), which --no-install-recommends leaves out on
-purpose.  Everything else fails: programs, the libraries something needs, and every file no
-package installed (the app, its venv, node_modules, /opt/app, what the final stage copied).
+purpose.  A package's object whose library is in the image, outside every search path, is a note
+too: its program loads that library by path first and the loader then matches the name to it (the
+JVM's libjvm.so, which the JDK's own libraries need).  Everything else fails: programs, the
+libraries something needs, and every file no package installed (the app, its venv, node_modules,
+/opt/app, what the final stage copied).
 Prints one line: what was checked, or the missing libraries (`libsqlite3.so.0 (needed by
 opt/app/bin/c-hello)`); exits 1 when a library or interpreter is missing, 2 on a usage error.
 Only what the dynamic loader loads at start is covered: dlopen() at run time is not.
@@ -34,7 +37,7 @@ import sys
 import tarfile
 
 PT_LOAD, PT_DYNAMIC, PT_INTERP = 1, 2, 3
-DT_NULL, DT_NEEDED, DT_STRTAB, DT_RPATH, DT_RUNPATH = 0, 1, 5, 15, 29
+DT_NULL, DT_NEEDED, DT_STRTAB, DT_SONAME, DT_RPATH, DT_RUNPATH = 0, 1, 5, 14, 15, 29
 ET_EXEC, ET_DYN = 2, 3
 DEFAULT_DIRS = ["/lib/x86_64-linux-gnu", "/usr/lib/x86_64-linux-gnu", "/lib", "/usr/lib", "/lib64", "/usr/lib64"]
 MAX_LINKS = 40
@@ -154,7 +157,7 @@ def parse_elf(read):
         e_phentsize, e_phnum = struct.unpack_from(e + "HH", ident, 42)
         ph_fmt, dyn_fmt = e + "IIIIIIII", e + "iI"
     info = {"class": cls, "machine": e_machine, "osabi": ident[7], "type": e_type, "interp": None,
-            "needed": [], "rpath": [], "runpath": [], "dynamic": False}
+            "needed": [], "rpath": [], "runpath": [], "dynamic": False, "soname": None}
     if e_type not in (ET_EXEC, ET_DYN) or e_phnum == 0:
         return info
     phdrs = read(e_phoff, e_phentsize * e_phnum)
@@ -203,6 +206,8 @@ def parse_elf(read):
             info["rpath"] += [p for p in string(val).split(":") if p]
         elif tag == DT_RUNPATH:
             info["runpath"] += [p for p in string(val).split(":") if p]
+        elif tag == DT_SONAME:
+            info["soname"] = string(val)
     return info
 
 
@@ -313,6 +318,7 @@ def check(tar_path, inspect=None, base=None):
     checked = dynamic = foreign = 0
     missing, notes, plugins = {}, {}, {}
     lost_by = []
+    sonames = set()  # DT_SONAMEs of the image's objects
     for path, m in sorted(img.regular_files()):
         obj = img.elf(m)
         if not obj or obj["type"] not in (ET_EXEC, ET_DYN):
@@ -321,6 +327,8 @@ def check(tar_path, inspect=None, base=None):
             foreign += 1  # another architecture's or system's object (test data): never loaded here
             continue
         checked += 1
+        if obj["soname"]:
+            sonames.add(obj["soname"])
         lost = []
         if obj["interp"] and img.resolve(obj["interp"]) is None:
             lost.append(obj["interp"])
@@ -334,14 +342,17 @@ def check(tar_path, inspect=None, base=None):
                     lost.append(n)
         if lost:
             lost_by.append((path, obj, lost))
+    preloaded = {}
     for path, obj, lost in lost_by:
-        if path in base_paths:
-            target = notes
-        elif path in owned and not obj["interp"] and path not in needed_paths:
-            target = plugins
-        else:
-            target = missing
         for lib in lost:
+            if path in base_paths:
+                target = notes
+            elif path in owned and not obj["interp"] and path not in needed_paths:
+                target = plugins
+            elif path in owned and lib in sonames:
+                target = preloaded
+            else:
+                target = missing
             target.setdefault(lib, []).append(path.lstrip("/"))
 
     def describe(table):
@@ -354,6 +365,9 @@ def check(tar_path, inspect=None, base=None):
         note += "; the base image's own files miss %s" % describe(notes)
     if plugins:
         note += "; plugins of Debian packages (nothing links them) miss %s" % describe(plugins)
+    if preloaded:
+        note += "; packages' objects need libraries the image has outside the search path (loaded " \
+                "by path first) %s" % describe(preloaded)
     if missing:
         print("missing: %s%s" % (describe(missing), note))
         return 1

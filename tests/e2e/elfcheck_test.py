@@ -26,11 +26,11 @@ BASE = 0x400000
 INTERP = "/lib64/ld-linux-x86-64.so.2"
 
 
-def elf64(needed=(), runpath=None, rpath=None, interp=None, etype=3, machine=62, dynamic=True):
+def elf64(needed=(), runpath=None, rpath=None, interp=None, etype=3, machine=62, dynamic=True, soname=None):
     """A minimal little-endian ELF64 object with the given dynamic entries."""
     strtab = b"\0"
     offs = {}
-    for s in list(needed) + [x for x in (runpath, rpath) if x]:
+    for s in list(needed) + [x for x in (runpath, rpath, soname) if x]:
         if s not in offs:
             offs[s] = len(strtab)
             strtab += s.encode() + b"\0"
@@ -49,6 +49,8 @@ def elf64(needed=(), runpath=None, rpath=None, interp=None, etype=3, machine=62,
         dyn += struct.pack("<qQ", 29, offs[runpath])
     if rpath:
         dyn += struct.pack("<qQ", 15, offs[rpath])
+    if soname:
+        dyn += struct.pack("<qQ", 14, offs[soname])
     dyn += struct.pack("<qQ", 5, BASE + str_off) + struct.pack("<qQ", 0, 0)
     size = dyn_off + len(dyn)
     ident = b"\x7fELF" + bytes([2, 1, 1, 0]) + b"\0" * 8
@@ -187,6 +189,16 @@ def main():
     case("a package's library that a program needs fails", dict(img, **listed, **plugin, **{
         "usr/bin/app": app("q_atm.so", runpath="/usr/lib/x86_64-linux-gnu/tc")}), 1,
         ["missing: libatm.so.1 (needed by usr/lib/x86_64-linux-gnu/tc/q_atm.so)"])
+    jre = {"var/lib/dpkg/info/jre.list": ("file", "/usr/lib/jvm/lib/libjava.so\n/usr/lib/jvm/lib/server/libjvm.so\n"
+                                                 "/usr/lib/jvm/lib/libnio.so\n"),
+           "usr/lib/jvm/lib/server/libjvm.so": ("file", elf64(needed=["libc.so.6"], soname="libjvm.so")),
+           "usr/lib/jvm/lib/libjava.so": ("file", elf64(needed=["libc.so.6", "libjvm.so"], soname="libjava.so")),
+           "usr/lib/jvm/lib/libnio.so": ("file", elf64(needed=["libc.so.6", "libjava.so"], runpath="$ORIGIN"))}
+    case("a package's library whose dependency is loaded by path first (the JVM)", dict(img, **jre), 0,
+         ["outside the search path (loaded by path first) libjvm.so (needed by usr/lib/jvm/lib/libjava.so)"])
+    app_copy = {"opt/app/lib/libuses.so": ("file", elf64(needed=["libc.so.6", "libjvm.so"]))}
+    case("the app's own object needing it fails", dict(img, **jre, **app_copy), 1,
+         ["missing: libjvm.so (needed by opt/app/lib/libuses.so)"])
     case("a static binary needs nothing", {"app": ("file", elf64(etype=2, dynamic=False)),
                                              "etc/ssl/certs/ca-certificates.crt": ("file", "x\n")},
          0, ["1 ELF files (0 dynamically linked)"])
