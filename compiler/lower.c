@@ -752,6 +752,26 @@ static void lower_runtime_config(Lower *L, const char *user)
 	}
 }
 
+/* An app with nothing to install (a Node app with no package.json, a
+ * Python one with no requirements) has no node_modules or venv for the
+ * final stage to copy: the artifacts the install would have made go. */
+static void drop_uninstalled_artifacts(Lower *L)
+{
+	for (const Step *st = L->stage->first; st; st = st->next)
+		if (st->tag == TAG_INSTALL)
+			return;
+	Ir *ir = L->ir;
+	size_t kept = 0;
+	for (size_t i = 0; i < ir->nartifacts; i++) {
+		bool from_install = false;
+		for (size_t j = 0; j < L->t->install_produces.n && !from_install; j++)
+			from_install = strcmp(ir->artifacts[i].from, expand(L, L->t->install_produces.v[j])) == 0;
+		if (!from_install)
+			ir->artifacts[kept++] = ir->artifacts[i];
+	}
+	ir->nartifacts = kept;
+}
+
 /* The single-stage variant has no COPY --from: an artifact the final
  * stage would find elsewhere than the build left it (build.artifacts'
  * {from, to}) is put there by a RUN, so that the command finds it in both
@@ -970,6 +990,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	strlist_push(a, &src->args, ir->source_dir);
 	src->value = ".";
 	const TmplInstall *rule = lower_install(&L);
+	drop_uninstalled_artifacts(&L);
 	lower_build(&L, rule);
 	if (L.single_stage)
 		lower_place_artifacts(&L);
