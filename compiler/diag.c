@@ -21,19 +21,25 @@ void diags_init(Diags *d, Arena *a, int max_errors, bool werror)
 	d->werror = werror;
 }
 
-/* A message quotes spec text (a key, a value); control characters in it
- * are shown escaped, so that a message is one line and cannot send escape
- * sequences to the user's terminal. */
+/* A message quotes spec text (a key, a value) and names the spec's path;
+ * control characters in either are shown escaped, so that a message is
+ * one line and cannot send escape sequences to the user's terminal.  A
+ * message longer than DIAG_MSG_MAX bytes is cut short (a 64 KiB key
+ * quoted 10,000 times would otherwise make gigabytes). */
 static const char *visible(Arena *a, const char *msg)
 {
 	const char *p = msg;
 	while (*p && (unsigned char)*p >= 0x20 && *p != 0x7f)
 		p++;
-	if (!*p)
+	if (!*p && (size_t)(p - msg) <= DIAG_MSG_MAX)
 		return msg;
 	Strbuf sb = STRBUF_INIT;
 	for (p = msg; *p; p++) {
 		unsigned char c = (unsigned char)*p;
+		if (sb.len >= DIAG_MSG_MAX && (c & 0xc0) != 0x80) {
+			strbuf_adds(&sb, "...");
+			break;
+		}
 		if (c == '\n')
 			strbuf_adds(&sb, "\\n");
 		else if (c == '\r')
@@ -176,10 +182,38 @@ static size_t utf8_len(const unsigned char *p, size_t n)
 /* Writes the line with control characters and invalid UTF-8 shown as '?',
  * then a caret line padded with the same tabs and spaces as the text
  * before the column.  A byte-order mark is not part of the text. */
-static void render_excerpt(Strbuf *out, SrcPos pos)
+/* Where the last excerpt was found: diagnostics are rendered in source
+ * order, so each search for a line starts there. */
+typedef struct Cursor {
+	const SourceFile *file;
+	const char *at; /* the start of line */
+	int line;
+	size_t len;     /* its length, once found */
+	int col;        /* a column of that line, and where it starts */
+	size_t col_at;
+} Cursor;
+
+static void render_excerpt(Strbuf *out, SrcPos pos, Cursor *cur)
 {
 	size_t len;
-	const unsigned char *line = (const unsigned char *)source_line(pos.file, pos.line, &len);
+	if (cur->file != pos.file) {
+		cur->file = pos.file;
+		cur->at = pos.file->text;
+		cur->line = 1;
+		cur->len = (size_t)-1;
+	}
+	const unsigned char *line;
+	if (cur->line == pos.line && cur->len != (size_t)-1) {
+		line = (const unsigned char *)cur->at;
+		len = cur->len;
+	} else {
+		line = (const unsigned char *)source_line_from(pos.file, cur->at, cur->line, pos.line, &len);
+		cur->at = (const char *)line;
+		cur->line = pos.line;
+		cur->len = len;
+		cur->col = 1;
+		cur->col_at = 0;
+	}
 	if (pos.line == 1 && len >= 3 && line[0] == 0xef && line[1] == 0xbb && line[2] == 0xbf) {
 		line += 3;
 		len -= 3;
@@ -188,11 +222,34 @@ static void render_excerpt(Strbuf *out, SrcPos pos)
 	int w = snprintf(gutter, sizeof(gutter), "%5d", pos.line);
 	strbuf_addf(out, "%s | ", gutter);
 	Strbuf caret = STRBUF_INIT;
+	/* a long line shows a window of EXCERPT_MAX characters around the
+	 * column, with "..." for the parts left out */
+	int first = pos.col > EXCERPT_MAX / 2 ? pos.col - EXCERPT_MAX / 2 : 1;
+	int last = first + EXCERPT_MAX;
+	if (first > 1) {
+		strbuf_adds(out, "...");
+		strbuf_adds(&caret, "   ");
+	}
+	/* skip to the window, from where the last excerpt of this line began */
 	int col = 1;
-	for (size_t i = 0; i < len;) {
+	size_t i = 0;
+	if (cur->col <= first) {
+		col = cur->col;
+		i = cur->col_at;
+	}
+	for (; i < len && col < first; col++) {
 		size_t n = utf8_len(line + i, len - i);
-		bool pad = col < pos.col;
-		if (n == 0 || (n == 1 && ((line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f))) {
+		i += n ? n : 1;
+	}
+	cur->col = col;
+	cur->col_at = i;
+	for (; i < len && col < last;) {
+		size_t n = utf8_len(line + i, len - i);
+		bool shown = col >= first;
+		bool pad = shown && col < pos.col;
+		if (!shown) {
+			n = n ? n : 1;
+		} else if (n == 0 || (n == 1 && ((line[i] < 0x20 && line[i] != '\t') || line[i] == 0x7f))) {
 			strbuf_addc(out, '?');
 			n = n ? n : 1;
 		} else {
@@ -203,8 +260,10 @@ static void render_excerpt(Strbuf *out, SrcPos pos)
 		col++;
 		i += n;
 	}
+	if (i < len)
+		strbuf_adds(out, "...");
 	strbuf_addc(out, '\n');
-	for (; col < pos.col; col++)
+	for (; col < pos.col && col < last; col++)
 		strbuf_addc(&caret, ' ');
 	strbuf_addf(out, "%*s | %s^\n", w, "", strbuf_str(&caret));
 	strbuf_release(&caret);
@@ -212,9 +271,16 @@ static void render_excerpt(Strbuf *out, SrcPos pos)
 
 void diags_render(const Diags *d, Strbuf *out)
 {
+	size_t start = out->len;
+	int left_out = 0;
+	Cursor cur = {0};
 	for (const Diag *g = d->head; g; g = g->next) {
+		if (out->len - start > DIAG_RENDER_MAX) {
+			left_out += g->level == DIAG_ERROR;
+			continue;
+		}
 		if (g->pos.file)
-			strbuf_addf(out, "%s:%d:%d: ", g->pos.file->path, g->pos.line, g->pos.col);
+			strbuf_addf(out, "%s:%d:%d: ", visible(d->arena, g->pos.file->path), g->pos.line, g->pos.col);
 		else
 			strbuf_adds(out, "stagec: ");
 		const char *level = level_name(g->level);
@@ -222,8 +288,11 @@ void diags_render(const Diags *d, Strbuf *out)
 			level = "error";
 		strbuf_addf(out, "%s: %s\n", level, g->msg);
 		if (g->pos.file && g->pos.line > 0)
-			render_excerpt(out, g->pos);
+			render_excerpt(out, g->pos, &cur);
 	}
+	if (left_out)
+		strbuf_addf(out, "stagec: note: %d more errors not shown (the messages above fill %d bytes)\n",
+			    left_out, DIAG_RENDER_MAX);
 	if (d->errors > d->max_errors)
 		strbuf_addf(out, "stagec: note: %d more errors not shown (limit %d)\n",
 			    d->errors - d->max_errors, d->max_errors);

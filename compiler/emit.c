@@ -9,7 +9,7 @@
  *     values) $ escaped, so they stay one word and expand nothing;
  *   - a RUN command from a spec is written in shell form only when it is
  *     plainly one line of shell (no line break, no trailing backslash, not
- *     even before blanks, no heredoc marker, not starting with '[');
+ *     even before blanks, no heredoc marker, not starting with '[' or '-');
  *     otherwise it is written as ["/bin/sh", "-ec", "..."], which Docker
  *     never reads further (-e: a multi-line script stops at its first
  *     failing line, as commands joined with && do);
@@ -98,7 +98,10 @@ static bool plain_shell_line(const char *s)
 	size_t n = strlen(s);
 	while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	if (!n || s[0] == '[' || s[n - 1] == '\\' || strstr(s, "<<"))
+	/* Docker trims the blanks after RUN, then reads '[' as JSON and a first
+	 * word starting with "--" as a flag (--mount, --network) */
+	char first = s[strspn(s, " \t")];
+	if (!n || first == '[' || first == '-' || s[n - 1] == '\\' || strstr(s, "<<"))
 		return false;
 	for (const char *p = s; *p; p++)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f)

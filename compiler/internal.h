@@ -81,8 +81,14 @@ typedef struct Diags Diags;
  * and returns NULL. */
 SourceFile *source_read(Arena *a, const char *path, const char *display_path, Diags *d);
 SourceFile *source_from_string(Arena *a, const char *display_path, const char *text, size_t len);
+/* The length of the line break at p (before end): CR LF, LF, CR, NEL, LS
+ * or PS, as YAML counts lines; 0 when p is not at one. */
+size_t source_break_len(const char *p, const char *end);
 /* The text of line (1-based) without its end of line; *len receives its length. */
 const char *source_line(const SourceFile *f, int line, size_t *len);
+/* The same, searching from p, the start of line l (earlier than line), so
+ * that walking a file's lines in order costs one pass. */
+const char *source_line_from(const SourceFile *f, const char *p, int l, int line, size_t *len);
 
 /* ---- diag.c -------------------------------------------------------------
  * Diagnostics are collected, never printed, by library code. */
@@ -103,6 +109,14 @@ struct Diags {
 	int max_errors; /* errors after this many are counted but not kept */
 	bool werror;    /* warnings count as errors */
 };
+/* Bounds on what diagnostics can print, whatever --max-errors says: a
+ * message is cut after DIAG_MSG_MAX bytes, a source excerpt shows at most
+ * EXCERPT_MAX characters of its line, and rendering stops (with a note
+ * saying how many errors were left out) once DIAG_RENDER_MAX bytes are
+ * written. */
+#define DIAG_MSG_MAX 1024
+#define EXCERPT_MAX 160
+#define DIAG_RENDER_MAX (4 * 1024 * 1024)
 void diags_init(Diags *d, Arena *a, int max_errors, bool werror);
 void diag_error(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
 void diag_warning(Diags *d, SrcPos pos, const char *fmt, ...) PRINTF_LIKE(3, 4);
@@ -152,6 +166,7 @@ struct YNode {
 
 #define YAML_MAX_DEPTH 32
 #define YAML_MAX_NODES 100000 /* nodes after alias expansion */
+#define YAML_MAX_EXPANDED SOURCE_MAX_BYTES /* bytes of scalar text after alias expansion */
 #define YAML_MAX_SCALAR (64 * 1024)
 
 /* Returns the root node of the only document, or NULL after adding errors.

@@ -14,34 +14,72 @@
 
 #include "internal.h"
 
-/* The value an earlier ENV of the stage gave key, or NULL. */
-static const char *env_before(const Step *st, const char *key, bool *trusted)
+/* What the stage's ENV steps so far set: key -> value, in a hash table
+ * (open addressing) so that a stage with tens of thousands of variables
+ * costs about as much per key as one with ten. */
+typedef struct EnvSlot {
+	const char *key, *value;
+	bool trusted;
+} EnvSlot;
+
+typedef struct EnvMap {
+	EnvSlot *v;
+	size_t n, cap;
+} EnvMap;
+
+static size_t hash_key(const char *s)
 {
-	for (const Step *p = st->prev; p; p = p->prev) {
-		if (p->kind != STEP_ENV)
-			continue;
-		for (size_t i = p->keys.n; i-- > 0;)
-			if (strcmp(p->keys.v[i], key) == 0) {
-				*trusted = p->trusted;
-				return p->values.v[i];
-			}
-	}
-	return NULL;
+	size_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
 }
 
-static void drop_redundant_env(Stage *s)
+static EnvSlot *env_slot(EnvSlot *v, size_t cap, const char *key)
 {
+	for (size_t i = hash_key(key) & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (!v[i].key || strcmp(v[i].key, key) == 0)
+			return &v[i];
+}
+
+static void env_set(Arena *a, EnvMap *m, const char *key, const char *value, bool trusted)
+{
+	if (2 * (m->n + 1) > m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		EnvSlot *v = arena_alloc(a, cap * sizeof(*v));
+		for (size_t i = 0; i < m->cap; i++)
+			if (m->v[i].key)
+				*env_slot(v, cap, m->v[i].key) = m->v[i];
+		m->v = v;
+		m->cap = cap;
+	}
+	EnvSlot *e = env_slot(m->v, m->cap, key);
+	m->n += !e->key;
+	*e = (EnvSlot){key, value, trusted};
+}
+
+static const EnvSlot *env_get(const EnvMap *m, const char *key)
+{
+	if (!m->cap)
+		return NULL;
+	const EnvSlot *e = env_slot(m->v, m->cap, key);
+	return e->key ? e : NULL;
+}
+
+static void drop_redundant_env(Arena *a, Stage *s)
+{
+	EnvMap set = {0};
 	for (Step *st = s->first, *next; st; st = next) {
 		next = st->next;
 		if (st->kind != STEP_ENV)
 			continue;
 		size_t out = 0;
 		for (size_t i = 0; i < st->keys.n; i++) {
-			bool trusted = false;
-			const char *old = env_before(st, st->keys.v[i], &trusted);
+			/* the value an earlier ENV step of the stage gave the key */
+			const EnvSlot *old = env_get(&set, st->keys.v[i]);
 			/* a value with $ means different things trusted and not */
-			bool same = old && strcmp(old, st->values.v[i]) == 0 &&
-				    (trusted == st->trusted || !strchr(old, '$'));
+			bool same = old && strcmp(old->value, st->values.v[i]) == 0 &&
+				    (old->trusted == st->trusted || !strchr(old->value, '$'));
 			if (same)
 				continue;
 			st->keys.v[out] = st->keys.v[i];
@@ -49,6 +87,9 @@ static void drop_redundant_env(Stage *s)
 			out++;
 		}
 		st->keys.n = st->values.n = out;
+		/* a step is compared with the steps before it, not with itself */
+		for (size_t i = 0; i < out; i++)
+			env_set(a, &set, st->keys.v[i], st->values.v[i], st->trusted);
 		if (out == 0)
 			ir_step_unlink(s, st);
 	}
@@ -64,7 +105,7 @@ int pass_merge(Ir *ir, PassCtx *ctx)
 {
 	(void)ctx;
 	for (Stage *s = ir->first; s; s = s->next) {
-		drop_redundant_env(s);
+		drop_redundant_env(ir->arena, s);
 		for (Step *st = s->first; st && st->next;) {
 			Step *next = st->next;
 			if (!mergeable(st, next)) {

@@ -60,19 +60,48 @@ SourceFile *source_read(Arena *a, const char *path, const char *display_path, Di
 	return f;
 }
 
+/* YAML's line breaks, as libyaml counts them for its marks: CR LF, LF,
+ * a bare CR (old Mac files), NEL (U+0085), LS (U+2028) and PS (U+2029). */
+size_t source_break_len(const char *p, const char *end)
+{
+	const unsigned char *u = (const unsigned char *)p;
+	size_t left = (size_t)(end - p);
+	if (left == 0)
+		return 0;
+	if (u[0] == '\r')
+		return left >= 2 && u[1] == '\n' ? 2 : 1;
+	if (u[0] == '\n')
+		return 1;
+	if (left >= 2 && u[0] == 0xc2 && u[1] == 0x85)
+		return 2;
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x80 && (u[2] == 0xa8 || u[2] == 0xa9))
+		return 3;
+	return 0;
+}
+
 const char *source_line(const SourceFile *f, int line, size_t *len)
 {
-	const char *p = f->text, *end = f->text + f->len;
-	for (int l = 1; l < line && p < end; l++) {
-		const char *nl = memchr(p, '\n', (size_t)(end - p));
-		if (!nl) {
-			p = end;
-			break;
+	return source_line_from(f, f->text, 1, line, len);
+}
+
+const char *source_line_from(const SourceFile *f, const char *p, int l, int line, size_t *len)
+{
+	const char *end = f->text + f->len;
+	if (l > line) {
+		p = f->text;
+		l = 1;
+	}
+	while (l < line && p < end) {
+		size_t n = source_break_len(p, end);
+		if (n) {
+			p += n;
+			l++;
+		} else {
+			p++;
 		}
-		p = nl + 1;
 	}
 	const char *e = p;
-	while (e < end && *e != '\n' && *e != '\r')
+	while (e < end && !source_break_len(e, end))
 		e++;
 	*len = (size_t)(e - p);
 	return p;

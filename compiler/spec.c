@@ -143,8 +143,8 @@ static const Grammar g_image = {valid_image_ref, "an image reference",
 static const Grammar g_app_name = {valid_app_name, "a valid app name",
 	"use lowercase letters, digits, '.', '_' and '-', starting with a letter or digit (e.g. 'my-app')"};
 static const Grammar g_label = {valid_label_key, "a label key",
-	"use printable characters without spaces, '=', quotes, '$' or '\\' "
-	"(e.g. 'org.opencontainers.image.source')"};
+	"start with a letter or digit, then use printable characters without spaces, '=', quotes, "
+	"'$' or '\\' (e.g. 'org.opencontainers.image.source')"};
 
 static bool check(Ctx *c, const YNode *v, const char *s, const Grammar *g)
 {

@@ -356,12 +356,16 @@ bool valid_app_name(const char *s)
 }
 
 /* ---- label keys -----------------------------------------------------------
- * Printable ASCII without space, '=', quotes, '$' (LABEL expands
- * variables) or '\' (it escapes). */
+ * A letter or digit, then printable ASCII without space, '=', quotes, '$'
+ * (LABEL expands variables) or '\' (it escapes).  The first character
+ * matters because a key can start a line of the Dockerfile: Docker drops
+ * a line that starts with '#' even inside a continued LABEL (the next
+ * instruction then joins it), and reads a first word that starts with
+ * "--" as a flag. */
 
 bool valid_label_key(const char *s)
 {
-	if (!s || !*s)
+	if (!s || !is_alnum(*s))
 		return false;
 	size_t n = 0;
 	for (; *s; s++, n++) {

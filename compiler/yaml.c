@@ -9,10 +9,13 @@
  *   - duplicate keys (libyaml accepts them; the last would silently win);
  *   - keys that are not strings;
  *   - nesting deeper than YAML_MAX_DEPTH;
- *   - aliases whose expansion would exceed YAML_MAX_NODES nodes (a
- *     "billion laughs" file fails at once: aliases share the node they name,
- *     and only a weight is summed);
+ *   - documents whose expansion would exceed YAML_MAX_NODES nodes or
+ *     YAML_MAX_EXPANDED bytes of text (a "billion laughs" file fails at
+ *     once: aliases share the node they name, and only weights are summed),
+ *     so that no spec under the size limit can ask for gigabytes of output;
  *   - scalars longer than YAML_MAX_SCALAR.
+ * Anchors are found through a hash table and duplicate keys by sorting, so
+ * the cost grows about linearly with the file.
  * Positions are 1-based; libyaml's marks are 0-based.
  */
 #include <stdlib.h>
@@ -21,10 +24,15 @@
 
 #include "internal.h"
 
+/* The size of a subtree with its aliases expanded. */
+typedef struct Weight {
+	size_t nodes, bytes;
+} Weight;
+
 typedef struct Frame {
 	YNode *node;
 	size_t cap;
-	size_t weight;        /* nodes below, aliases expanded */
+	Weight weight;        /* below this node, aliases expanded */
 	YNode *pending_key;   /* a mapping's key waiting for its value */
 	const char *anchor;   /* to register once the collection is complete */
 } Frame;
@@ -32,8 +40,7 @@ typedef struct Frame {
 typedef struct Anchor {
 	const char *name;
 	YNode *node;
-	size_t weight;
-	struct Anchor *next;
+	Weight weight;
 } Anchor;
 
 typedef struct Loader {
@@ -42,10 +49,10 @@ typedef struct Loader {
 	Diags *d;
 	Frame stack[YAML_MAX_DEPTH + 1];
 	int depth;
-	Anchor *anchors;
+	Anchor *anchors; /* open addressing, a power of two in size */
+	size_t nanchors, anchors_cap;
+	bool aliased;    /* an alias was expanded */
 	YNode *root;
-	size_t root_weight;
-	bool failed;
 } Loader;
 
 static SrcPos mark_pos(const Loader *L, yaml_mark_t m)
@@ -62,13 +69,17 @@ static SrcPos offset_pos(const Loader *L, size_t offset)
 	const char *t = L->f->text;
 	if (offset > L->f->len)
 		offset = L->f->len;
-	for (size_t i = 0; i < offset; i++) {
-		if (t[i] == '\n') {
+	for (size_t i = 0; i < offset;) {
+		size_t n = source_break_len(t + i, t + L->f->len);
+		if (n) {
 			p.line++;
 			p.col = 1;
-		} else if (((unsigned char)t[i] & 0xc0) != 0x80) {
-			p.col++;
+			i += n;
+			continue;
 		}
+		if (((unsigned char)t[i] & 0xc0) != 0x80)
+			p.col++;
+		i++;
 	}
 	return p;
 }
@@ -134,30 +145,67 @@ static bool reject_nul(Loader *L)
 	return false;
 }
 
-static void register_anchor(Loader *L, const char *name, YNode *node, size_t weight)
+static size_t hash_name(const char *s)
 {
-	Anchor *an = arena_alloc(L->a, sizeof(*an));
+	size_t h = 14695981039346656037u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The slot of name: where it is, or the empty one where it would go. */
+static Anchor *anchor_slot(Anchor *table, size_t cap, const char *name)
+{
+	for (size_t i = hash_name(name) & (cap - 1);; i = (i + 1) & (cap - 1))
+		if (!table[i].name || strcmp(table[i].name, name) == 0)
+			return &table[i];
+}
+
+static void register_anchor(Loader *L, const char *name, YNode *node, Weight weight)
+{
+	if (2 * (L->nanchors + 1) > L->anchors_cap) {
+		size_t cap = L->anchors_cap ? 2 * L->anchors_cap : 64;
+		Anchor *table = arena_alloc(L->a, cap * sizeof(*table));
+		for (size_t i = 0; i < L->anchors_cap; i++)
+			if (L->anchors[i].name)
+				*anchor_slot(table, cap, L->anchors[i].name) = L->anchors[i];
+		L->anchors = table;
+		L->anchors_cap = cap;
+	}
+	Anchor *an = anchor_slot(L->anchors, L->anchors_cap, name);
+	if (!an->name)
+		L->nanchors++;
+	/* a later anchor of the same name shadows */
 	an->name = name;
 	an->node = node;
 	an->weight = weight;
-	an->next = L->anchors; /* a later anchor of the same name shadows */
-	L->anchors = an;
 }
 
 /* Adds a finished node to the collection on top of the stack, or makes it
  * the root. */
-static bool attach(Loader *L, YNode *node, size_t weight, SrcPos pos)
+static bool attach(Loader *L, YNode *node, Weight weight, SrcPos pos)
 {
 	if (L->depth == 0) {
 		L->root = node;
-		L->root_weight = weight;
 		return true;
 	}
 	Frame *fr = &L->stack[L->depth - 1];
-	fr->weight += weight;
-	if (fr->weight > YAML_MAX_NODES) {
-		diag_error(L->d, pos, "aliases expand this document past %d nodes; "
-				      "a spec needs far fewer (remove the repeated aliases)", YAML_MAX_NODES);
+	fr->weight.nodes += weight.nodes;
+	fr->weight.bytes += weight.bytes;
+	/* a collection's weight joins its parent's when it ends, so the
+	 * root's, checked here too, bounds the whole document */
+	if (fr->weight.nodes > YAML_MAX_NODES) {
+		if (L->aliased)
+			diag_error(L->d, pos, "aliases expand this document past %d nodes; "
+					      "a spec needs far fewer (remove the repeated aliases)", YAML_MAX_NODES);
+		else
+			diag_error(L->d, pos, "this document holds more than %d nodes (keys and values); a spec needs far fewer",
+				   YAML_MAX_NODES);
+		return false;
+	}
+	if (fr->weight.bytes > YAML_MAX_EXPANDED) {
+		diag_error(L->d, pos, "aliases expand this document past %d bytes of text; "
+				      "a spec needs far less (remove the repeated aliases)", YAML_MAX_EXPANDED);
 		return false;
 	}
 	YNode *c = fr->node;
@@ -219,13 +267,12 @@ static bool check_duplicate_keys(Loader *L, const YNode *map)
 	}
 	qsort(refs, map->n, sizeof(*refs), keyref_cmp);
 	bool ok = true;
+	size_t first = 0; /* the first occurrence of a run sorts first */
 	for (size_t i = 1; i < map->n; i++) {
-		if (strcmp(refs[i].s, refs[i - 1].s) != 0)
+		if (strcmp(refs[i].s, refs[i - 1].s) != 0) {
+			first = i;
 			continue;
-		/* the first occurrence of a run sorts first */
-		size_t first = i - 1;
-		while (first > 0 && strcmp(refs[first - 1].s, refs[i].s) == 0)
-			first--;
+		}
 		const YNode *dup = map->pairs[refs[i].i].key;
 		diag_error(L->d, dup->pos, "duplicate key '%s'; each key may appear once", dup->str);
 		diag_note(L->d, map->pairs[refs[first].i].key->pos, "'%s' first appears here", dup->str);
@@ -264,9 +311,10 @@ static bool on_scalar(Loader *L, const yaml_event_t *ev)
 		   !(tag && strcmp(tag, YAML_STR_TAG) == 0);
 	n->is_null = n->plain && (len == 0 || strcmp(n->str, "~") == 0 || strcmp(n->str, "null") == 0 ||
 				  strcmp(n->str, "Null") == 0 || strcmp(n->str, "NULL") == 0);
+	Weight w = {1, len};
 	if (ev->data.scalar.anchor)
-		register_anchor(L, arena_strdup(L->a, (const char *)ev->data.scalar.anchor), n, 1);
-	return attach(L, n, 1, n->pos);
+		register_anchor(L, arena_strdup(L->a, (const char *)ev->data.scalar.anchor), n, w);
+	return attach(L, n, w, n->pos);
 }
 
 static bool on_start(Loader *L, const yaml_event_t *ev, YNodeKind kind, const yaml_char_t *anchor)
@@ -280,7 +328,7 @@ static bool on_start(Loader *L, const yaml_event_t *ev, YNodeKind kind, const ya
 	Frame *fr = &L->stack[L->depth++];
 	memset(fr, 0, sizeof(*fr));
 	fr->node = n;
-	fr->weight = 1;
+	fr->weight.nodes = 1;
 	fr->anchor = anchor ? arena_strdup(L->a, (const char *)anchor) : NULL;
 	return true;
 }
@@ -298,9 +346,12 @@ static bool on_end(Loader *L)
 static bool on_alias(Loader *L, const yaml_event_t *ev)
 {
 	const char *name = (const char *)ev->data.alias.anchor;
-	for (Anchor *an = L->anchors; an; an = an->next) {
-		if (strcmp(an->name, name) == 0)
+	if (L->anchors_cap) {
+		const Anchor *an = anchor_slot(L->anchors, L->anchors_cap, name);
+		if (an->name) {
+			L->aliased = true;
 			return attach(L, an->node, an->weight, mark_pos(L, ev->start_mark));
+		}
 	}
 	/* libyaml reports unknown aliases only in its loader, not its parser */
 	diag_error(L->d, mark_pos(L, ev->start_mark), "alias '*%s' names no anchor defined before it",

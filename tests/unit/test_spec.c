@@ -590,8 +590,18 @@ static void test_injection(void **state)
 		      "3:9: error: 'app\\nUSER root' is not a user name; use a lowercase name (e.g. 'app') "
 		      "or a uid, optionally followed by ':group'\n");
 	expect_errors(t, "language: python\nlabels: {\"a=b c\": x}\n",
-		      "2:10: error: 'a=b c' is not a label key; use printable characters without spaces, "
-		      "'=', quotes, '$' or '\\' (e.g. 'org.opencontainers.image.source')\n");
+		      "2:10: error: 'a=b c' is not a label key; start with a letter or digit, then use "
+		      "printable characters without spaces, '=', quotes, '$' or '\\' "
+		      "(e.g. 'org.opencontainers.image.source')\n");
+	/* a key that would start a line Docker drops (#) or read as a flag (--) */
+	expect_errors(t, "language: python\nlabels: {a: \"1\", \"#x\": \"2\"}\n",
+		      "2:18: error: '#x' is not a label key; start with a letter or digit, then use "
+		      "printable characters without spaces, '=', quotes, '$' or '\\' "
+		      "(e.g. 'org.opencontainers.image.source')\n");
+	expect_errors(t, "language: python\nlabels: {\"--network\": host}\n",
+		      "2:10: error: '--network' is not a label key; start with a letter or digit, then use "
+		      "printable characters without spaces, '=', quotes, '$' or '\\' "
+		      "(e.g. 'org.opencontainers.image.source')\n");
 	expect_errors(t, "language: python\nlabels: {a: \"x\\ny\"}\n",
 		      "2:13: error: the value of 'labels.a' contains a control character (a newline, "
 		      "tab...); write it on one line\n");

@@ -212,7 +212,7 @@ static void test_label_key(void **state)
 	ACCEPTS(valid_label_key, "org.opencontainers.image.source", "maintainer", "a", "A-B_c.d",
 		"com.example/x", "k:v", "x;y", "x&y", "x(y)");
 	REFUSES(valid_label_key, "a=b", "=", "a b", "a\tb", "a\nb", "a\"b", "a'b", "a`b", "a$b",
-		"$(id)", "a\\b", "é", "a\x7f", "a\x01");
+		"$(id)", "a\\b", "é", "a\x7f", "a\x01", "#x", "#", "--network", "-a", "_a", ".a", "");
 }
 
 static void test_context_path(void **state)

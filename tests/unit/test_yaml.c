@@ -221,6 +221,91 @@ static void test_alias_bomb(void **state)
 				    "a spec needs far fewer (remove the repeated aliases)\n"));
 }
 
+/* Few aliases of one long value: few nodes, gigabytes of text. */
+static void test_alias_bytes(void **state)
+{
+	T *t = *state;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "build: [&a \"");
+	for (int i = 0; i < 60000; i++)
+		strbuf_addc(&sb, 'x');
+	strbuf_adds(&sb, "\"");
+	for (int i = 0; i < 40; i++)
+		strbuf_adds(&sb, ", *a");
+	strbuf_adds(&sb, "]\n");
+	assert_null(load(t, strbuf_str(&sb)));
+	strbuf_release(&sb);
+	const char *out = rendered(t);
+	/* the 17th use passes 1 MiB: 60,000 + 17 x 60,000 > 1,048,576 */
+	assert_non_null(strstr(out, "app.yaml:1:60080: error: aliases expand this document past 1048576 "
+				    "bytes of text; a spec needs far less (remove the repeated aliases)\n"));
+}
+
+/* Many values without a single alias are not blamed on aliases. */
+static void test_many_nodes_without_aliases(void **state)
+{
+	T *t = *state;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "x: [a");
+	for (int i = 0; i < 100000; i++)
+		strbuf_adds(&sb, ",a");
+	strbuf_adds(&sb, "]\n");
+	assert_null(load(t, strbuf_str(&sb)));
+	strbuf_release(&sb);
+	const char *out = rendered(t);
+	assert_null(strstr(out, "alias"));
+	assert_non_null(strstr(out, "error: this document holds more than 100000 nodes (keys and values); "
+				    "a spec needs far fewer\n"));
+}
+
+/* Anchors shadow: an alias names the latest anchor of its name, also
+ * through the hash table's growth. */
+static void test_anchor_shadowing(void **state)
+{
+	T *t = *state;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "a: [&x first");
+	for (int i = 0; i < 500; i++)
+		strbuf_addf(&sb, ", &y%d v%d", i, i);
+	strbuf_adds(&sb, ", &x second]\nb: *x\nc: *y499\n");
+	YNode *r = load(t, strbuf_str(&sb));
+	strbuf_release(&sb);
+	assert_non_null(r);
+	assert_string_equal(ynode_get(r, "b")->str, "second");
+	assert_string_equal(ynode_get(r, "c")->str, "v499");
+}
+
+/* Every duplicate of a run names the first occurrence. */
+static void test_duplicate_run(void **state)
+{
+	T *t = *state;
+	assert_null(load(t, "a: 1\nb: 2\na: 3\na: 4\n"));
+	assert_string_equal(rendered(t), "app.yaml:3:1: error: duplicate key 'a'; each key may appear once\n"
+					 "    3 | a: 3\n"
+					 "      | ^\n"
+					 "app.yaml:1:1: note: 'a' first appears here\n"
+					 "    1 | a: 1\n"
+					 "      | ^\n"
+					 "app.yaml:4:1: error: duplicate key 'a'; each key may appear once\n"
+					 "    4 | a: 4\n"
+					 "      | ^\n"
+					 "app.yaml:1:1: note: 'a' first appears here\n"
+					 "    1 | a: 1\n"
+					 "      | ^\n");
+}
+
+/* Lines end in CR LF, LF, or a bare CR: positions and excerpts agree
+ * with the line libyaml counts. */
+static void test_bare_cr_lines(void **state)
+{
+	T *t = *state;
+	assert_null(load(t, "a: 1\rb: 2\r\nc: \"\x01\"\rd: 4\n"));
+	assert_string_equal(rendered(t), "app.yaml:3:5: error: invalid YAML: control characters are not "
+					 "allowed; remove them\n"
+					 "    3 | c: \"?\"\n"
+					 "      |     ^\n");
+}
+
 static void test_aliases_share_nodes(void **state)
 {
 	T *t = *state;
@@ -557,6 +642,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_plain_and_quoted, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_null_detection, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_root_kinds, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_alias_bytes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_many_nodes_without_aliases, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_anchor_shadowing, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_duplicate_run, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_bare_cr_lines, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
