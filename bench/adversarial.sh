@@ -31,55 +31,58 @@ printf 'flask\n' >"$work/requirements.txt"
 printf 'print(1)\n' >"$work/app.py"
 
 head_py() { printf 'language: python\nname: adv\n'; }
-# gen NAME: writes $work/NAME.yaml from the generator of that name
-gen_anchors() { # each anchor used once
-	head_py; echo 'labels:'
-	local i=0
-	while [ $i -lt 49990 ]; do printf '  k%d: &a%d v\n' $i $i; i=$((i + 1)); done
-	echo 'build:'
-	i=0
-	while [ $i -lt 49990 ]; do printf ' - *a%d\n' $i; i=$((i + 1)); done
+long_value() { head -c "${1:-65000}" /dev/zero | tr '\0' x; }
+# gen_NAME prints the spec of that name; the sizes keep each under 1 MiB
+gen_anchors() { # 49,990 anchors, each used once
+	head_py; printf 'build: ['
+	awk 'BEGIN { for (i = 0; i < 49990; i++) printf "%s&%d a", i ? ", " : "", i
+		for (i = 0; i < 49990; i++) printf ", *%d", i; print "]" }'
 }
-gen_env() { # run.env keys, through the merge pass
+gen_env() { # 49,990 run.env keys, through the merge pass
 	head_py; printf 'run:\n  command: [python, app.py]\n  env:\n'
 	awk 'BEGIN { for (i = 0; i < 49990; i++) printf "    K%d: v\n", i }'
 }
-gen_dupkeys() { # one key, repeated
+gen_dupkeys() { # one key, 49,000 times
 	head_py; echo 'labels:'
 	awk 'BEGIN { for (i = 0; i < 49000; i++) print "  a: b" }'
 }
-gen_longlabels() { # labels as long as a value may be
+gen_longlabels() { # labels as long as a value may be, 15 of them on one LABEL
 	head_py; echo 'labels:'
-	awk 'BEGIN { v = sprintf("%65000s", ""); gsub(/ /, "x", v); for (i = 0; i < 15; i++) printf "  l%d: \"%s\"\n", i, v }'
+	v=$(long_value); for i in $(seq 15); do printf '  l%d: "%s"\n' "$i" "$v"; done
 }
 gen_longbuild() { # build commands as long as a value may be
 	head_py; echo 'build:'
-	awk 'BEGIN { v = sprintf("%65000s", ""); gsub(/ /, "x", v); for (i = 0; i < 15; i++) printf "  - \"echo %s\"\n", v }'
+	v=$(long_value); for i in $(seq 15); do printf '  - "echo %s"\n' "$v"; done
 }
-gen_alias_blowup() { # one 64 KiB value, aliased over and over
-	head_py; printf 'build: [&a "%s"' "$(awk 'BEGIN { v = sprintf("%65000s", ""); gsub(/ /, "x", v); print v }')"
+gen_alias_blowup() { # one 64 KiB value, aliased 150,000 times
+	head_py; printf 'build: [&a "%s"' "$(long_value)"
 	awk 'BEGIN { for (i = 0; i < 150000; i++) printf ", *a"; print "]" }'
 }
-gen_deep() { # nesting to the depth limit, many times over
+gen_deep() { # nesting to the depth limit, 16,000 times
 	head_py; echo 'x:'
-	awk 'BEGIN { o = ""; c = ""; for (i = 0; i < 31; i++) { o = o "["; c = c "]" }
-		for (i = 0; i < 16000; i++) print "  - " o "1" c }'
+	awk 'BEGIN { o = ""; c = ""; for (i = 0; i < 29; i++) { o = o "["; c = c "]" }
+		for (i = 0; i < 14000; i++) print "  - " o "1" c }'
 }
-gen_errors() { # one line of errors, reported 10,000 times
+gen_wide() { # 100,000 values in one list, no alias
+	head_py; printf 'x: [a'
+	awk 'BEGIN { for (i = 0; i < 100000; i++) printf ",a"; print "]" }'
+}
+gen_errors() { # one line of 60,000 errors, 10,000 reported
 	printf 'language: python\nbuild: '
 	awk 'BEGIN { printf "["; for (i = 0; i < 60000; i++) printf "%s\"a\\u0001b\"", i ? "," : ""; print "]" }'
 }
-gen_cr() { # bare CR line ends, and errors on every line
+gen_cr() { # bare CR line ends, an error on every line
 	head_py | tr '\n' '\r'
-	awk 'BEGIN { for (i = 0; i < 60000; i++) printf "k%d: 1\r", i }'
+	awk 'BEGIN { for (i = 0; i < 45000; i++) printf "k%d: 1\r", i }'
 }
 
-specs=(anchors env dupkeys longlabels longbuild alias_blowup deep errors cr)
+specs=(anchors env dupkeys longlabels longbuild alias_blowup deep wide errors cr)
 printf '%-14s %9s %6s %9s %9s\n' spec bytes exit seconds peak_MB
 worst_t=0 worst_m=0 worst_t_name='' worst_m_name='' passed=0 failed=0 crashed=0
 for s in "${specs[@]}"; do
 	f=$work/$s.yaml
-	"gen_$s" | head -c "$LIMIT" >"$f"
+	"gen_$s" >"$f"
+	[ "$(wc -c <"$f")" -le "$LIMIT" ] || { echo "adversarial: $s.yaml is over the limit" >&2; exit 2; }
 	args=(-o "$work/out-$s")
 	[ "$s" = errors ] && args=(--max-errors 10000)
 	[ "$s" = cr ] && args=(--max-errors 10000)

@@ -294,3 +294,69 @@ void emit_dockerignore(const Ir *ir, const EmitInfo *info, Strbuf *out)
 	for (size_t i = 0; i < ir->dockerignore.n; i++)
 		strbuf_addf(out, "%s\n", ir->dockerignore.v[i]);
 }
+
+/* The longest line of text, and where it starts. */
+static size_t longest_line(const char *text, size_t *at)
+{
+	size_t best = 0;
+	for (const char *p = text; *p;) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p);
+		if (len > best) {
+			best = len;
+			*at = (size_t)(p - text);
+		}
+		p += len + (nl ? 1 : 0);
+	}
+	return best;
+}
+
+/* Where the spec gave key its value: merged steps keep only the first
+ * pair's position. */
+static SrcPos pair_pos(const Spec *spec, const Step *st, const char *key)
+{
+	const SMap *maps[] = {&spec->env, &spec->labels};
+	for (size_t m = 0; m < 2; m++)
+		for (size_t i = 0; maps[m]->present && i < maps[m]->n; i++)
+			if (strcmp(maps[m]->v[i].key.s, key) == 0 &&
+			    (maps[m] == &spec->env) == (st->kind == STEP_ENV))
+				return maps[m]->v[i].value.pos;
+	return st->pos;
+}
+
+bool emit_check_line_length(const Ir *ir, const Spec *spec, Diags *d)
+{
+	bool ok = true;
+	Strbuf sb = STRBUF_INIT;
+	for (const Stage *s = ir->first; s; s = s->next) {
+		for (const Step *st = s->first; st; st = st->next) {
+			strbuf_reset(&sb);
+			emit_step(&sb, st);
+			size_t at = 0, len = longest_line(strbuf_str(&sb), &at);
+			if (len <= DOCKERFILE_LINE_MAX)
+				continue;
+			/* a pair (ENV, LABEL) has a line of its own: name its key */
+			const char *key = NULL;
+			const char *line = strbuf_str(&sb) + at;
+			line += strspn(line, " ");
+			if (at == 0)
+				line += strcspn(line, " ") + 1; /* "ENV ", "LABEL " */
+			for (size_t i = 0; i < st->keys.n && !key; i++) {
+				size_t kl = strlen(st->keys.v[i]);
+				if (strncmp(line, st->keys.v[i], kl) == 0 && line[kl] == '=')
+					key = st->keys.v[i];
+			}
+			if (key)
+				diag_error(d, pair_pos(spec, st, key), "'%s' makes a Dockerfile line of %zu bytes, and Docker refuses "
+						       "lines over %d; shorten its value",
+					   key, len, DOCKERFILE_LINE_MAX);
+			else
+				diag_error(d, st->pos, "this value makes a Dockerfile line of %zu bytes, and Docker "
+						       "refuses lines over %d; shorten it or split it up",
+					   len, DOCKERFILE_LINE_MAX);
+			ok = false;
+		}
+	}
+	strbuf_release(&sb);
+	return ok;
+}

@@ -714,6 +714,12 @@ typedef struct EmitInfo {
 } EmitInfo;
 void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out);
 void emit_dockerignore(const Ir *ir, const EmitInfo *info, Strbuf *out);
+/* BuildKit reads a Dockerfile with Go's bufio.Scanner and refuses a line
+ * longer than this ("dockerfile line greater than max allowed size"). */
+#define DOCKERFILE_LINE_MAX 65535
+/* Adds an error, at the step's position, for every step whose text would
+ * hold a line longer than DOCKERFILE_LINE_MAX; false when there was one. */
+bool emit_check_line_length(const Ir *ir, const Spec *spec, Diags *d);
 /* Exported for tests: a JSON string literal, and a double-quoted
  * Dockerfile word with $, " and \ escaped. */
 void emit_json_string(Strbuf *out, const char *s);

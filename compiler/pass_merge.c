@@ -10,6 +10,7 @@
  * Guarantees: no two adjacent ENV (or LABEL) steps that could be merged,
  * and no ENV pair that changes nothing.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
@@ -42,14 +43,19 @@ static EnvSlot *env_slot(EnvSlot *v, size_t cap, const char *key)
 			return &v[i];
 }
 
-static void env_set(Arena *a, EnvMap *m, const char *key, const char *value, bool trusted)
+/* The table lives on the heap, not in the arena: it is scratch, freed
+ * when the stage is done, and the arena would keep every size it had. */
+static void env_set(EnvMap *m, const char *key, const char *value, bool trusted)
 {
 	if (2 * (m->n + 1) > m->cap) {
 		size_t cap = m->cap ? 2 * m->cap : 64;
-		EnvSlot *v = arena_alloc(a, cap * sizeof(*v));
+		EnvSlot *v = calloc(cap, sizeof(*v));
+		if (!v)
+			abort(); /* as the arena does */
 		for (size_t i = 0; i < m->cap; i++)
 			if (m->v[i].key)
 				*env_slot(v, cap, m->v[i].key) = m->v[i];
+		free(m->v);
 		m->v = v;
 		m->cap = cap;
 	}
@@ -66,7 +72,7 @@ static const EnvSlot *env_get(const EnvMap *m, const char *key)
 	return e->key ? e : NULL;
 }
 
-static void drop_redundant_env(Arena *a, Stage *s)
+static void drop_redundant_env(Stage *s)
 {
 	EnvMap set = {0};
 	for (Step *st = s->first, *next; st; st = next) {
@@ -89,10 +95,11 @@ static void drop_redundant_env(Arena *a, Stage *s)
 		st->keys.n = st->values.n = out;
 		/* a step is compared with the steps before it, not with itself */
 		for (size_t i = 0; i < out; i++)
-			env_set(a, &set, st->keys.v[i], st->values.v[i], st->trusted);
+			env_set(&set, st->keys.v[i], st->values.v[i], st->trusted);
 		if (out == 0)
 			ir_step_unlink(s, st);
 	}
+	free(set.v);
 }
 
 static bool mergeable(const Step *a, const Step *b)
@@ -105,7 +112,7 @@ int pass_merge(Ir *ir, PassCtx *ctx)
 {
 	(void)ctx;
 	for (Stage *s = ir->first; s; s = s->next) {
-		drop_redundant_env(ir->arena, s);
+		drop_redundant_env(s);
 		for (Step *st = s->first; st && st->next;) {
 			Step *next = st->next;
 			if (!mergeable(st, next)) {

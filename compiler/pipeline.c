@@ -249,6 +249,8 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 		if (diags_failed(d))
 			return false;
 	}
+	if (!o->dump_ir && !emit_check_line_length(ir, spec, d))
+		return false;
 	Strbuf out = STRBUF_INIT;
 	EmitInfo info = {f->path, ir->name, o->single_stage};
 	if (o->dump_ir)

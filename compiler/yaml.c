@@ -164,11 +164,15 @@ static Anchor *anchor_slot(Anchor *table, size_t cap, const char *name)
 static void register_anchor(Loader *L, const char *name, YNode *node, Weight weight)
 {
 	if (2 * (L->nanchors + 1) > L->anchors_cap) {
+		/* on the heap: the arena would keep every size the table had */
 		size_t cap = L->anchors_cap ? 2 * L->anchors_cap : 64;
-		Anchor *table = arena_alloc(L->a, cap * sizeof(*table));
+		Anchor *table = calloc(cap, sizeof(*table));
+		if (!table)
+			abort();
 		for (size_t i = 0; i < L->anchors_cap; i++)
 			if (L->anchors[i].name)
 				*anchor_slot(table, cap, L->anchors[i].name) = L->anchors[i];
+		free(L->anchors);
 		L->anchors = table;
 		L->anchors_cap = cap;
 	}
@@ -413,6 +417,7 @@ YNode *yaml_load(Arena *a, const SourceFile *f, Diags *d)
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
+	free(L.anchors);
 	if (!ok)
 		return NULL;
 	if (!L.root || (L.root->kind == YNODE_SCALAR && L.root->is_null)) {

@@ -257,12 +257,64 @@ static void hostile_values_stay_inside_their_instruction(void **state)
 	remove_spec(spec);
 }
 
+/* A build command starting with "--" would be a flag of RUN (--mount,
+ * --network): it goes into the exec form, where Docker reads no flag. */
+static void run_flags_stay_arguments(void **state)
+{
+	(void)state;
+	char *spec = write_spec("language: python\n"
+				"name: evil\n"
+				"build: ['--mount=type=bind,source=/,target=/h cat /h/etc/shadow', '  --network=host x']\n");
+	StagecOptions o = {0};
+	StagecResult *r = stagec_compile(spec, &o);
+	if (!stagec_result_ok(r))
+		fail_msg("%s", stagec_result_diagnostics(r));
+	const char *out = stagec_result_output(r);
+	assert_null(strstr(out, "RUN --"));
+	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-c\", \"--mount=type=bind,source=/,target=/h cat "
+				    "/h/etc/shadow &&   --network=host x\"]\n"));
+	stagec_result_free(r);
+	remove_spec(spec);
+}
+
+/* BuildKit refuses lines over 65,535 bytes: stagec says so first, at the
+ * value that makes the line, even when its LABEL was merged with another. */
+static void long_lines_are_refused(void **state)
+{
+	(void)state;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "language: python\nname: app\nlabels:\n  small: x\n  big: \"");
+	for (int i = 0; i < 65529; i++)
+		strbuf_addc(&sb, 'y');
+	strbuf_adds(&sb, "\"\nrun:\n  command: [python, \"");
+	for (int i = 0; i < 33000; i++)
+		strbuf_adds(&sb, "\\\""); /* each becomes \" in JSON: 66,000 bytes */
+	strbuf_adds(&sb, "\"]\n");
+	char *spec = write_spec(strbuf_str(&sb));
+	strbuf_release(&sb);
+	for (int single = 0; single < 2; single++) {
+		StagecOptions o = {.single_stage = single};
+		StagecResult *r = stagec_compile(spec, &o);
+		assert_false(stagec_result_ok(r));
+		assert_int_equal(stagec_result_status(r), 1);
+		const char *d = stagec_result_diagnostics(r);
+		assert_non_null(strstr(d, ":5:8: error: 'big' makes a Dockerfile line of 65539 bytes, and Docker "
+					  "refuses lines over 65535; shorten its value\n"));
+		assert_non_null(strstr(d, ":7:12: error: this value makes a Dockerfile line of 66018 bytes, and "
+					  "Docker refuses lines over 65535; shorten it or split it up\n"));
+		stagec_result_free(r);
+	}
+	remove_spec(spec);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(single_and_multi_are_equivalent),
 		cmocka_unit_test(compiling_twice_gives_the_same_bytes),
 		cmocka_unit_test(hostile_values_stay_inside_their_instruction),
+		cmocka_unit_test(run_flags_stay_arguments),
+		cmocka_unit_test(long_lines_are_refused),
 	};
 	return cmocka_run_group_tests_name("pipeline", tests, NULL, NULL);
 }
