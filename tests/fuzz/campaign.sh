@@ -9,12 +9,18 @@
 # LOG every minute: the time, the executions so far, coverage and crashes.
 # Crash inputs land in build-fuzz/campaign/; the last line of LOG is the
 # total.  Does not touch the repo except LOG.
+# FUZZ_MAX_LEN (default 65536; 1048576 reaches the spec size limit),
+# FUZZ_TIMEOUT (seconds per input, default 10) and FUZZ_RSS_MB (default
+# 2048) set libFuzzer's limits.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 SECS=${1:?usage: campaign.sh SECONDS [LOG]}
 LOG=${2:-$ROOT/tests/fuzz/campaign.log}
 BIN=$ROOT/build-fuzz/fuzz_compile
+MAX_LEN=${FUZZ_MAX_LEN:-65536}
+TIMEOUT=${FUZZ_TIMEOUT:-10}
+RSS_MB=${FUZZ_RSS_MB:-2048}
 DIR=$ROOT/build-fuzz/campaign
 [ -x "$BIN" ] || bash tests/fuzz/build.sh "$ROOT/build-fuzz" || exit 1
 mkdir -p "$DIR/corpus"
@@ -25,8 +31,9 @@ rm -f "$DIR"/fuzz-0.log
 # A copy of the binary, so that a rebuild does not pull it from under the run.
 cp "$BIN" "$DIR/fuzz_compile"
 
-echo "$(date -u +%FT%TZ) campaign start: $SECS s, $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12), commit $(git rev-parse --short HEAD 2>/dev/null)" >>"$LOG"
-(cd "$DIR" && exec ./fuzz_compile -jobs=1 -workers=1 -max_len=65536 -timeout=10 -rss_limit_mb=2048 \
+echo "$(date -u +%FT%TZ) campaign start: $SECS s, max_len $MAX_LEN, timeout $TIMEOUT s, rss $RSS_MB MB, $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12), commit $(git rev-parse --short HEAD 2>/dev/null)" >>"$LOG"
+(cd "$DIR" && exec ./fuzz_compile -jobs=1 -workers=1 -max_len="$MAX_LEN" -timeout="$TIMEOUT" \
+	-rss_limit_mb="$RSS_MB" \
 	-max_total_time="$SECS" -dict="$ROOT/tests/fuzz/yaml.dict" -artifact_prefix="$DIR/" \
 	-print_final_stats=1 corpus >"$DIR/driver.log" 2>&1) &
 pid=$!

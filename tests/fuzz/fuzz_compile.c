@@ -20,10 +20,15 @@
  *   - every line of an emitted Dockerfile is empty, a comment, or starts
  *     with one of the instructions stagec emits, unless the line before
  *     ended with a backslash (as Docker reads it: '\' then only blanks);
- *     a continuation line starts with a blank (stagec's layout), is not
- *     blank and is not a comment, and the file does not end inside one.
- *     So no spec value can add an instruction, swallow the next one or
- *     hide part of one;
+ *     a continuation line starts with a blank (stagec's layout), and the
+ *     file does not end inside one;
+ *   - read again with a model of BuildKit's parser (comment and blank
+ *     lines inside a continuation dropped, lines over 65,535 bytes
+ *     refused, "--" words after the instruction read as flags), the
+ *     Dockerfile holds exactly the instructions of stagec's layout, no
+ *     flag stagec did not write, and ENV/LABEL pairs one per line.
+ *     So no spec value can add an instruction, swallow the next one, hide
+ *     part of one or pass it a flag;
  *   - a compilation that failed has diagnostics, and error counts that
  *     agree with the status;
  *   - diagnostics hold no NUL and no control character but '\n' and '\t'.
@@ -138,12 +143,47 @@ static void write_tree(const char *sub)
 	}
 }
 
-/* Three build contexts, since a template's install rule depends on which
+/* Four build contexts, since a template's install rule depends on which
  * files exist: the folder itself (what the templates and the examples
  * expect, no lockfile but package-lock.json and go.sum; run-regressions.sh
- * lays out the same), locked/ (every lockfile too) and alt/ (the other
- * package managers: yarn, pnpm, poetry, Gradle's Kotlin DSL, make). */
-static const char *contexts[3];
+ * lays out the same), locked/ (every lockfile too), alt/ (the other
+ * package managers: yarn, pnpm, poetry, Gradle's Kotlin DSL, make) and
+ * hostile/ (project files written to mislead their readers, see
+ * write_hostile). */
+static const char *contexts[4];
+
+/* Project files that try the probes: a Cargo.toml whose name hides in a
+ * multi-line string and after a line over 1,023 bytes, a pom.xml with an
+ * entity expansion bomb and a DOCTYPE that names an outside file, a deep
+ * package.json.  Only files that stay cheap to read: a FIFO or a link to
+ * /dev/zero would stall every input until the readers refuse them. */
+static void write_hostile(void)
+{
+	make_dir("hostile");
+	write_list("hostile/", base_files);
+	char *toml = malloc(4096);
+	int n = snprintf(toml, 4096, "[package]\ndescription = \"\"\"\nname = \"evil; rm -rf /\"\n\"\"\"\nx = \"");
+	memset(toml + n, 'a', 1100);
+	snprintf(toml + n + 1100, 4096 - (size_t)n - 1100, "\" name = \"hidden\"\nname = \"--help\"\n");
+	write_file("hostile/Cargo.toml", toml);
+	free(toml);
+	write_file("hostile/pom.xml",
+		   "<?xml version=\"1.0\"?>\n<!DOCTYPE project [\n"
+		   "<!ENTITY a \"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\">\n"
+		   "<!ENTITY b \"&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;\">\n"
+		   "<!ENTITY c \"&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;&b;\">\n"
+		   "<!ENTITY d \"&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;&c;\">\n"
+		   "<!ENTITY e \"&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;&d;\">\n"
+		   "<!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n"
+		   "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><artifactId>&e;&x;</artifactId>"
+		   "<version>1</version></project>\n");
+	char deep[2100];
+	memset(deep, '[', 1000);
+	memset(deep + 1000, ']', 1000);
+	strcpy(deep + 2000, "\n");
+	write_file("hostile/package.json", deep);
+	write_tree("hostile/");
+}
 
 static void make_context(void)
 {
@@ -175,13 +215,17 @@ static void make_context(void)
 	make_dir("alt");
 	write_list("alt/", alt_files);
 	write_tree("alt/");
+	write_hostile();
 
 	static char locked[sizeof(context_dir) + 8], alt[sizeof(context_dir) + 8];
+	static char hostile[sizeof(context_dir) + 8];
 	snprintf(locked, sizeof(locked), "%s/locked", context_dir);
 	snprintf(alt, sizeof(alt), "%s/alt", context_dir);
+	snprintf(hostile, sizeof(hostile), "%s/hostile", context_dir);
 	contexts[0] = context_dir;
 	contexts[1] = locked;
 	contexts[2] = alt;
+	contexts[3] = hostile;
 }
 
 /* The runtime-library entries the trimmed table always keeps. */
@@ -285,20 +329,279 @@ static bool starts_with_instruction(const char *line, size_t len)
 	return false;
 }
 
-/* Docker's line continuation: the escape character, then only blanks. */
-static bool ends_with_continuation(const char *line, size_t len)
+/* ---- BuildKit's reading of a Dockerfile ------------------------------------
+ * A model of moby/buildkit frontend/dockerfile/parser (Parse, processLine,
+ * splitCommand, extractBuilderFlags, parseWords), written from its rules:
+ *   - lines are split at '\n' (a '\r' before it is dropped); a line longer
+ *     than 65,535 bytes is an error (bufio.Scanner's limit);
+ *   - outside an instruction, leading white space (Go's unicode.IsSpace) is
+ *     trimmed; a line that then starts with '#' is a comment, an empty one
+ *     is skipped;
+ *   - a line that ends with '\' and only blanks continues on the next one;
+ *     inside a continuation, a line whose first non-space character is '#'
+ *     is DROPPED (a comment, even there) and a blank line is skipped, so
+ *     the instruction goes on with the line after;
+ *   - the instruction's first word is its name; then words that start
+ *     with "--" are its flags;
+ *   - ENV and LABEL arguments are words split at white space outside
+ *     quotes, with '\' escaping the next character (not inside '...'). */
+
+/* The length of the Unicode space at p (Go's unicode.IsSpace), or 0. */
+static size_t go_space(const char *p, size_t left)
 {
-	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-		len--;
-	return len && line[len - 1] == '\\';
+	const unsigned char *u = (const unsigned char *)p;
+	if (left == 0)
+		return 0;
+	if (u[0] == ' ' || (u[0] >= '\t' && u[0] <= '\r'))
+		return 1;
+	if (left >= 2 && u[0] == 0xc2 && (u[1] == 0x85 || u[1] == 0xa0))
+		return 2;
+	if (left >= 3 && u[0] == 0xe1 && u[1] == 0x9a && u[2] == 0x80)
+		return 3; /* U+1680 */
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x80 &&
+	    ((u[2] >= 0x80 && u[2] <= 0x8a) || u[2] == 0xa8 || u[2] == 0xa9 || u[2] == 0xaf))
+		return 3; /* U+2000..U+200A, U+2028, U+2029, U+202F */
+	if (left >= 3 && u[0] == 0xe2 && u[1] == 0x81 && u[2] == 0x9f)
+		return 3; /* U+205F */
+	if (left >= 3 && u[0] == 0xe3 && u[1] == 0x80 && u[2] == 0x80)
+		return 3; /* U+3000 */
+	return 0;
 }
 
-static bool blank(const char *line, size_t len)
+static size_t skip_go_space(const char *p, size_t len)
 {
-	for (size_t i = 0; i < len; i++)
-		if (line[i] != ' ' && line[i] != '\t')
-			return false;
-	return true;
+	size_t i = 0, n;
+	while (i < len && (n = go_space(p + i, len - i)))
+		i += n;
+	return i;
+}
+
+/* Docker's line continuation: the escape character, then only blanks.
+ * Returns the length without them, or len when the line does not continue. */
+static size_t continuation_at(const char *line, size_t len, bool *continues)
+{
+	size_t n = len;
+	while (n && (line[n - 1] == ' ' || line[n - 1] == '\t'))
+		n--;
+	*continues = n && line[n - 1] == '\\';
+	return *continues ? n - 1 : len;
+}
+
+/* One instruction as a reader sees it: its text, continuations joined, and
+ * how many physical lines stagec wrote for it. */
+typedef struct Logical {
+	char *text;
+	size_t len, lines, first_at;
+} Logical;
+
+typedef struct Program {
+	Logical *v;
+	size_t n, cap;
+} Program;
+
+static void program_push(Program *p, const char *text, size_t len, size_t lines, size_t at)
+{
+	if (p->n == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 32;
+		p->v = realloc(p->v, p->cap * sizeof(*p->v));
+	}
+	Logical *l = &p->v[p->n++];
+	l->text = malloc(len + 1);
+	memcpy(l->text, text, len);
+	l->text[len] = '\0';
+	l->len = len;
+	l->lines = lines;
+	l->first_at = at;
+}
+
+static void program_free(Program *p)
+{
+	for (size_t i = 0; i < p->n; i++)
+		free(p->v[i].text);
+	free(p->v);
+}
+
+/* A growable byte buffer for joining lines. */
+typedef struct Buf {
+	char *s;
+	size_t n, cap;
+} Buf;
+
+static void buf_add(Buf *b, const char *s, size_t n)
+{
+	if (b->n + n + 1 > b->cap) {
+		b->cap = (b->n + n + 1) * 2;
+		b->s = realloc(b->s, b->cap);
+	}
+	memcpy(b->s + b->n, s, n);
+	b->n += n;
+}
+
+/* The next physical line (without '\n', and without a '\r' before it as
+ * bufio.ScanLines drops it); NULL at the end. */
+static const char *next_line(const char *text, size_t total, size_t *at, size_t *len)
+{
+	if (*at >= total)
+		return NULL;
+	const char *line = text + *at;
+	const char *nl = memchr(line, '\n', total - *at);
+	size_t n = nl ? (size_t)(nl - line) : total - *at;
+	*at += n + (nl ? 1 : 0);
+	if (n && line[n - 1] == '\r')
+		n--;
+	*len = n;
+	return line;
+}
+
+/* The instructions as BuildKit reads them. */
+static void buildkit_read(const char *text, Program *out)
+{
+	size_t total = strlen(text), at = 0, len;
+	const char *line;
+	Buf b = {0};
+	bool first = true;
+	while ((line = next_line(text, total, &at, &len))) {
+		size_t line_at = (size_t)(line - text);
+		if (len > 65535)
+			fail("a line longer than BuildKit reads (65,535 bytes)", text, line_at);
+		if (first && len >= 3 && memcmp(line, "\xef\xbb\xbf", 3) == 0)
+			line += 3, len -= 3;
+		first = false;
+		size_t ws = skip_go_space(line, len);
+		line += ws, len -= ws;
+		if (len && line[0] == '#')
+			continue; /* a comment */
+		bool cont;
+		size_t n = continuation_at(line, len, &cont);
+		if (!cont && n == 0)
+			continue; /* an empty line */
+		b.n = 0;
+		buf_add(&b, line, n);
+		size_t lines = 1;
+		while (cont && (line = next_line(text, total, &at, &len))) {
+			lines++;
+			if ((size_t)(line - text) + len > total || len > 65535)
+				fail("a line longer than BuildKit reads (65,535 bytes)", text, (size_t)(line - text));
+			ws = skip_go_space(line, len);
+			if (ws < len && line[ws] == '#')
+				continue; /* dropped: a comment inside a continuation */
+			if (ws == len)
+				continue; /* skipped: an empty continuation line */
+			n = continuation_at(line, len, &cont);
+			buf_add(&b, line, n);
+		}
+		program_push(out, b.s ? b.s : "", b.n, lines, line_at);
+	}
+	free(b.s);
+}
+
+/* The instructions as stagec laid them out: an instruction line and every
+ * line after it while the one before ends with a continuation. */
+static void stagec_layout(const char *text, Program *out)
+{
+	size_t total = strlen(text), at = 0, len;
+	const char *line;
+	Buf b = {0};
+	while ((line = next_line(text, total, &at, &len))) {
+		size_t line_at = (size_t)(line - text);
+		if (len == 0 || line[0] == '#')
+			continue;
+		if (!starts_with_instruction(line, len))
+			fail("a line that is not an instruction stagec emits, a comment or a continuation", text,
+			     line_at);
+		bool cont;
+		size_t n = continuation_at(line, len, &cont);
+		b.n = 0;
+		buf_add(&b, line, n);
+		size_t lines = 1;
+		while (cont) {
+			line = next_line(text, total, &at, &len);
+			if (!line)
+				fail("the Dockerfile ends inside a continued instruction", text, total);
+			lines++;
+			if (len == 0 || (line[0] != ' ' && line[0] != '\t'))
+				fail("a continuation line that starts at column 1 (a swallowed instruction?)", text,
+				     (size_t)(line - text));
+			n = continuation_at(line, len, &cont);
+			buf_add(&b, line, n);
+		}
+		program_push(out, b.s ? b.s : "", b.n, lines, line_at);
+	}
+	free(b.s);
+}
+
+/* The flags BuildKit takes from the start of an instruction's arguments
+ * (words starting with "--"), checked against those stagec writes. */
+static void check_flags(const char *text, const Logical *l, const char *name, const char *args)
+{
+	static const struct {
+		const char *instruction, *flags;
+	} allowed[] = {
+		{"COPY", " --from= "},
+		{"HEALTHCHECK", " --interval= --timeout= --start-period= --retries= "},
+	};
+	const char *p = args;
+	for (;;) {
+		p += skip_go_space(p, strlen(p));
+		if (p[0] != '-' || p[1] != '-')
+			return;
+		size_t wl = strcspn(p, " \t\v\f\r");
+		size_t nl = strcspn(p, "= \t\v\f\r");
+		const char *ok = NULL;
+		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
+			if (strcmp(allowed[i].instruction, name) == 0)
+				ok = allowed[i].flags;
+		bool known = false;
+		if (ok && p[nl] == '=') {
+			char want[64];
+			snprintf(want, sizeof(want), " %.*s= ", (int)(nl < 40 ? nl : 40), p);
+			known = nl < 40 && strstr(ok, want);
+		}
+		if (!known) {
+			char msg[160];
+			snprintf(msg, sizeof(msg), "BuildKit reads a flag '%.*s' that stagec did not write in %s",
+				 (int)(wl < 40 ? wl : 40), p, name);
+			fail(msg, text, l->first_at);
+		}
+		p += wl;
+	}
+}
+
+/* ENV and LABEL: stagec writes one key="value" pair per line; BuildKit
+ * must read as many words, each a pair with a key. */
+static void check_pairs(const char *text, const Logical *l, const char *args)
+{
+	size_t words = 0;
+	const char *p = args, *end = args + strlen(args);
+	while (p < end) {
+		p += skip_go_space(p, (size_t)(end - p));
+		if (p >= end)
+			break;
+		const char *w = p;
+		bool has_eq = false, key = false;
+		char quote = 0;
+		while (p < end) {
+			if (!quote && go_space(p, (size_t)(end - p)))
+				break;
+			if (!quote && *p == '=' && !has_eq) {
+				has_eq = true;
+				key = p > w;
+			}
+			if (*p == '\\' && quote != '\'' && p + 1 < end)
+				p++;
+			else if (!quote && (*p == '"' || *p == '\''))
+				quote = *p;
+			else if (quote && *p == quote)
+				quote = 0;
+			p++;
+		}
+		if (!has_eq || !key)
+			fail("an ENV or LABEL word that BuildKit does not read as key=value", text, l->first_at);
+		words++;
+	}
+	if (words != l->lines)
+		fail("an ENV or LABEL whose pairs BuildKit counts differently from stagec's lines", text,
+		     l->first_at);
 }
 
 static void check_dockerfile(const char *text)
@@ -311,38 +614,36 @@ static void check_dockerfile(const char *text)
 		fail("the Dockerfile does not start with stagec's header", text, 0);
 	if (text[total - 1] != '\n')
 		fail("the Dockerfile does not end with a line break", text, total);
-	bool continued = false;
-	int froms = 0;
-	for (const char *line = text; *line;) {
-		const char *nl = strchr(line, '\n');
-		size_t len = nl ? (size_t)(nl - line) : strlen(line);
-		size_t at = (size_t)(line - text);
-		size_t ws = strspn(line, " \t");
-		if (continued) {
-			if (blank(line, len))
-				fail("a blank line inside a continued instruction", text, at);
-			if (ws < len && line[ws] == '#')
-				fail("a continuation line that Docker reads as a comment", text, at);
-			if (ws == 0)
-				fail("a continuation line that starts at column 1 (a swallowed instruction?)", text, at);
-			continued = ends_with_continuation(line, len);
-		} else if (len == 0) {
-			/* empty */
-		} else if (line[0] == '#') {
-			/* a comment: Docker never continues one */
-		} else if (starts_with_instruction(line, len)) {
-			if (strncmp(line, "FROM ", 5) == 0)
-				froms++;
-			else if (froms == 0)
-				fail("an instruction before the first FROM", text, at);
-			continued = ends_with_continuation(line, len);
-		} else {
-			fail("a line that is not an instruction stagec emits, a comment or a continuation", text, at);
-		}
-		line += len + (nl ? 1 : 0);
+	Program meant = {0}, read = {0};
+	stagec_layout(text, &meant);
+	buildkit_read(text, &read);
+	/* the same instructions, or a line was dropped, added or joined */
+	for (size_t i = 0; i < meant.n || i < read.n; i++) {
+		if (i >= meant.n || i >= read.n)
+			fail("BuildKit reads a different number of instructions than stagec wrote", text,
+			     i < meant.n ? meant.v[i].first_at : read.v[i].first_at);
+		if (meant.v[i].len != read.v[i].len || memcmp(meant.v[i].text, read.v[i].text, meant.v[i].len) != 0)
+			fail("BuildKit reads an instruction differently (a comment or blank line inside a "
+			     "continuation is dropped)",
+			     text, meant.v[i].first_at);
 	}
-	if (continued)
-		fail("the Dockerfile ends inside a continued instruction", text, total);
+	int froms = 0;
+	for (size_t i = 0; i < read.n; i++) {
+		const Logical *l = &read.v[i];
+		size_t nl = strcspn(l->text, " ");
+		char name[16] = {0};
+		memcpy(name, l->text, nl < 15 ? nl : 15);
+		if (strcmp(name, "FROM") == 0)
+			froms++;
+		else if (froms == 0)
+			fail("an instruction before the first FROM", text, l->first_at);
+		const char *args = l->text + nl;
+		check_flags(text, l, name, args);
+		if (strcmp(name, "ENV") == 0 || strcmp(name, "LABEL") == 0)
+			check_pairs(text, l, args);
+	}
+	program_free(&meant);
+	program_free(&read);
 	if (froms == 0)
 		fail("a Dockerfile without FROM", text, 0);
 }
@@ -383,7 +684,7 @@ static void pick_options(const uint8_t *data, size_t size, StagecOptions *o, con
 	o->werror = ((h >> 10) % 4) == 0;
 	o->max_errors = ((h >> 12) % 4) == 0 ? 1 : 0;
 	o->templates_dir = ((h >> 14) % 128) == 0 ? NULL : templates_dir;
-	*dir = contexts[(h >> 21) % 3];
+	*dir = contexts[(h >> 21) % 4];
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

@@ -10,9 +10,10 @@
 #     fuzz target's build context, in both variants, both bases and with
 #     --dump-ir: the exit status must be 0 or 1 (never a crash or 2), and
 #     every line of an emitted Dockerfile must be empty, a comment, an
-#     instruction stagec emits, or an indented continuation of the line
-#     before (which ended with a backslash as Docker reads it: '\' then
-#     only blanks).
+#     instruction stagec emits (with no flag but COPY --from and
+#     HEALTHCHECK's), or an indented continuation of the line before
+#     (which ended with a backslash as Docker reads it: '\' then only
+#     blanks) that is neither blank nor a comment.
 # Prints "fuzz-regressions: N passed, N failed", one test per file.
 # FUZZ_OUT=DIR takes the fuzz target from DIR instead of build-fuzz.
 set -uo pipefail
@@ -73,6 +74,8 @@ check_lines() {
 			next
 		} else if ($0 !~ /^(FROM|RUN|COPY|ENV|WORKDIR|USER|EXPOSE|HEALTHCHECK|CMD|ENTRYPOINT|LABEL) /) {
 			bad = NR; exit
+		} else if ($0 ~ /^[A-Z]+[ \t]+--/ && $0 !~ /^COPY --from=/ && $0 !~ /^HEALTHCHECK --/) {
+			bad = NR; exit # a flag stagec does not write
 		}
 		cont = ($0 ~ /\\[ \t]*$/)
 	}
