@@ -74,7 +74,7 @@ typedef struct SrcPos {
 	int line, col;
 } SrcPos;
 
-#define SOURCE_MAX_BYTES (1024 * 1024) /* specs and templates larger than this are refused */
+#define SOURCE_MAX_BYTES STAGEC_MAX_SPEC_BYTES /* specs and templates larger than this are refused */
 
 typedef struct Diags Diags;
 /* Reads path into the arena.  On failure adds an error (with no position)

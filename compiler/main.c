@@ -3,16 +3,29 @@
  *
  *   stagec [options] app.yaml            multi-stage Dockerfile on stdout
  *   stagec --single-stage app.yaml       single-stage Dockerfile on stdout
- *   stagec -o DIR app.yaml               DIR/Dockerfile, DIR/Dockerfile.single, DIR/.dockerignore
+ *   stagec -o DIR app.yaml               both variants and their ignore files, in DIR
+ *   stagec [options] -                   the spec from standard input (also /dev/stdin)
  *
  * This is the only file that prints or chooses an exit status: 0 success,
- * 1 the spec has errors, 2 usage or I/O errors.  With -o, both variants are
- * compiled before anything is written; each file is written to a temporary
- * file in DIR and renamed into place, and a file stagec did not generate is
- * never overwritten without --force.
+ * 1 the spec has errors, 2 usage or I/O errors.  The spec is read once, here
+ * (at most STAGEC_MAX_SPEC_BYTES), and both variants are compiled from the same
+ * bytes.  With -o, everything is checked before anything is written: both
+ * variants compiled, every target a regular file that stagec wrote (or
+ * absent, or --force), DIR a folder (created when missing).  Then each file
+ * is written to a temporary file in DIR, and the temporary files are renamed
+ * over the targets; when a rename fails, the targets already replaced get
+ * their old files back, so a run changes all files or none.  Temporary files
+ * are named .stagec-PID-XXXXXX: SIGINT, SIGTERM and SIGHUP remove the run's
+ * own, and a later run removes those whose process is gone.
  */
+#define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,10 +39,14 @@
 static const char usage_head[] =
 	"usage: stagec [options] SPEC\n"
 	"\n"
-	"Compiles a build spec (app.yaml) into a Dockerfile.\n"
+	"Compiles a build spec (app.yaml) into a Dockerfile.  SPEC '-' (or /dev/stdin)\n"
+	"reads the spec from standard input, with the current folder as its build context.\n"
 	"\n"
-	"  -o, --output DIR      write DIR/Dockerfile, DIR/Dockerfile.single and DIR/.dockerignore\n"
-	"      --single-stage    emit the single-stage variant (build tools left in)\n"
+	"  -o, --output DIR      write both variants into DIR (created when missing):\n"
+	"                        Dockerfile, Dockerfile.single and, when DIR is the spec's\n"
+	"                        folder, .dockerignore; elsewhere Dockerfile.dockerignore and\n"
+	"                        Dockerfile.single.dockerignore, which Docker reads beside them\n"
+	"      --single-stage    print the single-stage variant (build tools left in)\n"
 	"      --base NAME       override the spec's base (templates/bases.yaml: official, debian, alpine)\n"
 	"      --dump-ir[=after:PASS]\n"
 	"                        print the IR instead of a Dockerfile: the final IR, or the IR\n"
@@ -159,6 +176,9 @@ static int parse_args(int argc, char **argv, Cli *cli)
 	cli->spec = argv[optind];
 	if (cli->output_dir && cli->opts.dump_ir)
 		return usage_error("%s", "--dump-ir prints to stdout; it does not go with -o");
+	if (cli->output_dir && cli->opts.single_stage)
+		return usage_error("%s", "--single-stage prints one variant to stdout; -o writes both "
+				   "(Dockerfile and Dockerfile.single), so it does not go with it");
 	return -1;
 }
 
@@ -172,87 +192,431 @@ static int write_stdout(const char *text)
 	return 0;
 }
 
+/* ---- paths in messages ---------------------------------------------------
+ * A path is the user's text, and a folder name can hold escape sequences:
+ * control characters are shown escaped, as the library does in its
+ * diagnostics. */
+
+static const char *shown(const char *path)
+{
+	static char bufs[4][PATH_MAX * 4 + 8];
+	static int next;
+	char *out = bufs[next++ % 4];
+	size_t o = 0;
+	for (const unsigned char *p = (const unsigned char *)path; *p && o + 5 < sizeof(bufs[0]); p++) {
+		if (*p < 0x20 || *p == 0x7f)
+			o += (size_t)sprintf(out + o, "\\x%02x", *p);
+		else
+			out[o++] = (char)*p;
+	}
+	out[o] = '\0';
+	return out;
+}
+
+static int io_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int io_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stagec: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 2;
+}
+
+/* ---- reading the spec once ------------------------------------------------ */
+
+typedef struct SpecText {
+	const char *name; /* as shown: the path given, or <stdin> */
+	char *dir;        /* the build context: the spec's folder, or the current one */
+	char *text;
+	size_t len;
+} SpecText;
+
+static bool is_stdin(const char *path)
+{
+	return strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0;
+}
+
+/* Reads at most STAGEC_MAX_SPEC_BYTES; returns an exit status (0: read). */
+static int read_spec(const char *path, SpecText *spec)
+{
+	int fd;
+	if (is_stdin(path)) {
+		spec->name = "<stdin>";
+		fd = STDIN_FILENO;
+	} else {
+		spec->name = path;
+		struct stat st;
+		if (stat(path, &st) != 0)
+			return io_error("cannot read '%s': %s", shown(path), strerror(errno));
+		if (S_ISDIR(st.st_mode))
+			return io_error("'%s' is a folder; give the path of the spec file (e.g. '%s/app.yaml')",
+					shown(path), shown(path));
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return io_error("cannot read '%s': %s", shown(path), strerror(errno));
+	}
+	size_t cap = 64 * 1024, len = 0;
+	char *text = malloc(cap + 1);
+	for (;;) {
+		if (len == cap) {
+			cap *= 2;
+			char *bigger = realloc(text, cap + 1);
+			if (!bigger)
+				free(text);
+			text = bigger;
+		}
+		if (!text)
+			return io_error("%s", "out of memory");
+		ssize_t n = read(fd, text + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = errno;
+			if (fd != STDIN_FILENO)
+				close(fd);
+			free(text);
+			return io_error("cannot read '%s': %s", shown(spec->name), strerror(e));
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+		if (len > STAGEC_MAX_SPEC_BYTES)
+			break;
+	}
+	if (fd != STDIN_FILENO)
+		close(fd);
+	if (len > STAGEC_MAX_SPEC_BYTES) {
+		free(text);
+		return io_error("'%s' is larger than %d bytes; a spec is a short file", shown(spec->name),
+				STAGEC_MAX_SPEC_BYTES);
+	}
+	text[len] = '\0';
+	spec->text = text;
+	spec->len = len;
+	/* the build context: the spec's real folder */
+	char *copy = strdup(is_stdin(path) ? "./-" : path);
+	char *real = copy ? realpath(dirname(copy), NULL) : NULL;
+	free(copy);
+	if (!real) {
+		free(text);
+		return io_error("cannot find the folder of '%s': %s", shown(spec->name), strerror(errno));
+	}
+	spec->dir = real;
+	return 0;
+}
+
+/* ---- temporary files and signals ------------------------------------------
+ * The paths of the run's temporary files (written, or backups of replaced
+ * files) sit in a fixed table that the handler reads: unlink() is
+ * async-signal-safe, and the table is filled before each file exists. */
+
+#define MAX_TEMPS 16
+#define TEMP_PREFIX ".stagec-"
+
+static char temp_paths[MAX_TEMPS][PATH_MAX];
+static volatile sig_atomic_t temp_used[MAX_TEMPS];
+
+static void on_signal(int sig)
+{
+	for (int i = 0; i < MAX_TEMPS; i++)
+		if (temp_used[i])
+			unlink(temp_paths[i]);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP};
+
+static void catch_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
+		sigaction(caught_signals[i], &sa, NULL);
+}
+
+/* Blocks (or unblocks) the signals: while the targets are replaced, a
+ * signal waits until they are all replaced or all restored. */
+static void hold_signals(bool hold)
+{
+	sigset_t set;
+	sigemptyset(&set);
+	for (size_t i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
+		sigaddset(&set, caught_signals[i]);
+	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+}
+
+/* Reserves a slot and makes a fresh, empty temporary file in dir; returns
+ * the slot, or -1 with errno set. */
+static int temp_create(const char *dir, int *fd)
+{
+	int slot = -1;
+	for (int i = 0; i < MAX_TEMPS && slot < 0; i++)
+		if (!temp_used[i])
+			slot = i;
+	if (slot < 0) {
+		errno = EMFILE;
+		return -1;
+	}
+	int n = snprintf(temp_paths[slot], PATH_MAX, "%s/" TEMP_PREFIX "%ld-XXXXXX", dir, (long)getpid());
+	if (n < 0 || n >= PATH_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	temp_used[slot] = 1; /* before the file exists: the handler may unlink a name not made yet */
+	*fd = mkostemp(temp_paths[slot], O_CLOEXEC);
+	if (*fd < 0) {
+		temp_used[slot] = 0;
+		return -1;
+	}
+	return slot;
+}
+
+/* The file no longer needs removing (it was renamed into place). */
+static void temp_forget(int slot)
+{
+	if (slot >= 0)
+		temp_used[slot] = 0;
+}
+
+static void temp_remove(int slot)
+{
+	if (slot >= 0 && temp_used[slot]) {
+		unlink(temp_paths[slot]);
+		temp_used[slot] = 0;
+	}
+}
+
+/* Removes .stagec-PID-* files in dir whose process is gone (killed before
+ * it could clean up).  Files of a live process, and names in any other
+ * form, stay. */
+static void remove_stale_temps(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strncmp(e->d_name, TEMP_PREFIX, strlen(TEMP_PREFIX)) != 0)
+			continue;
+		const char *p = e->d_name + strlen(TEMP_PREFIX);
+		char *end;
+		errno = 0;
+		long pid = strtol(p, &end, 10);
+		if (errno || end == p || *end != '-' || strlen(end + 1) != 6 || pid <= 0)
+			continue;
+		if (pid == (long)getpid() || kill((pid_t)pid, 0) == 0 || errno != ESRCH)
+			continue;
+		char path[PATH_MAX];
+		if (snprintf(path, sizeof(path), "%s/%s", dir, e->d_name) < (int)sizeof(path)) {
+			struct stat st;
+			if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
+				unlink(path);
+		}
+	}
+	closedir(d);
+}
+
+/* ---- writing the outputs -------------------------------------------------- */
+
 typedef struct OutFile {
 	const char *name;
 	const char *text;
-	char *path, *tmp;
+	char path[PATH_MAX];
+	bool existed;
+	int tmp;    /* the slot of the new text, written */
+	int backup; /* the slot of a link to the old file, while replacing */
+	bool done;  /* renamed into place */
 } OutFile;
 
-/* A file stagec may replace: absent, or one whose first line is stagec's. */
-static bool may_replace(const char *path)
+/* A target stagec may replace: absent, or a regular file whose first line
+ * is stagec's.  Opened without blocking (a FIFO would wait for a writer)
+ * and checked by type before anything is read. */
+static int check_target(OutFile *o, bool force)
 {
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return errno == ENOENT;
+	struct stat st;
+	if (lstat(o->path, &st) != 0) {
+		if (errno == ENOENT)
+			return 0;
+		return io_error("cannot check '%s': %s", shown(o->path), strerror(errno));
+	}
+	o->existed = true;
+	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
+		return io_error("'%s' is %s, not a file stagec wrote; move it away", shown(o->path),
+				S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file");
+	int fd = open(o->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+	bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+	if (fd >= 0 && !regular) {
+		close(fd);
+		return io_error("'%s' leads to something that is not a regular file; move it away",
+				shown(o->path));
+	}
+	if (force) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
 	char line[sizeof(STAGEC_HEADER_MARK)] = {0};
-	size_t n = fread(line, 1, sizeof(line) - 1, f);
-	fclose(f);
-	return n == sizeof(line) - 1 && strcmp(line, STAGEC_HEADER_MARK) == 0;
+	ssize_t n = fd >= 0 ? read(fd, line, sizeof(line) - 1) : -1;
+	if (fd >= 0)
+		close(fd);
+	if (n == (ssize_t)sizeof(line) - 1 && strcmp(line, STAGEC_HEADER_MARK) == 0)
+		return 0;
+	return io_error("refusing to overwrite '%s', which stagec did not generate; move it away or use --force",
+			shown(o->path));
+}
+
+static bool write_all(int fd, const char *text, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, text, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return false;
+		text += n;
+		len -= (size_t)n;
+	}
+	return true;
 }
 
 static int write_temp(OutFile *o, const char *dir)
 {
-	o->tmp = malloc(strlen(dir) + 32);
-	sprintf(o->tmp, "%s/.stagec-XXXXXX", dir);
-	int fd = mkstemp(o->tmp);
-	if (fd < 0)
+	int fd;
+	o->tmp = temp_create(dir, &fd);
+	if (o->tmp < 0)
 		return -1;
-	size_t len = strlen(o->text);
-	FILE *f = fdopen(fd, "wb");
-	if (!f) {
-		close(fd);
-		return -1;
-	}
-	bool ok = fwrite(o->text, 1, len, f) == len;
-	ok = fflush(f) == 0 && ok;
-	ok = fsync(fileno(f)) == 0 && ok;
-	ok = fclose(f) == 0 && ok;
-	if (ok)
-		ok = chmod(o->tmp, 0644) == 0;
+	bool ok = write_all(fd, o->text, strlen(o->text));
+	ok = fchmod(fd, 0644) == 0 && ok;
+	ok = fsync(fd) == 0 && ok;
+	ok = close(fd) == 0 && ok;
 	return ok ? 0 : -1;
 }
 
-static int write_outputs(const Cli *cli, OutFile *files, size_t n)
+/* Keeps the old file under a temporary name (a second link to it, so the
+ * target never goes missing) until all targets are replaced. */
+static int keep_backup(OutFile *o, const char *dir)
+{
+	int fd;
+	o->backup = temp_create(dir, &fd);
+	if (o->backup < 0)
+		return -1;
+	close(fd);
+	unlink(temp_paths[o->backup]);
+	if (link(o->path, temp_paths[o->backup]) == 0)
+		return 0;
+	/* a file system without hard links: move the old file aside */
+	return rename(o->path, temp_paths[o->backup]);
+}
+
+/* Puts back the old file of every target already replaced (or moved
+ * aside), and removes the targets that did not exist before. */
+static void roll_back(OutFile *files, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		OutFile *o = &files[i];
+		bool kept = o->backup >= 0 && temp_used[o->backup];
+		if (kept && (o->done || access(o->path, F_OK) != 0)) {
+			if (rename(temp_paths[o->backup], o->path) == 0)
+				temp_forget(o->backup);
+		} else if (o->done && !o->existed) {
+			unlink(o->path);
+		}
+	}
+}
+
+/* Creates dir and its missing parents. */
+static int make_dirs(const char *dir)
+{
+	char path[PATH_MAX];
+	if (snprintf(path, sizeof(path), "%s", dir) >= (int)sizeof(path)) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	for (char *p = path + 1;; p++) {
+		if (*p != '/' && *p != '\0')
+			continue;
+		char c = *p;
+		*p = '\0';
+		if (mkdir(path, 0755) != 0 && errno != EEXIST)
+			return -1;
+		*p = c;
+		if (!c)
+			break;
+	}
+	struct stat st;
+	return stat(dir, &st) == 0 && S_ISDIR(st.st_mode) ? 0 : -1;
+}
+
+static bool same_folder(const char *a, const char *b)
+{
+	struct stat sa, sb;
+	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int write_outputs(const Cli *cli, const SpecText *spec, const StagecResult *multi, const StagecResult *single)
 {
 	const char *dir = cli->output_dir;
 	struct stat st;
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-		fprintf(stderr, "stagec: error: output folder '%s' does not exist; create it first\n", dir);
-		return 2;
-	}
+	bool exists = stat(dir, &st) == 0;
+	if (exists && !S_ISDIR(st.st_mode))
+		return io_error("'%s' is not a folder; give -o a folder (it is created when missing)", shown(dir));
+	if (!exists && errno != ENOENT)
+		return io_error("cannot use '%s' as the output folder: %s", shown(dir), strerror(errno));
+	/* Docker reads .dockerignore only at the root of the build context,
+	 * and <dockerfile>.dockerignore beside the Dockerfile */
+	bool beside_spec = exists && same_folder(dir, spec->dir);
+	OutFile files[] = {
+		{.name = "Dockerfile", .text = stagec_result_output(multi)},
+		{.name = "Dockerfile.single", .text = stagec_result_output(single)},
+		{.name = beside_spec ? ".dockerignore" : "Dockerfile.dockerignore",
+		 .text = stagec_result_dockerignore(multi)},
+		{.name = "Dockerfile.single.dockerignore", .text = stagec_result_dockerignore(single)},
+	};
+	size_t n = beside_spec ? 3 : 4;
 	for (size_t i = 0; i < n; i++) {
-		files[i].path = malloc(strlen(dir) + strlen(files[i].name) + 2);
-		sprintf(files[i].path, "%s/%s", dir, files[i].name);
-		if (!cli->force && !may_replace(files[i].path)) {
-			fprintf(stderr,
-				"stagec: error: refusing to overwrite '%s', which stagec did not generate; "
-				"move it away or use --force\n",
-				files[i].path);
-			return 2;
-		}
+		files[i].tmp = files[i].backup = -1;
+		if (!*files[i].text)
+			return io_error("nothing to write into '%s' (an internal error)", files[i].name);
+		if (snprintf(files[i].path, PATH_MAX, "%s/%s", dir, files[i].name) >= PATH_MAX)
+			return io_error("the path '%s/%s' is too long", shown(dir), files[i].name);
+		int status = exists ? check_target(&files[i], cli->force) : 0;
+		if (status)
+			return status;
 	}
+	if (!exists && make_dirs(dir) != 0)
+		return io_error("cannot create the output folder '%s': %s", shown(dir), strerror(errno));
+
+	catch_signals();
+	remove_stale_temps(dir);
 	int status = 0;
+	for (size_t i = 0; i < n && !status; i++)
+		if (write_temp(&files[i], dir) != 0)
+			status = io_error("cannot write in '%s': %s", shown(dir), strerror(errno));
+	hold_signals(true);
 	for (size_t i = 0; i < n && !status; i++) {
-		if (write_temp(&files[i], dir) != 0) {
-			fprintf(stderr, "stagec: error: cannot write in '%s': %s\n", dir, strerror(errno));
-			status = 2;
-		}
+		if (files[i].existed && keep_backup(&files[i], dir) != 0)
+			status = io_error("cannot keep the old '%s' while replacing it: %s", shown(files[i].path),
+					  strerror(errno));
+		else if (rename(temp_paths[files[i].tmp], files[i].path) != 0)
+			status = io_error("cannot replace '%s': %s", shown(files[i].path), strerror(errno));
+		else
+			files[i].done = true;
+		if (files[i].done)
+			temp_forget(files[i].tmp);
 	}
-	for (size_t i = 0; i < n && !status; i++) {
-		if (rename(files[i].tmp, files[i].path) != 0) {
-			fprintf(stderr, "stagec: error: cannot replace '%s': %s\n", files[i].path, strerror(errno));
-			status = 2;
-		} else {
-			free(files[i].tmp);
-			files[i].tmp = NULL;
-		}
-	}
+	if (status)
+		roll_back(files, n);
 	for (size_t i = 0; i < n; i++) {
-		if (files[i].tmp)
-			unlink(files[i].tmp);
-		free(files[i].tmp);
-		free(files[i].path);
+		temp_remove(files[i].tmp);
+		temp_remove(files[i].backup);
 	}
+	hold_signals(false);
 	return status;
 }
 
@@ -262,45 +626,40 @@ int main(int argc, char **argv)
 	int status = parse_args(argc, argv, &cli);
 	if (status >= 0)
 		return status;
+	SpecText spec = {0};
+	status = read_spec(cli.spec, &spec);
+	if (status)
+		return status;
 
-	StagecResult *multi = NULL, *single = NULL;
-	if (!cli.output_dir || !cli.opts.single_stage) {
-		StagecOptions o = cli.opts;
-		o.single_stage = cli.output_dir ? false : cli.opts.single_stage;
-		multi = stagec_compile(cli.spec, &o);
-	}
-	if (cli.output_dir) {
-		StagecOptions o = cli.opts;
+	/* both variants from the same bytes */
+	StagecOptions o = cli.opts;
+	o.single_stage = cli.output_dir ? false : cli.opts.single_stage;
+	StagecResult *first = stagec_compile_text(spec.name, spec.dir, spec.text, spec.len, &o);
+	StagecResult *single = NULL;
+	if (first && cli.output_dir && stagec_result_ok(first)) {
 		o.single_stage = true;
-		/* the second compilation repeats the first one's diagnostics */
-		if (!multi || stagec_result_ok(multi))
-			single = stagec_compile(cli.spec, &o);
+		single = stagec_compile_text(spec.name, spec.dir, spec.text, spec.len, &o);
+		if (!single)
+			first = NULL;
 	}
-	StagecResult *first = multi ? multi : single;
 	if (!first) {
 		fputs("stagec: error: out of memory\n", stderr);
 		return 2;
 	}
 	fputs(stagec_result_diagnostics(first), stderr);
 	status = stagec_result_status(first);
-	if (status == 0 && single && first != single) {
+	if (status == 0 && single) {
+		/* the second compilation repeats the first one's warnings */
 		status = stagec_result_status(single);
 		if (status)
 			fputs(stagec_result_diagnostics(single), stderr);
 	}
-	if (status == 0) {
-		if (cli.output_dir) {
-			OutFile files[] = {
-				{"Dockerfile", stagec_result_output(multi), NULL, NULL},
-				{"Dockerfile.single", stagec_result_output(single), NULL, NULL},
-				{".dockerignore", stagec_result_dockerignore(multi), NULL, NULL},
-			};
-			status = write_outputs(&cli, files, sizeof(files) / sizeof(files[0]));
-		} else {
-			status = write_stdout(stagec_result_output(first));
-		}
-	}
-	stagec_result_free(multi);
+	if (status == 0)
+		status = cli.output_dir ? write_outputs(&cli, &spec, first, single)
+					: write_stdout(stagec_result_output(first));
+	stagec_result_free(first);
 	stagec_result_free(single);
+	free(spec.text);
+	free(spec.dir);
 	return status;
 }

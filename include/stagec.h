@@ -19,6 +19,9 @@
 
 #define STAGEC_VERSION "0.1.0"
 
+/* A spec (or template) larger than this is refused. */
+#define STAGEC_MAX_SPEC_BYTES (1024 * 1024)
+
 typedef struct StagecOptions {
 	bool single_stage;         /* skip the split: one stage with everything */
 	const char *base;          /* "official" or "debian": overrides the spec's base; NULL keeps it */

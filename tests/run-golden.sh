@@ -7,7 +7,8 @@
 # file under tests/golden/<example>/.  An example whose language has no
 # flavour for a base has, instead of its two Dockerfiles, <base>.err: the
 # error.  Then the cases under tests/cases/ (see below).  Also checks that compiling twice gives
-# byte-identical output and that -o writes the same three files.
+# byte-identical output and that -o writes the same files (into another
+# folder: Dockerfile.dockerignore and Dockerfile.single.dockerignore).
 # REGEN=1 rewrites the golden files (review them with git diff).
 # Usage: tests/run-golden.sh path/to/stagec   (run from the repository root)
 set -u
@@ -89,7 +90,10 @@ for spec in examples/*/app.yaml; do
 	if "$STAGEC" -o "$tmp/o-$ex" "$spec" 2>"$tmp/err" &&
 		cmp -s "$tmp/o-$ex/Dockerfile" "$g/Dockerfile" &&
 		cmp -s "$tmp/o-$ex/Dockerfile.single" "$g/Dockerfile.single"; then
-		check "$ex -o .dockerignore" "$g/dockerignore" "$tmp/o-$ex/.dockerignore"
+		# outside the spec's folder the ignore files go beside the Dockerfiles
+		check "$ex -o Dockerfile.dockerignore" "$g/dockerignore" "$tmp/o-$ex/Dockerfile.dockerignore"
+		check "$ex -o Dockerfile.single.dockerignore" "$g/dockerignore" \
+			"$tmp/o-$ex/Dockerfile.single.dockerignore"
 	else
 		echo "not ok - $ex -o writes the same Dockerfiles"; cat "$tmp/err"
 		fail=$((fail + 1))
