@@ -10,7 +10,7 @@
 void strlist_push(Arena *a, StrList *l, const char *s)
 {
 	if (l->n == l->cap) {
-		size_t cap = l->cap ? l->cap * 2 : 8;
+		size_t cap = l->cap ? l->cap * 2 : 2; /* most lists hold one or two */
 		const char **v = arena_alloc(a, cap * sizeof(*v));
 		if (l->n)
 			memcpy(v, l->v, l->n * sizeof(*v));

@@ -1,0 +1,65 @@
+#!/bin/sh
+# run-scaling.sh - the paths that were quadratic grow linearly now (issue 9).
+#
+# For each of three adversarial specs (N anchors each used once, N run.env
+# keys through the merge pass, N duplicate keys) counts the instructions
+# `stagec -o` executes under valgrind's callgrind at N = 0, 2000 and 4000
+# and checks the growth (I(4000) - I(0)) / (I(2000) - I(0)): about 2 for a
+# linear cost, about 4 for a quadratic one (3.7 before the fix).  Instruction
+# counts repeat exactly from run to run, unlike times on a shared machine.
+# Skipped when valgrind is missing or the binary is built with a sanitizer.
+# Usage: tests/run-scaling.sh path/to/stagec   (run from the repository root)
+set -u
+STAGEC=${1:?usage: run-scaling.sh STAGEC}
+case $STAGEC in /*) ;; *) STAGEC=$PWD/$STAGEC ;; esac
+if ! command -v valgrind >/dev/null 2>&1; then
+	echo "scaling: skipped, no valgrind"
+	exit 0
+fi
+if nm -D "$STAGEC" 2>/dev/null | grep -q __asan_init || ldd "$STAGEC" 2>/dev/null | grep -q -e libasan -e libubsan; then
+	echo "scaling: skipped, $STAGEC is built with a sanitizer"
+	exit 0
+fi
+MAX_RATIO=2.6
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'flask\n' >"$tmp/requirements.txt"
+printf 'print(1)\n' >"$tmp/app.py"
+
+gen() { # KIND N
+	case $1 in
+	anchors)
+		printf 'language: python\nname: s\nbuild: [x'
+		awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf ", &%d a", i; for (i = 0; i < n; i++) printf ", *%d", i; print "]" }' ;;
+	env)
+		printf 'language: python\nname: s\nrun:\n  command: [python, app.py]\n  env:\n    BASE: v\n'
+		awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) printf "    K%d: v\n", i }' ;;
+	dupkeys)
+		printf 'language: python\nname: s\nlabels:\n  a: b\n'
+		awk -v n="$2" 'BEGIN { for (i = 0; i < n; i++) print "  a: b" }' ;;
+	esac
+}
+
+instructions() { # SPEC
+	rm -rf "$tmp/out"
+	valgrind --tool=callgrind --callgrind-out-file="$tmp/cg" "$STAGEC" -o "$tmp/out" "$1" >/dev/null 2>&1
+	sed -n -E 's/^(summary|totals): ([0-9]+).*/\2/p' "$tmp/cg" | head -n 1
+}
+
+for kind in anchors env dupkeys; do
+	for n in 0 2000 4000; do gen $kind $n >"$tmp/$kind-$n.yaml"; done
+	i0=$(instructions "$tmp/$kind-0.yaml")
+	i1=$(instructions "$tmp/$kind-2000.yaml")
+	i2=$(instructions "$tmp/$kind-4000.yaml")
+	ratio=$(awk -v a="$i0" -v b="$i1" -v c="$i2" 'BEGIN { if (b > a) printf "%.2f", (c - a) / (b - a); else print 99 }')
+	if awk -v r="$ratio" -v m="$MAX_RATIO" 'BEGIN { exit !(r < m) }'; then
+		echo "ok - $kind: $i0 / $i1 / $i2 instructions at 0 / 2000 / 4000, growth $ratio"
+		pass=$((pass + 1))
+	else
+		echo "not ok - $kind: $i0 / $i1 / $i2 instructions at 0 / 2000 / 4000, growth $ratio (wanted under $MAX_RATIO)"
+		fail=$((fail + 1))
+	fi
+done
+echo "scaling: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
