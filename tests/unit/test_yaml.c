@@ -294,6 +294,28 @@ static void test_duplicate_run(void **state)
 					 "      | ^\n");
 }
 
+/* An error far along a long line shows a window of the line around the
+ * column, so that 10,000 errors on a 1 MiB line stay a few megabytes. */
+static void test_long_line_excerpt(void **state)
+{
+	T *t = *state;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, "a: [");
+	for (int i = 0; i < 2000; i++)
+		strbuf_adds(&sb, "b, ");
+	strbuf_adds(&sb, "*nope]\n");
+	assert_null(load(t, strbuf_str(&sb)));
+	strbuf_release(&sb);
+	const char *out = rendered(t);
+	/* column 6005; the window starts 80 characters before it */
+	assert_non_null(strstr(out, "app.yaml:1:6005: error: alias '*nope' names no anchor defined before it\n"
+				    "    1 | ..., b, b, "));
+	const char *caret = strstr(out, "      | ");
+	assert_non_null(caret);
+	assert_int_equal(strlen(caret), strlen("      | ") + 3 + 80 + 2); /* "...", 80 blanks, "^\n" */
+	assert_true(strlen(out) < 500);
+}
+
 /* Lines end in CR LF, LF, or a bare CR: positions and excerpts agree
  * with the line libyaml counts. */
 static void test_bare_cr_lines(void **state)
@@ -647,6 +669,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_anchor_shadowing, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_run, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_bare_cr_lines, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_long_line_excerpt, setup, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
