@@ -6,7 +6,7 @@
 # Runs, each under valgrind --leak-check=full --errors-for-leak-kinds=all
 # --error-exitcode=99 (so even still-reachable memory counts):
 #   - every examples/*/app.yaml in both variants and both bases, with
-#     --dump-ir, and with -o into a temporary folder (the three files must
+#     --dump-ir, and with -o into a temporary folder (the four files must
 #     be there);
 #   - every tests/errors/*.yaml, from inside tests/errors, expecting exit
 #     status 1 (or the number in NAME.status), and tests/errors/NAME/app.yaml
@@ -115,14 +115,15 @@ for i in $(seq 1 "$n"); do
 	cat "$tmp/$i.result"
 	if grep -q '^ok - ' "$tmp/$i.result"; then pass=$((pass + 1)); else fail=$((fail + 1)); fi
 done
-# -o wrote the three files
+# -o wrote its four files (into a folder that is not the spec's)
 for d in "$tmp"/o-*; do
 	ex=${d##*/o-}
-	if [ -s "$d/Dockerfile" ] && [ -s "$d/Dockerfile.single" ] && [ -s "$d/.dockerignore" ]; then
-		echo "ok - $ex -o wrote Dockerfile, Dockerfile.single and .dockerignore"
+	if [ -s "$d/Dockerfile" ] && [ -s "$d/Dockerfile.single" ] && [ -s "$d/Dockerfile.dockerignore" ] &&
+		[ -s "$d/Dockerfile.single.dockerignore" ]; then
+		echo "ok - $ex -o wrote Dockerfile, Dockerfile.single and their .dockerignore files"
 		pass=$((pass + 1))
 	else
-		echo "not ok - $ex -o did not write its three files"
+		echo "not ok - $ex -o did not write its four files"
 		fail=$((fail + 1))
 	fi
 done
