@@ -3,8 +3,9 @@
 #
 # Installs what it needs from Debian's packages (and the validator from the
 # npm registry), builds stagec, then runs in order:
-#   1. the unit tests (cmocka), the golden, error and CLI tests, and the
-#      report validation (xmllint, python3-jsonschema) (meson test);
+#   1. the unit tests (cmocka), the golden, error, CLI and scaling tests
+#      (the scaling test counts instructions with valgrind), and the report
+#      validation (xmllint, python3-jsonschema) (meson test);
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the independent validator (dockerfile-utils) and the house rules over
 #      every Dockerfile in tests/golden, and the validator's own self-test;
@@ -63,7 +64,7 @@ finish() {
 }
 
 if ! apt_install meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxml2-dev libjansson-dev libcmocka-dev bc \
-	python3 python3-jsonschema python3-yaml libxml2-utils curl; then
+	valgrind python3 python3-jsonschema python3-yaml libxml2-utils curl; then
 	echo "could not install the build dependencies"
 	total_fail=1
 	finish
