@@ -331,7 +331,7 @@ bool emit_check_line_length(const Ir *ir, const Spec *spec, Diags *d)
 	for (const Stage *s = ir->first; s; s = s->next) {
 		for (const Step *st = s->first; st; st = st->next) {
 			strbuf_reset(&sb);
-			emit_step(&sb, st);
+			emit_step(&sb, s, st);
 			size_t at = 0, len = longest_line(strbuf_str(&sb), &at);
 			if (len <= DOCKERFILE_LINE_MAX)
 				continue;

@@ -271,7 +271,7 @@ static void run_flags_stay_arguments(void **state)
 		fail_msg("%s", stagec_result_diagnostics(r));
 	const char *out = stagec_result_output(r);
 	assert_null(strstr(out, "RUN --"));
-	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-c\", \"--mount=type=bind,source=/,target=/h cat "
+	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-ec\", \"--mount=type=bind,source=/,target=/h cat "
 				    "/h/etc/shadow &&   --network=host x\"]\n"));
 	stagec_result_free(r);
 	remove_spec(spec);
