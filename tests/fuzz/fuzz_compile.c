@@ -316,7 +316,7 @@ static void check_chars(const char *what, const char *text, const char *allowed)
 }
 
 static const char *const instructions[] = {
-	"FROM", "RUN", "COPY", "ENV", "WORKDIR", "USER", "EXPOSE", "HEALTHCHECK", "CMD", "ENTRYPOINT", "LABEL",
+	"FROM", "RUN", "COPY", "ENV", "WORKDIR", "USER", "EXPOSE", "HEALTHCHECK", "CMD", "ENTRYPOINT", "LABEL", "ARG",
 };
 
 static bool starts_with_instruction(const char *line, size_t len)
@@ -567,7 +567,7 @@ static void check_flags(const char *text, const Logical *l, const char *name, co
 	}
 }
 
-/* ENV and LABEL: stagec writes one key="value" pair per line; BuildKit
+/* ENV, LABEL and ARG: stagec writes one key="value" pair per line; BuildKit
  * must read as many words, each a pair with a key. */
 static void check_pairs(const char *text, const Logical *l, const char *args)
 {
@@ -596,11 +596,11 @@ static void check_pairs(const char *text, const Logical *l, const char *args)
 			p++;
 		}
 		if (!has_eq || !key)
-			fail("an ENV or LABEL word that BuildKit does not read as key=value", text, l->first_at);
+			fail("an ENV, LABEL or ARG word that BuildKit does not read as key=value", text, l->first_at);
 		words++;
 	}
 	if (words != l->lines)
-		fail("an ENV or LABEL whose pairs BuildKit counts differently from stagec's lines", text,
+		fail("an ENV, LABEL or ARG whose pairs BuildKit counts differently from stagec's lines", text,
 		     l->first_at);
 }
 
@@ -639,7 +639,7 @@ static void check_dockerfile(const char *text)
 			fail("an instruction before the first FROM", text, l->first_at);
 		const char *args = l->text + nl;
 		check_flags(text, l, name, args);
-		if (strcmp(name, "ENV") == 0 || strcmp(name, "LABEL") == 0)
+		if (strcmp(name, "ENV") == 0 || strcmp(name, "LABEL") == 0 || strcmp(name, "ARG") == 0)
 			check_pairs(text, l, args);
 	}
 	program_free(&meant);

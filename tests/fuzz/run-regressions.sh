@@ -72,7 +72,7 @@ check_lines() {
 			if ($0 ~ /^[ \t]*$/ || $0 ~ /^[ \t]*#/ || $0 !~ /^[ \t]/) { bad = NR; exit }
 		} else if ($0 == "" || $0 ~ /^#/) {
 			next
-		} else if ($0 !~ /^(FROM|RUN|COPY|ENV|WORKDIR|USER|EXPOSE|HEALTHCHECK|CMD|ENTRYPOINT|LABEL) /) {
+		} else if ($0 !~ /^(FROM|RUN|COPY|ENV|WORKDIR|USER|EXPOSE|HEALTHCHECK|CMD|ENTRYPOINT|LABEL|ARG) /) {
 			bad = NR; exit
 		} else if ($0 ~ /^[A-Z]+[ \t]+--/ && $0 !~ /^COPY --from=/ && $0 !~ /^HEALTHCHECK --/) {
 			bad = NR; exit # a flag stagec does not write
