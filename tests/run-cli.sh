@@ -2,6 +2,11 @@
 # run-cli.sh - the command line's contract: exit statuses, usage errors,
 # -o writing all files or none, never overwriting a file stagec did not
 # generate (unless --force), and nothing on stdout when a spec is bad.
+# Also the cases of issue 9: -o with --single-stage, a FIFO or a folder at
+# a target, a rename that fails (rolled back; through an LD_PRELOAD shim),
+# SIGINT/SIGTERM during -o, stale temporary files, the output folder
+# created or refused, the spec from stdin, control characters in paths,
+# alias expansion by size and the volume of diagnostics.
 # Usage: tests/run-cli.sh path/to/stagec   (run from the repository root)
 set -u
 STAGEC=${1:?usage: run-cli.sh STAGEC}
