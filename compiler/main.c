@@ -559,7 +559,13 @@ static bool same_folder(const char *a, const char *b)
 	return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
-static int write_outputs(const Cli *cli, const SpecText *spec, const StagecResult *multi, const StagecResult *single)
+/* What -o keeps of a compilation: its texts, so that one compilation is
+ * freed before the next one runs. */
+typedef struct Variant {
+	char *output, *ignore;
+} Variant;
+
+static int write_outputs(const Cli *cli, const SpecText *spec, const Variant *multi, const Variant *single)
 {
 	const char *dir = cli->output_dir;
 	struct stat st;
@@ -572,11 +578,10 @@ static int write_outputs(const Cli *cli, const SpecText *spec, const StagecResul
 	 * and <dockerfile>.dockerignore beside the Dockerfile */
 	bool beside_spec = exists && same_folder(dir, spec->dir);
 	OutFile files[] = {
-		{.name = "Dockerfile", .text = stagec_result_output(multi)},
-		{.name = "Dockerfile.single", .text = stagec_result_output(single)},
-		{.name = beside_spec ? ".dockerignore" : "Dockerfile.dockerignore",
-		 .text = stagec_result_dockerignore(multi)},
-		{.name = "Dockerfile.single.dockerignore", .text = stagec_result_dockerignore(single)},
+		{.name = "Dockerfile", .text = multi->output},
+		{.name = "Dockerfile.single", .text = single->output},
+		{.name = beside_spec ? ".dockerignore" : "Dockerfile.dockerignore", .text = multi->ignore},
+		{.name = "Dockerfile.single.dockerignore", .text = single->ignore},
 	};
 	size_t n = beside_spec ? 3 : 4;
 	for (size_t i = 0; i < n; i++) {
@@ -620,6 +625,29 @@ static int write_outputs(const Cli *cli, const SpecText *spec, const StagecResul
 	return status;
 }
 
+/* Compiles one variant and prints its diagnostics (unless quiet: the
+ * second variant repeats the first one's warnings); with keep, copies its
+ * texts out before the compilation is freed.  Returns the exit status. */
+static int compile_variant(const SpecText *spec, const StagecOptions *o, bool quiet, Variant *keep)
+{
+	StagecResult *r = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
+	if (!r)
+		return io_error("%s", "out of memory");
+	int status = stagec_result_status(r);
+	if (!quiet || status)
+		fputs(stagec_result_diagnostics(r), stderr);
+	if (status == 0 && keep) {
+		keep->output = strdup(stagec_result_output(r));
+		keep->ignore = strdup(stagec_result_dockerignore(r));
+		if (!keep->output || !keep->ignore)
+			status = io_error("%s", "out of memory");
+	} else if (status == 0) {
+		status = write_stdout(stagec_result_output(r));
+	}
+	stagec_result_free(r);
+	return status;
+}
+
 int main(int argc, char **argv)
 {
 	Cli cli = {0};
@@ -630,35 +658,26 @@ int main(int argc, char **argv)
 	status = read_spec(cli.spec, &spec);
 	if (status)
 		return status;
-
-	/* both variants from the same bytes */
 	StagecOptions o = cli.opts;
-	o.single_stage = cli.output_dir ? false : cli.opts.single_stage;
-	StagecResult *first = stagec_compile_text(spec.name, spec.dir, spec.text, spec.len, &o);
-	StagecResult *single = NULL;
-	if (first && cli.output_dir && stagec_result_ok(first)) {
+	if (!cli.output_dir) {
+		status = compile_variant(&spec, &o, false, NULL);
+	} else {
+		/* both variants from the same bytes, one after the other */
+		Variant multi = {0}, single = {0};
+		o.single_stage = false;
+		status = compile_variant(&spec, &o, false, &multi);
+		/* the first result already holds the rules over both variants */
 		o.single_stage = true;
-		single = stagec_compile_text(spec.name, spec.dir, spec.text, spec.len, &o);
-		if (!single)
-			first = NULL;
+		o.no_rules = true;
+		if (status == 0)
+			status = compile_variant(&spec, &o, true, &single);
+		if (status == 0)
+			status = write_outputs(&cli, &spec, &multi, &single);
+		free(multi.output);
+		free(multi.ignore);
+		free(single.output);
+		free(single.ignore);
 	}
-	if (!first) {
-		fputs("stagec: error: out of memory\n", stderr);
-		return 2;
-	}
-	fputs(stagec_result_diagnostics(first), stderr);
-	status = stagec_result_status(first);
-	if (status == 0 && single) {
-		/* the second compilation repeats the first one's warnings */
-		status = stagec_result_status(single);
-		if (status)
-			fputs(stagec_result_diagnostics(single), stderr);
-	}
-	if (status == 0)
-		status = cli.output_dir ? write_outputs(&cli, &spec, first, single)
-					: write_stdout(stagec_result_output(first));
-	stagec_result_free(first);
-	stagec_result_free(single);
 	free(spec.text);
 	free(spec.dir);
 	return status;
