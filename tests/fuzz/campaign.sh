@@ -11,7 +11,8 @@
 # total.  Does not touch the repo except LOG.
 # FUZZ_MAX_LEN (default 65536; 1048576 reaches the spec size limit),
 # FUZZ_TIMEOUT (seconds per input, default 10) and FUZZ_RSS_MB (default
-# 2048) set libFuzzer's limits.
+# 2048) set libFuzzer's limits; FUZZ_ARGS adds libFuzzer flags (e.g.
+# -len_control=0, so that inputs grow to FUZZ_MAX_LEN at once).
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
@@ -31,11 +32,11 @@ rm -f "$DIR"/fuzz-0.log
 # A copy of the binary, so that a rebuild does not pull it from under the run.
 cp "$BIN" "$DIR/fuzz_compile"
 
-echo "$(date -u +%FT%TZ) campaign start: $SECS s, max_len $MAX_LEN, timeout $TIMEOUT s, rss $RSS_MB MB, $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12), commit $(git rev-parse --short HEAD 2>/dev/null)" >>"$LOG"
+echo "$(date -u +%FT%TZ) campaign start: $SECS s, max_len $MAX_LEN, timeout $TIMEOUT s, rss $RSS_MB MB, args '${FUZZ_ARGS:-}', $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12), commit $(git rev-parse --short HEAD 2>/dev/null)" >>"$LOG"
 (cd "$DIR" && exec ./fuzz_compile -jobs=1 -workers=1 -max_len="$MAX_LEN" -timeout="$TIMEOUT" \
 	-rss_limit_mb="$RSS_MB" \
 	-max_total_time="$SECS" -dict="$ROOT/tests/fuzz/yaml.dict" -artifact_prefix="$DIR/" \
-	-print_final_stats=1 corpus >"$DIR/driver.log" 2>&1) &
+	-print_final_stats=1 ${FUZZ_ARGS:-} corpus >"$DIR/driver.log" 2>&1) & # shellcheck disable=SC2086
 pid=$!
 status_line() {
 	local last crashes
