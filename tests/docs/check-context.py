@@ -3,9 +3,11 @@
 
 Usage (from the repository root): tests/docs/check-context.py STAGEC
 
-For every examples/*/app.yaml, writes the three files with `stagec -o`, then
-works out the build context Docker would send, with its own reading of the
-.dockerignore (the regular expressions Docker's pattern matcher builds: `*`
+For every examples/*/app.yaml, writes the files with `stagec -o` into a
+folder that is not the example's, so the ignore files are Dockerfile.dockerignore
+and Dockerfile.single.dockerignore (what BuildKit reads beside each Dockerfile),
+then works out the build context Docker would send for each Dockerfile, with its
+own reading of its ignore file (the regular expressions Docker's pattern matcher builds: `*`
 and `?` within a folder name, `**` any number of folders, a path left out
 when it or a folder above it matches, the last matching line deciding), and
 checks that:
@@ -135,7 +137,7 @@ def main():
             if r.returncode != 0:
                 check(name + " compiles with -o", False, r.stderr)
                 continue
-            kept, left_out = context_files(ex, read_ignore(os.path.join(out, ".dockerignore")))
+            kept, left_out = context_files(ex, read_ignore(os.path.join(out, "Dockerfile.dockerignore")))
             secrets = sorted(p for p in kept | left_out if is_env(p))
             env_files += len(secrets)
             leaked = [p for p in secrets if p in kept]
@@ -143,6 +145,7 @@ def main():
                   "sent to the builder: " + " ".join(leaked))
             missing = []
             for df in ("Dockerfile", "Dockerfile.single"):
+                kept, _ = context_files(ex, read_ignore(os.path.join(out, df + ".dockerignore")))
                 for src in copy_sources(os.path.join(out, df)):
                     if src == ".":
                         continue

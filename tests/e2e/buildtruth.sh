@@ -178,9 +178,10 @@ run_one() {
     "$STAGEC" --base "$fl" "$ex/app.yaml" >"$w/multi.Dockerfile" 2>"$w/gen.err" &&
       "$STAGEC" --single-stage --base "$fl" "$ex/app.yaml" >"$w/single.Dockerfile" 2>>"$w/gen.err" &&
       mkdir -p "$w/gen" && "$STAGEC" --base "$fl" -o "$w/gen" "$ex/app.yaml" 2>>"$w/gen.err" &&
-      # stagec's .dockerignore, as BuildKit's Dockerfile-specific ignore file (it wins over the example's own)
-      cp "$w/gen/.dockerignore" "$w/multi.Dockerfile.dockerignore" &&
-      cp "$w/gen/.dockerignore" "$w/single.Dockerfile.dockerignore"
+      # stagec's ignore files: -o into a folder that is not the spec's writes them as BuildKit's
+      # Dockerfile-specific ignore files (they win over the example's own .dockerignore)
+      cp "$w/gen/Dockerfile.dockerignore" "$w/multi.Dockerfile.dockerignore" &&
+      cp "$w/gen/Dockerfile.single.dockerignore" "$w/single.Dockerfile.dockerignore"
   fi
   rc=$?
   if [ $rc -ne 0 ]; then notok "$id generate : exit $rc"; tail_log "$w/gen.err"; return; fi

@@ -2,7 +2,8 @@
 # fake-stagec.sh — a stand-in for the stagec binary with its command line, for testing buildtruth.sh
 # before (or independently of) the compiler: `fake-stagec.sh [--single-stage] [--base FLAVOUR]
 # DIR/app.yaml` prints tests/e2e/handwritten/<basename DIR>/<FLAVOUR>.<multi|single>.Dockerfile.
-# `-o OUT` writes OUT/Dockerfile, OUT/Dockerfile.single and OUT/.dockerignore (the example's own).
+# `-o OUT` writes OUT/Dockerfile, OUT/Dockerfile.single and, as stagec does into a folder that is not
+# the spec's, OUT/Dockerfile.dockerignore and OUT/Dockerfile.single.dockerignore (the example's own).
 # $FAKE_STAGEC_DIR overrides the directory of hand-written Dockerfiles. Default flavour: official.
 set -euo pipefail
 dir=${FAKE_STAGEC_DIR:-$(cd "$(dirname "$0")" && pwd)/handwritten}
@@ -23,7 +24,9 @@ example=$(basename "$exdir")
 if [ -n "$out" ]; then
   cp "$dir/$example/$base.multi.Dockerfile" "$out/Dockerfile"
   cp "$dir/$example/$base.single.Dockerfile" "$out/Dockerfile.single"
-  if [ -f "$exdir/.dockerignore" ]; then cp "$exdir/.dockerignore" "$out/.dockerignore"; else : >"$out/.dockerignore"; fi
+  for ign in Dockerfile.dockerignore Dockerfile.single.dockerignore; do
+    if [ -f "$exdir/.dockerignore" ]; then cp "$exdir/.dockerignore" "$out/$ign"; else : >"$out/$ign"; fi
+  done
   exit 0
 fi
 f="$dir/$example/$base.$variant.Dockerfile"
