@@ -33,10 +33,11 @@ rm -f "$DIR"/fuzz-0.log
 cp "$BIN" "$DIR/fuzz_compile"
 
 echo "$(date -u +%FT%TZ) campaign start: $SECS s, max_len $MAX_LEN, timeout $TIMEOUT s, rss $RSS_MB MB, args '${FUZZ_ARGS:-}', $(find "$DIR/corpus" -type f | wc -l) inputs, binary $(sha256sum "$BIN" | cut -c1-12), commit $(git rev-parse --short HEAD 2>/dev/null)" >>"$LOG"
+# shellcheck disable=SC2086 # FUZZ_ARGS splits into flags
 (cd "$DIR" && exec ./fuzz_compile -jobs=1 -workers=1 -max_len="$MAX_LEN" -timeout="$TIMEOUT" \
 	-rss_limit_mb="$RSS_MB" \
 	-max_total_time="$SECS" -dict="$ROOT/tests/fuzz/yaml.dict" -artifact_prefix="$DIR/" \
-	-print_final_stats=1 ${FUZZ_ARGS:-} corpus >"$DIR/driver.log" 2>&1) & # shellcheck disable=SC2086
+	-print_final_stats=1 ${FUZZ_ARGS:-} corpus >"$DIR/driver.log" 2>&1) &
 pid=$!
 status_line() {
 	local last crashes
