@@ -152,11 +152,11 @@ static void write_tree(const char *sub)
  * write_hostile). */
 static const char *contexts[4];
 
-/* Project files that try the probes: a Cargo.toml whose name hides in a
+/* Project files that try the readers: a Cargo.toml whose name hides in a
  * multi-line string and after a line over 1,023 bytes, a pom.xml with an
- * entity expansion bomb and a DOCTYPE that names an outside file, a deep
- * package.json.  Only files that stay cheap to read: a FIFO or a link to
- * /dev/zero would stall every input until the readers refuse them. */
+ * entity expansion bomb and a DOCTYPE that names an outside file, a
+ * package.json that is a FIFO and a go.mod that is a link to /dev/zero
+ * (the project reader refuses both by type, before opening them). */
 static void write_hostile(void)
 {
 	make_dir("hostile");
@@ -177,11 +177,19 @@ static void write_hostile(void)
 		   "<!ENTITY x SYSTEM \"file:///etc/passwd\">\n]>\n"
 		   "<project xmlns=\"http://maven.apache.org/POM/4.0.0\"><artifactId>&e;&x;</artifactId>"
 		   "<version>1</version></project>\n");
-	char deep[2100];
-	memset(deep, '[', 1000);
-	memset(deep + 1000, ']', 1000);
-	strcpy(deep + 2000, "\n");
-	write_file("hostile/package.json", deep);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/hostile/package.json", context_dir);
+	remove(path);
+	if (mkfifo(path, 0644) != 0) {
+		perror(path);
+		abort();
+	}
+	snprintf(path, sizeof(path), "%s/hostile/go.mod", context_dir);
+	remove(path);
+	if (symlink("/dev/zero", path) != 0) {
+		perror(path);
+		abort();
+	}
 	write_tree("hostile/");
 }
 
