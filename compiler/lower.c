@@ -339,6 +339,24 @@ static void lower_packages(Lower *L)
 	}
 }
 
+/* A run image with no /etc/passwd (scratch) and a user the app needs by
+ * name: the builder writes a passwd and a group file holding that user
+ * (uid 10001), which the final stage copies.  The name passed the user
+ * grammar (lowercase letters, digits, '_', '-'), so it is safe in shell. */
+static void lower_passwd(Lower *L, const char *name, SrcPos pos)
+{
+	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos, "a passwd entry for the run user of an image without one");
+	st->trusted = true;
+	strlist_push(L->a, &st->args, "mkdir -p /stagec/etc");
+	strlist_push(L->a, &st->args, arena_printf(L->a, "echo '%s:x:" DEFAULT_UID ":" DEFAULT_UID
+						      "::/nonexistent:/sbin/nologin' > /stagec/etc/passwd", name));
+	strlist_push(L->a, &st->args, arena_printf(L->a, "echo '%s:x:" DEFAULT_UID ":' > /stagec/etc/group", name));
+	strlist_push(L->a, &st->produces, "/stagec/etc/passwd");
+	strlist_push(L->a, &st->produces, "/stagec/etc/group");
+	ir_add_artifact(L->ir, "/stagec/etc/passwd", "/etc/passwd", false, pos);
+	ir_add_artifact(L->ir, "/stagec/etc/group", "/etc/group", false, pos);
+}
+
 /* Whether a user is given as numbers (uid or uid:gid). */
 static bool numeric_user(const char *u)
 {
@@ -360,9 +378,15 @@ static void lower_user_setup(Lower *L, const char **user_out)
 		if (numeric_user(s->user.s))
 			return;
 		if (!rt->named_users) {
-			diag_error(L->d, s->user.pos, "the image '%s' (family %s) has no /etc/passwd, so user '%s' "
-						      "cannot be looked up; give the user as numbers (e.g. '10001:10001')",
-				   L->single_stage ? L->ir->build_image : L->ir->run_image, rt->name, s->user.s);
+			size_t n = strcspn(s->user.s, ":");
+			if (s->user.s[n] && strcmp(s->user.s + n + 1, arena_strndup(L->a, s->user.s, n)) != 0) {
+				diag_error(L->d, s->user.pos, "the image '%s' (family %s) has no /etc/passwd, and "
+							      "stagec makes one for a user with a group of its own name "
+							      "only; give 'NAME' or numbers (e.g. '10001:10001')",
+					   L->ir->run_image, rt->name);
+				return;
+			}
+			lower_passwd(L, arena_strndup(L->a, s->user.s, n), s->user.pos);
 			return;
 		}
 		/* the spec names a user of the run image: the single-stage
