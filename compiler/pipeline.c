@@ -190,10 +190,15 @@ static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, 
 	RuleInput ri = {p, in->spec, in->tmpl, spec_real, 0, {NULL, NULL}};
 	if (p->nexceptions && !policy_today(d, &ri.today))
 		return;
-	Ir *other = other_variant(r->arena, in, templates);
+	/* the other variant lives in an arena of its own, freed once the
+	 * rules have run: findings are copied into the result's arena and
+	 * point at the spec and policy files, never into that IR */
+	Arena *scratch = arena_new();
+	Ir *other = other_variant(scratch, in, templates);
 	ri.irs[0] = in->single_stage ? other : ir;
 	ri.irs[1] = in->single_stage ? ir : other;
 	rules_evaluate(r->arena, &ri, d, &r->rules);
+	arena_free(scratch);
 }
 
 static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const char *spec_real,
