@@ -57,16 +57,22 @@ static const char usage_tail[] =
 	"      --Werror          treat warnings as errors\n"
 	"      --max-errors N    report at most N errors (default 20)\n"
 	"      --force           with -o, overwrite files stagec did not generate\n"
+	"      --policy FILE     apply this organisation policy (specs/policy.md); default:\n"
+	"                        $STAGEC_POLICY, else the nearest .stagec/policy.yaml above the\n"
+	"                        spec (up to the folder holding .git), else the built-in baseline\n"
+	"      --no-policy       no policy and no baseline rules\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"\n"
-	"Exit status: 0 success, 1 the spec has errors, 2 usage or I/O error.\n"
+	"Exit status: 0 success, 1 the spec has errors or breaks a policy rule, 2 usage or\n"
+	"I/O error (an invalid policy file too).\n"
 	"The spec format: specs/schema.md.\n";
 
 typedef struct Cli {
 	StagecOptions opts;
 	const char *output_dir;
 	const char *spec;
+	const char *policy; /* --policy FILE */
 	bool force;
 } Cli;
 
@@ -103,7 +109,8 @@ static bool valid_pass_name(const char *name)
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, Cli *cli)
 {
-	enum { OPT_SINGLE = 256, OPT_BASE, OPT_DUMP, OPT_TEMPLATES, OPT_WERROR, OPT_MAXERR, OPT_FORCE };
+	enum { OPT_SINGLE = 256, OPT_BASE, OPT_DUMP, OPT_TEMPLATES, OPT_WERROR, OPT_MAXERR, OPT_FORCE, OPT_POLICY,
+	       OPT_NO_POLICY };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"single-stage", no_argument, NULL, OPT_SINGLE},
@@ -113,6 +120,8 @@ static int parse_args(int argc, char **argv, Cli *cli)
 		{"Werror", no_argument, NULL, OPT_WERROR},
 		{"max-errors", required_argument, NULL, OPT_MAXERR},
 		{"force", no_argument, NULL, OPT_FORCE},
+		{"policy", required_argument, NULL, OPT_POLICY},
+		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -156,6 +165,12 @@ static int parse_args(int argc, char **argv, Cli *cli)
 		}
 		case OPT_FORCE:
 			cli->force = true;
+			break;
+		case OPT_POLICY:
+			cli->policy = optarg;
+			break;
+		case OPT_NO_POLICY:
+			cli->opts.no_policy = true;
 			break;
 		case 'h':
 			printf("%s%s%s", usage_head, pass_list(), usage_tail);
@@ -659,6 +674,18 @@ int main(int argc, char **argv)
 	if (status)
 		return status;
 	StagecOptions o = cli.opts;
+	/* the policy: found the same way for every command (shared/design/cli.md) */
+	char *policy = NULL;
+	if (!o.no_policy) {
+		size_t n = strlen(spec.dir) + sizeof("/app.yaml");
+		char *at = malloc(n);
+		if (!at)
+			return io_error("%s", "out of memory");
+		snprintf(at, n, "%s/app.yaml", spec.dir); /* any name in the spec's folder */
+		policy = stagec_policy_find(is_stdin(cli.spec) ? at : cli.spec, cli.policy);
+		free(at);
+		o.policy_path = policy;
+	}
 	if (!cli.output_dir) {
 		status = compile_variant(&spec, &o, false, NULL);
 	} else {
@@ -678,6 +705,7 @@ int main(int argc, char **argv)
 		free(single.output);
 		free(single.ignore);
 	}
+	free(policy);
 	free(spec.text);
 	free(spec.dir);
 	return status;

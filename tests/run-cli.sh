@@ -282,6 +282,26 @@ expect_status "a bad init" 1 "$STAGEC" --templates "$tmp/t" examples/go/app.yaml
 grep -q "go.yaml:[0-9]*:7: error: 'init' is tini or none, not 'dumb-init'" "$tmp/err" &&
 	ok "the bad init has its position" || { bad "the bad init has its position"; cat "$tmp/err"; }
 
+# the organisation policy: found by walking up from the spec to the folder
+# holding .git, named with --policy, or switched off with --no-policy
+mkdir -p "$tmp/pt/.git" "$tmp/pt/.stagec" "$tmp/pt/svc"
+cp -R examples/flask/. "$tmp/pt/svc/"
+printf '%s\n' 'version: 1' 'rules:' '  packages: {deny: [libpq-dev]}' >"$tmp/pt/.stagec/policy.yaml"
+expect_status "a policy found above the spec" 1 "$STAGEC" "$tmp/pt/svc/app.yaml"
+grep -q "app.yaml:6:12: error: the package 'libpq-dev' is denied by the policy (.*/pt/.stagec/policy.yaml:3:14); remove it \[STG401 packages.deny\]" "$tmp/err" &&
+	ok "the finding is at the spec's line, with the rule" || { bad "the finding is at the spec's line, with the rule"; cat "$tmp/err"; }
+expect_status "--no-policy" 0 "$STAGEC" --no-policy "$tmp/pt/svc/app.yaml"
+(cd "$tmp/pt/svc" && "$STAGEC" - <app.yaml >/dev/null 2>"$tmp/err"); st=$?
+[ "$st" = 1 ] && grep -q '^<stdin>:6:12: error: .*STG401' "$tmp/err" &&
+	ok "a spec on stdin finds the policy above the current folder" || { bad "a spec on stdin finds the policy above the current folder"; cat "$tmp/err"; }
+printf '%s\n' 'version: 1' 'rulez: {}' >"$tmp/pt/bad.yaml"
+expect_status "an invalid --policy" 2 "$STAGEC" --policy "$tmp/pt/bad.yaml" "$tmp/pt/svc/app.yaml"
+grep -q "bad.yaml:2:1: error: unknown key 'rulez' (did you mean 'rules'?)" "$tmp/err" &&
+	ok "the policy's error is positioned" || { bad "the policy's error is positioned"; cat "$tmp/err"; }
+mkdir -p "$tmp/pt/o"
+expect_status "an invalid policy writes nothing with -o" 2 "$STAGEC" --policy "$tmp/pt/bad.yaml" -o "$tmp/pt/o" "$tmp/pt/svc/app.yaml"
+[ -z "$(ls -A "$tmp/pt/o")" ] && ok "nothing written" || bad "nothing written"
+
 # the README shows what stagec prints today for the Flask example
 sed -n '/^```dockerfile$/,/^```$/p' README.md | sed '1d;$d' >"$tmp/readme-example"
 "$STAGEC" examples/flask/app.yaml >"$tmp/flask"
