@@ -33,7 +33,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cli.h"
 #include "stagec.h"
+
+#define shown cli_shown
 
 /* The pass names come from the pass table, between the two halves. */
 static const char usage_head[] =
@@ -212,7 +215,7 @@ static int write_stdout(const char *text)
  * control characters are shown escaped, as the library does in its
  * diagnostics. */
 
-static const char *shown(const char *path)
+const char *cli_shown(const char *path)
 {
 	static char bufs[4][PATH_MAX * 4 + 8];
 	static int next;
@@ -242,20 +245,13 @@ static int io_error(const char *fmt, ...)
 
 /* ---- reading the spec once ------------------------------------------------ */
 
-typedef struct SpecText {
-	const char *name; /* as shown: the path given, or <stdin> */
-	char *dir;        /* the build context: the spec's folder, or the current one */
-	char *text;
-	size_t len;
-} SpecText;
-
 static bool is_stdin(const char *path)
 {
 	return strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0;
 }
 
 /* Reads at most STAGEC_MAX_SPEC_BYTES; returns an exit status (0: read). */
-static int read_spec(const char *path, SpecText *spec)
+int cli_read_spec(const char *path, SpecText *spec)
 {
 	int fd;
 	if (is_stdin(path)) {
@@ -580,32 +576,45 @@ typedef struct Variant {
 	char *output, *ignore;
 } Variant;
 
+/* The -o folder: both variants and their ignore files. */
 static int write_outputs(const Cli *cli, const SpecText *spec, const Variant *multi, const Variant *single)
 {
 	const char *dir = cli->output_dir;
+	struct stat st;
+	bool exists = stat(dir, &st) == 0;
+	/* Docker reads .dockerignore only at the root of the build context,
+	 * and <dockerfile>.dockerignore beside the Dockerfile */
+	bool beside_spec = exists && S_ISDIR(st.st_mode) && same_folder(dir, spec->dir);
+	CliFile files[] = {
+		{.name = "Dockerfile", .text = multi->output},
+		{.name = "Dockerfile.single", .text = single->output},
+		{.name = beside_spec ? ".dockerignore" : "Dockerfile.dockerignore", .text = multi->ignore},
+		{.name = "Dockerfile.single.dockerignore", .text = single->ignore},
+	};
+	return cli_write_files(dir, files, beside_spec ? 3 : 4, cli->force);
+}
+
+int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
+{
 	struct stat st;
 	bool exists = stat(dir, &st) == 0;
 	if (exists && !S_ISDIR(st.st_mode))
 		return io_error("'%s' is not a folder; give -o a folder (it is created when missing)", shown(dir));
 	if (!exists && errno != ENOENT)
 		return io_error("cannot use '%s' as the output folder: %s", shown(dir), strerror(errno));
-	/* Docker reads .dockerignore only at the root of the build context,
-	 * and <dockerfile>.dockerignore beside the Dockerfile */
-	bool beside_spec = exists && same_folder(dir, spec->dir);
-	OutFile files[] = {
-		{.name = "Dockerfile", .text = multi->output},
-		{.name = "Dockerfile.single", .text = single->output},
-		{.name = beside_spec ? ".dockerignore" : "Dockerfile.dockerignore", .text = multi->ignore},
-		{.name = "Dockerfile.single.dockerignore", .text = single->ignore},
-	};
-	size_t n = beside_spec ? 3 : 4;
+	OutFile files[4];
+	if (n > sizeof(files) / sizeof(files[0]))
+		return io_error("%s", "too many files at once (an internal error)");
+	memset(files, 0, sizeof(files));
 	for (size_t i = 0; i < n; i++) {
+		files[i].name = given[i].name;
+		files[i].text = given[i].text;
 		files[i].tmp = files[i].backup = -1;
 		if (!*files[i].text)
 			return io_error("nothing to write into '%s' (an internal error)", files[i].name);
 		if (snprintf(files[i].path, PATH_MAX, "%s/%s", dir, files[i].name) >= PATH_MAX)
 			return io_error("the path '%s/%s' is too long", shown(dir), files[i].name);
-		int status = exists ? check_target(&files[i], cli->force) : 0;
+		int status = exists ? check_target(&files[i], force) : 0;
 		if (status)
 			return status;
 	}
@@ -665,12 +674,15 @@ static int compile_variant(const SpecText *spec, const StagecOptions *o, bool qu
 
 int main(int argc, char **argv)
 {
+	/* `stagec all`: a first argument "all" is the command ("./all" is a spec) */
+	if (argc > 1 && strcmp(argv[1], "all") == 0)
+		return stagec_all_main(argc - 1, argv + 1);
 	Cli cli = {0};
 	int status = parse_args(argc, argv, &cli);
 	if (status >= 0)
 		return status;
 	SpecText spec = {0};
-	status = read_spec(cli.spec, &spec);
+	status = cli_read_spec(cli.spec, &spec);
 	if (status)
 		return status;
 	StagecOptions o = cli.opts;

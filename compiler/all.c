@@ -1,0 +1,880 @@
+/*
+ * all.c - `stagec all [ROOT]`: every app.yaml below ROOT, compiled with its
+ * policy, its Dockerfile, Dockerfile.single and .dockerignore written beside
+ * it (shared/design/cli.md, policy-and-monorepo.md "Monorepo command").
+ *
+ * A thin driver over library calls, in three steps.  Discovery: the specs
+ * in byte order of their paths, folders of SKIPPED_DIRS, symlinks and the
+ * globs of ROOT/.stagecignore left out.  Policies: each distinct policy
+ * file checked once, before anything is compiled or written (a bad one:
+ * exit 2).  Then each spec on its own: both variants compiled, and either
+ * written with main.c's atomic writer (cli_write_files), or, with --check,
+ * compared with what is on disk.  Line 2 of every file written here is the
+ * drift header:
+ *
+ *   # stagec-inputs: spec=sha256:H policy=sha256:H|none templates=sha256:H
+ *     stagec=VERSION options=O out=sha256:H
+ *
+ * (one line): hashes of the spec's bytes, of the policy chain's files, of
+ * the built-in template set, the options that change output, and of the
+ * file's own content without line 2.  --check names each file fresh,
+ * stale (which inputs changed), edited (its content no longer matches
+ * out=), missing, or orphan (a generated file whose spec is gone).
+ * Exit status: 2 usage, I/O or a bad policy; else 1 a spec with errors or
+ * error findings; else 3 drift (--check); else 0.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <fnmatch.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "internal.h"
+#include "report/report.h"
+#include "stagec.h"
+
+static const char all_usage[] =
+	"usage: stagec all [options] [ROOT]\n"
+	"\n"
+	"Compiles every app.yaml below ROOT (default '.'), in sorted order, and writes\n"
+	"Dockerfile, Dockerfile.single and .dockerignore beside each spec.  Folders named\n"
+	".git, node_modules, vendor, target or build, symbolic links, and the globs of\n"
+	"ROOT/.stagecignore are skipped.  Line 2 of each file records what shaped it.\n"
+	"\n"
+	"      --check           write nothing; report each generated file as fresh, stale\n"
+	"                        (and which input changed), edited, missing or orphan\n"
+	"      --diff            with --check, print unified diffs of what would change\n"
+	"      --force           overwrite files stagec did not generate (or edited by hand)\n"
+	"      --report FORMAT:FILE\n"
+	"                        also write a report: text, junit, sarif or json (repeatable)\n"
+	"      --policy FILE     apply this policy to every spec (else each spec's nearest\n"
+	"                        .stagec/policy.yaml, or $STAGEC_POLICY)\n"
+	"      --no-policy       no policy and no baseline rules\n"
+	"      --base NAME       override every spec's base\n"
+	"  -h, --help            show this help\n"
+	"\n"
+	"Exit status: 0 all clean, 1 a spec has errors or breaks a policy rule, 3 drift\n"
+	"only (--check), 2 usage or I/O error, or an invalid policy (nothing written).\n";
+
+/* The folders discovery never enters: one list, here. */
+static const char *const SKIPPED_DIRS[] = {".git", "node_modules", "vendor", "target", "build", NULL};
+
+/* The files written beside each spec, in this order. */
+enum { F_MULTI, F_SINGLE, F_IGNORE, NFILES };
+static const char *const FILE_NAMES[NFILES] = {"Dockerfile", "Dockerfile.single", ".dockerignore"};
+
+#define INPUTS_MARK "# stagec-inputs: "
+#define MAX_REPORTS 8
+
+typedef struct ReportOut {
+	ReportFormat format;
+	const char *path;
+} ReportOut;
+
+typedef struct AllCli {
+	const char *root;
+	const char *policy;
+	const char *base;
+	bool no_policy, check, diff, force;
+	ReportOut reports[MAX_REPORTS];
+	int nreports;
+} AllCli;
+
+typedef struct PathList {
+	char **v;
+	size_t n, cap;
+} PathList;
+
+static void paths_push(PathList *l, char *p)
+{
+	if (l->n == l->cap) {
+		l->cap = l->cap ? l->cap * 2 : 64;
+		char **bigger = realloc(l->v, l->cap * sizeof(*l->v));
+		if (!bigger) {
+			fputs("stagec: error: out of memory\n", stderr);
+			exit(2);
+		}
+		l->v = bigger;
+	}
+	l->v[l->n++] = p;
+}
+
+static void paths_free(PathList *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->v[i]);
+	free(l->v);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+static int all_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int all_error(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stagec: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+	va_end(ap);
+	return 2;
+}
+
+/* ---- reading files -------------------------------------------------------- */
+
+/* The whole file, NUL-terminated, or NULL (errno set). */
+static char *slurp(const char *path, size_t *ret_len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	size_t cap = (size_t)st.st_size + 1, len = 0;
+	char *buf = malloc(cap + 1);
+	while (buf) {
+		if (len == cap) {
+			cap *= 2;
+			char *bigger = realloc(buf, cap + 1);
+			if (!bigger)
+				free(buf);
+			buf = bigger;
+			if (!buf)
+				break;
+		}
+		ssize_t n = read(fd, buf + len, cap - len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			free(buf);
+			buf = NULL;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	if (buf) {
+		buf[len] = '\0';
+		if (ret_len)
+			*ret_len = len;
+	}
+	return buf;
+}
+
+/* ---- discovery -------------------------------------------------------------- */
+
+typedef struct Ignore {
+	char **globs;
+	size_t n;
+} Ignore;
+
+static void ignore_read(const char *root, Ignore *ig)
+{
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/.stagecignore", root);
+	char *text = slurp(path, NULL);
+	if (!text)
+		return;
+	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
+		size_t len = strlen(line);
+		while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+			line[--len] = '\0';
+		while (len && line[len - 1] == '/') /* "legacy/" names the folder */
+			line[--len] = '\0';
+		if (!len || line[0] == '#')
+			continue;
+		if (line[0] == '/')
+			line++;
+		char **bigger = realloc(ig->globs, (ig->n + 1) * sizeof(*ig->globs));
+		if (!bigger)
+			break;
+		ig->globs = bigger;
+		ig->globs[ig->n++] = strdup(line);
+	}
+	free(text);
+}
+
+/* rel: the path below ROOT.  A glob with a slash matches the whole
+ * relative path; one without matches any single name. */
+static bool ignored(const Ignore *ig, const char *rel, const char *name)
+{
+	for (size_t i = 0; i < ig->n; i++) {
+		const char *g = ig->globs[i];
+		if (strchr(g, '/') ? fnmatch(g, rel, FNM_PATHNAME) == 0 : fnmatch(g, name, 0) == 0)
+			return true;
+	}
+	return false;
+}
+
+static bool skipped_dir(const char *name)
+{
+	for (const char *const *p = SKIPPED_DIRS; *p; p++)
+		if (strcmp(*p, name) == 0)
+			return true;
+	return false;
+}
+
+/* Whether the file at path has stagec's header and a drift line. */
+static bool generated_by_all(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0)
+		return false;
+	char buf[512];
+	ssize_t n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	char *nl = strchr(buf, '\n');
+	return strncmp(buf, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) == 0 && nl &&
+	       strncmp(nl + 1, INPUTS_MARK, strlen(INPUTS_MARK)) == 0;
+}
+
+/* Walks dir (rel below the root): specs and orphaned generated files. */
+static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *specs, PathList *orphans)
+{
+	DIR *d = opendir(dir);
+	if (!d) {
+		fprintf(stderr, "stagec: warning: cannot read the folder '%s': %s\n", cli_shown(dir), strerror(errno));
+		return;
+	}
+	bool has_spec = false;
+	PathList gen = {0};
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		char path[PATH_MAX], sub[PATH_MAX];
+		/* below ".", paths are shown without "./" */
+		if (snprintf(path, sizeof(path), "%s%s%s", strcmp(dir, ".") ? dir : "", strcmp(dir, ".") ? "/" : "",
+			     name) >= (int)sizeof(path) ||
+		    snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name) >= (int)sizeof(sub))
+			continue;
+		struct stat st;
+		if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
+			continue; /* never followed */
+		if (ignored(ig, sub, name))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			if (!skipped_dir(name))
+				walk(path, sub, ig, specs, orphans);
+		} else if (S_ISREG(st.st_mode)) {
+			if (strcmp(name, "app.yaml") == 0) {
+				has_spec = true;
+				paths_push(specs, strdup(path));
+			} else {
+				for (int f = 0; f < NFILES; f++)
+					if (strcmp(name, FILE_NAMES[f]) == 0 && generated_by_all(path))
+						paths_push(&gen, strdup(path));
+			}
+		}
+	}
+	closedir(d);
+	for (size_t i = 0; i < gen.n; i++) {
+		if (has_spec)
+			free(gen.v[i]);
+		else
+			paths_push(orphans, gen.v[i]);
+	}
+	free(gen.v);
+}
+
+/* ---- the drift header ------------------------------------------------------- */
+
+typedef struct Inputs {
+	char spec[72], policy[72], templates[72];
+	const char *options;
+} Inputs;
+
+static void templates_hash(char out[72])
+{
+	Sha256 s;
+	sha256_init(&s);
+	for (size_t i = 0; i < embedded_templates_count; i++) {
+		sha256_update(&s, embedded_templates[i].name, strlen(embedded_templates[i].name) + 1);
+		sha256_update(&s, embedded_templates[i].text, embedded_templates[i].len);
+		sha256_update(&s, "", 1);
+	}
+	char hex[65];
+	sha256_hex(&s, hex);
+	snprintf(out, 72, "sha256:%s", hex);
+}
+
+/* The policy chain's files, outermost first, their bytes hashed in turn;
+ * "none" under the baseline. */
+static void policy_hash(const StagecResult *r, char out[72])
+{
+	size_t n = 0;
+	const char *const *files = stagec_result_policy_files(r, &n);
+	if (n == 0) {
+		snprintf(out, 72, "none");
+		return;
+	}
+	Sha256 s;
+	sha256_init(&s);
+	for (size_t i = 0; i < n; i++) {
+		size_t len = 0;
+		char *text = slurp(files[i], &len);
+		if (text)
+			sha256_update(&s, text, len);
+		sha256_update(&s, "", 1);
+		free(text);
+	}
+	char hex[65];
+	sha256_hex(&s, hex);
+	snprintf(out, 72, "sha256:%s", hex);
+}
+
+/* text with the drift line inserted after its first line (malloc'd). */
+static char *with_header(const char *text, const Inputs *in)
+{
+	char out[65];
+	sha256_of(text, strlen(text), out);
+	const char *nl = strchr(text, '\n');
+	size_t first = nl ? (size_t)(nl - text) + 1 : strlen(text);
+	char line[512];
+	int n = snprintf(line, sizeof(line),
+			 INPUTS_MARK "spec=%s policy=%s templates=%s stagec=" STAGEC_VERSION " options=%s out=sha256:%s\n",
+			 in->spec, in->policy, in->templates, in->options, out);
+	size_t rest = strlen(text + first);
+	char *r = malloc(first + (size_t)n + rest + 2);
+	if (!r)
+		return NULL;
+	memcpy(r, text, first);
+	size_t o = first;
+	if (!nl)
+		r[o++] = '\n';
+	memcpy(r + o, line, (size_t)n);
+	memcpy(r + o + (size_t)n, text + first, rest + 1);
+	return r;
+}
+
+/* The value of key= in a drift line, copied into buf ("" when absent). */
+static const char *field(const char *line, const char *key, char *buf, size_t size)
+{
+	size_t klen = strlen(key);
+	buf[0] = '\0';
+	for (const char *p = line; *p && *p != '\n';) {
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			size_t v = strcspn(p + klen + 1, " \n");
+			snprintf(buf, size, "%.*s", (int)v, p + klen + 1);
+			return buf;
+		}
+		p += strcspn(p, " \n");
+		while (*p == ' ')
+			p++;
+	}
+	return buf;
+}
+
+/* ---- a line diff ------------------------------------------------------------- */
+
+typedef struct Lines {
+	const char **v;
+	size_t *len;
+	size_t n;
+} Lines;
+
+static Lines split_lines(const char *text)
+{
+	Lines l = {0};
+	size_t cap = 0;
+	for (const char *p = text; *p;) {
+		size_t len = strcspn(p, "\n");
+		if (l.n == cap) {
+			cap = cap ? cap * 2 : 64;
+			l.v = realloc(l.v, cap * sizeof(*l.v));
+			l.len = realloc(l.len, cap * sizeof(*l.len));
+			if (!l.v || !l.len)
+				exit(2);
+		}
+		l.v[l.n] = p;
+		l.len[l.n++] = len;
+		p += len + (p[len] == '\n');
+	}
+	return l;
+}
+
+static bool same_line(const Lines *a, size_t i, const Lines *b, size_t j)
+{
+	return a->len[i] == b->len[j] && memcmp(a->v[i], b->v[j], a->len[i]) == 0;
+}
+
+/* Unified diff (3 lines of context) of old (path a) against new (path b),
+ * by the longest common subsequence: fine for files of a few hundred lines. */
+static void print_diff(const char *name_a, const char *old, const char *name_b, const char *new)
+{
+	Lines a = split_lines(old), b = split_lines(new);
+	size_t w = b.n + 1;
+	unsigned *lcs = calloc((a.n + 1) * w, sizeof(*lcs));
+	if (!lcs)
+		exit(2);
+	for (size_t i = a.n; i-- > 0;)
+		for (size_t j = b.n; j-- > 0;)
+			lcs[i * w + j] = same_line(&a, i, &b, j) ? lcs[(i + 1) * w + j + 1] + 1
+				: lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j] : lcs[i * w + j + 1];
+	/* the edit script: ' ' kept, '-' old only, '+' new only */
+	size_t cap = a.n + b.n + 1, n = 0;
+	char *op = malloc(cap);
+	size_t *ia = malloc(cap * sizeof(size_t)), *ib = malloc(cap * sizeof(size_t));
+	if (!op || !ia || !ib)
+		exit(2);
+	size_t i = 0, j = 0;
+	while (i < a.n || j < b.n) {
+		if (i < a.n && j < b.n && same_line(&a, i, &b, j)) {
+			op[n] = ' ', ia[n] = i++, ib[n] = j++;
+		} else if (j < b.n && (i == a.n || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) {
+			op[n] = '+', ia[n] = i, ib[n] = j++;
+		} else {
+			op[n] = '-', ia[n] = i++, ib[n] = j;
+		}
+		n++;
+	}
+	printf("--- %s\n+++ %s\n", name_a, name_b);
+	const size_t ctx = 3;
+	for (size_t k = 0; k < n;) {
+		if (op[k] == ' ') {
+			k++;
+			continue;
+		}
+		/* a hunk: from ctx before this change to ctx after the last change
+		 * that is within 2*ctx of the previous one */
+		size_t start = k > ctx ? k - ctx : 0, end = k;
+		for (size_t m = k; m < n; m++) {
+			if (op[m] != ' ')
+				end = m;
+			else if (m - end > 2 * ctx)
+				break;
+		}
+		end = end + ctx + 1 < n ? end + ctx + 1 : n;
+		size_t na = 0, nb = 0;
+		for (size_t m = start; m < end; m++) {
+			na += op[m] != '+';
+			nb += op[m] != '-';
+		}
+		printf("@@ -%zu,%zu +%zu,%zu @@\n", ia[start] + (na ? 1 : 0), na, ib[start] + (nb ? 1 : 0), nb);
+		for (size_t m = start; m < end; m++) {
+			const Lines *l = op[m] == '+' ? &b : &a;
+			size_t at = op[m] == '+' ? ib[m] : ia[m];
+			printf("%c%.*s\n", op[m], (int)l->len[at], l->v[at]);
+		}
+		k = end;
+	}
+	free(op);
+	free(ia);
+	free(ib);
+	free(lcs);
+	free(a.v);
+	free(a.len);
+	free(b.v);
+	free(b.len);
+}
+
+/* ---- one spec ------------------------------------------------------------------ */
+
+typedef struct Run {
+	const AllCli *cli;
+	char templates[72];
+	Report *report;
+	Arena *arena;
+	int written, unchanged, errors, drift;
+	bool io_failed;
+} Run;
+
+/* path below the root, for messages and reports */
+static const char *rel_path(const Run *run, const char *path)
+{
+	size_t n = strlen(run->cli->root);
+	if (strcmp(run->cli->root, ".") != 0 && strncmp(path, run->cli->root, n) == 0 && path[n] == '/')
+		return path + n + 1;
+	if (strncmp(path, "./", 2) == 0)
+		return path + 2;
+	return path;
+}
+
+/* The rendered diagnostics into the report: "file:line:col: level: message". */
+static void report_rendered(Run *run, ReportSpec *s, const char *diags)
+{
+	for (const char *p = diags; *p;) {
+		size_t len = strcspn(p, "\n");
+		char *line = arena_strndup(run->arena, p, len);
+		p += len + (p[len] == '\n');
+		char *file = line, *c1 = strchr(line, ':');
+		if (!c1)
+			continue;
+		char *end;
+		long ln = strtol(c1 + 1, &end, 10);
+		if (end == c1 + 1 || *end != ':')
+			continue;
+		long col = strtol(end + 1, &end, 10);
+		if (*end != ':' || end[1] != ' ')
+			continue;
+		const char *rest = end + 2;
+		ReportLevel level;
+		if (strncmp(rest, "error: ", 7) == 0)
+			level = REPORT_ERROR, rest += 7;
+		else if (strncmp(rest, "warning: ", 9) == 0)
+			level = REPORT_WARNING, rest += 9;
+		else
+			continue;
+		if (report_rule_tagged(rest))
+			continue;
+		*c1 = '\0';
+		report_diag(run->report, s, level, (ReportPos){rel_path(run, file), (int)ln, (int)col}, rest);
+	}
+}
+
+static void drift(Run *run, ReportSpec *s, const char *path, ReportDriftState state, const char *input)
+{
+	run->drift++;
+	if (state == REPORT_STALE)
+		printf("%s: stale (%s changed)\n", rel_path(run, path), input);
+	else
+		printf("%s: %s\n", rel_path(run, path), report_drift_name(state));
+	if (s)
+		report_drift(run->report, s, rel_path(run, path), state, input);
+}
+
+/* --check of one file: want is what a run would write there. */
+static void check_file(Run *run, ReportSpec *s, const char *path, const char *want)
+{
+	size_t len = 0;
+	char *have = slurp(path, &len);
+	if (!have) {
+		drift(run, s, path, REPORT_MISSING, NULL);
+		if (run->cli->diff)
+			print_diff("/dev/null", "", rel_path(run, path), want);
+		return;
+	}
+	if (strcmp(have, want) == 0) {
+		printf("%s: fresh\n", rel_path(run, path));
+		free(have);
+		return;
+	}
+	const char *nl = strchr(have, '\n');
+	const char *line2 = nl ? nl + 1 : "";
+	char recorded[128], current[128];
+	if (strncmp(have, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) != 0 ||
+	    strncmp(line2, INPUTS_MARK, strlen(INPUTS_MARK)) != 0) {
+		drift(run, s, path, REPORT_EDITED, NULL);
+	} else {
+		/* the content without line 2 against the recorded out= */
+		const char *after = line2 + strcspn(line2, "\n");
+		after += *after == '\n';
+		Sha256 h;
+		char hex[65];
+		sha256_init(&h);
+		sha256_update(&h, have, (size_t)(line2 - have));
+		sha256_update(&h, after, strlen(after));
+		sha256_hex(&h, hex);
+		field(line2, "out", recorded, sizeof(recorded));
+		if (strncmp(recorded, "sha256:", 7) != 0 || strcmp(recorded + 7, hex) != 0) {
+			drift(run, s, path, REPORT_EDITED, NULL);
+		} else {
+			const char *wline2 = strchr(want, '\n') + 1;
+			static const char *const keys[] = {"spec", "policy", "templates", "stagec", "options"};
+			char changed[128] = "";
+			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+				if (strcmp(field(line2, keys[k], recorded, sizeof(recorded)),
+					   field(wline2, keys[k], current, sizeof(current))) != 0)
+					snprintf(changed + strlen(changed), sizeof(changed) - strlen(changed), "%s%s",
+						 *changed ? "," : "", keys[k]);
+			drift(run, s, path, REPORT_STALE, *changed ? arena_strdup(run->arena, changed) : "stagec");
+		}
+	}
+	if (run->cli->diff)
+		print_diff(rel_path(run, path), have, rel_path(run, path), want);
+	free(have);
+}
+
+/* Compiles one variant; returns its result (diagnostics printed unless quiet). */
+static StagecResult *compile(const SpecText *spec, const StagecOptions *o, bool quiet)
+{
+	StagecResult *r = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
+	if (!r) {
+		fputs("stagec: error: out of memory\n", stderr);
+		exit(2);
+	}
+	if (!quiet || stagec_result_status(r))
+		fputs(stagec_result_diagnostics(r), stderr);
+	return r;
+}
+
+static void one_spec(Run *run, const char *path, const char *policy)
+{
+	ReportSpec *s = report_spec(run->report, rel_path(run, path));
+	SpecText spec = {0};
+	if (cli_read_spec(path, &spec) != 0) {
+		run->io_failed = true;
+		report_diag(run->report, s, REPORT_ERROR, (ReportPos){rel_path(run, path), 0, 0}, "cannot read the spec");
+		return;
+	}
+	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy};
+	StagecResult *multi = compile(&spec, &o, false);
+	report_rendered(run, s, stagec_result_diagnostics(multi));
+	size_t nrules = 0;
+	const StagecRuleResult *rules = stagec_result_rules(multi, &nrules);
+	report_rule_results(run->report, s, rules, nrules);
+	int status = stagec_result_status(multi);
+	StagecResult *single = NULL;
+	if (status == 0) {
+		o.single_stage = true;
+		o.no_rules = true;
+		single = compile(&spec, &o, true);
+		status = stagec_result_status(single);
+		if (status)
+			report_rendered(run, s, stagec_result_diagnostics(single));
+	}
+	if (status) {
+		run->errors++;
+		if (status == 2)
+			run->io_failed = true;
+	} else {
+		Inputs in = {.options = run->cli->base ? arena_printf(run->arena, "base:%s", run->cli->base) : "default"};
+		char hex[65];
+		sha256_of(spec.text, spec.len, hex);
+		snprintf(in.spec, sizeof(in.spec), "sha256:%s", hex);
+		policy_hash(multi, in.policy);
+		memcpy(in.templates, run->templates, sizeof(in.templates));
+		char *texts[NFILES] = {
+			with_header(stagec_result_output(multi), &in),
+			with_header(stagec_result_output(single), &in),
+			with_header(stagec_result_dockerignore(multi), &in),
+		};
+		if (!texts[0] || !texts[1] || !texts[2]) {
+			fputs("stagec: error: out of memory\n", stderr);
+			exit(2);
+		}
+		if (run->cli->check) {
+			for (int f = 0; f < NFILES; f++) {
+				char shownpath[PATH_MAX];
+				char *copy = strdup(path);
+				snprintf(shownpath, sizeof(shownpath), "%s/%s", dirname(copy), FILE_NAMES[f]);
+				free(copy);
+				check_file(run, s, shownpath, texts[f]);
+			}
+		} else {
+			bool same = true;
+			char *copy = strdup(path);
+			char *dir = dirname(copy);
+			for (int f = 0; f < NFILES && same; f++) {
+				char out[PATH_MAX];
+				snprintf(out, sizeof(out), "%s/%s", dir, FILE_NAMES[f]);
+				char *have = slurp(out, NULL);
+				same = have && strcmp(have, texts[f]) == 0;
+				free(have);
+			}
+			if (same) {
+				run->unchanged++;
+			} else {
+				CliFile files[NFILES];
+				for (int f = 0; f < NFILES; f++)
+					files[f] = (CliFile){FILE_NAMES[f], texts[f]};
+				if (cli_write_files(dir, files, NFILES, run->cli->force) == 0)
+					run->written++;
+				else
+					run->io_failed = true;
+			}
+			free(copy);
+		}
+		for (int f = 0; f < NFILES; f++)
+			free(texts[f]);
+	}
+	stagec_result_free(multi);
+	stagec_result_free(single);
+	free(spec.text);
+	free(spec.dir);
+}
+
+/* ---- the command ---------------------------------------------------------------- */
+
+static int parse(int argc, char **argv, AllCli *cli)
+{
+	enum { OPT_CHECK = 256, OPT_DIFF, OPT_FORCE, OPT_REPORT, OPT_POLICY, OPT_NO_POLICY, OPT_BASE };
+	static const struct option longopts[] = {
+		{"check", no_argument, NULL, OPT_CHECK},
+		{"diff", no_argument, NULL, OPT_DIFF},
+		{"force", no_argument, NULL, OPT_FORCE},
+		{"report", required_argument, NULL, OPT_REPORT},
+		{"policy", required_argument, NULL, OPT_POLICY},
+		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
+		{"base", required_argument, NULL, OPT_BASE},
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+		switch (c) {
+		case OPT_CHECK: cli->check = true; break;
+		case OPT_DIFF: cli->diff = true; break;
+		case OPT_FORCE: cli->force = true; break;
+		case OPT_POLICY: cli->policy = optarg; break;
+		case OPT_NO_POLICY: cli->no_policy = true; break;
+		case OPT_BASE: cli->base = optarg; break;
+		case OPT_REPORT: {
+			char *colon = strchr(optarg, ':');
+			char name[16];
+			ReportFormat f;
+			if (!colon || colon == optarg || !colon[1] || (size_t)(colon - optarg) >= sizeof(name))
+				return all_error("--report takes FORMAT:FILE (e.g. junit:report.xml), not '%s'\n"
+						 "Try 'stagec all --help'.", cli_shown(optarg));
+			snprintf(name, sizeof(name), "%.*s", (int)(colon - optarg), optarg);
+			if (!report_format_parse(name, &f))
+				return all_error("--report format '%s' is not one of text, junit, sarif, json\n"
+						 "Try 'stagec all --help'.", cli_shown(name));
+			if (cli->nreports == MAX_REPORTS)
+				return all_error("at most %d --report options", MAX_REPORTS);
+			cli->reports[cli->nreports++] = (ReportOut){f, colon + 1};
+			break;
+		}
+		case 'h': fputs(all_usage, stdout); return 0;
+		case ':': return all_error("option '%s' needs a value\nTry 'stagec all --help'.", argv[optind - 1]);
+		default: return all_error("unknown option '%s'\nTry 'stagec all --help'.", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 < argc)
+		return all_error("one ROOT at a time; '%s' is one too many\nTry 'stagec all --help'.",
+				 cli_shown(argv[optind + 1]));
+	cli->root = optind < argc ? argv[optind] : ".";
+	if (cli->diff && !cli->check)
+		return all_error("%s", "--diff goes with --check (it shows what a run would change)\n"
+				 "Try 'stagec all --help'.");
+	if (cli->policy && cli->no_policy)
+		return all_error("%s", "--policy and --no-policy contradict each other\nTry 'stagec all --help'.");
+	return -1;
+}
+
+static int write_reports(Run *run)
+{
+	int status = 0;
+	for (int i = 0; i < run->cli->nreports; i++) {
+		const ReportOut *ro = &run->cli->reports[i];
+		Strbuf sb = STRBUF_INIT;
+		if (report_write(run->report, ro->format, &sb) != 0) {
+			status = all_error("cannot render the report '%s'", cli_shown(ro->path));
+		} else {
+			char *copy = strdup(ro->path), *copy2 = strdup(ro->path);
+			CliFile f = {basename(copy2), strbuf_str(&sb)};
+			/* a report is the user's named file: replaced whatever it holds */
+			if (cli_write_files(dirname(copy), &f, 1, true) != 0)
+				status = 2;
+			free(copy);
+			free(copy2);
+		}
+		strbuf_release(&sb);
+	}
+	return status;
+}
+
+int stagec_all_main(int argc, char **argv)
+{
+	AllCli cli = {0};
+	int status = parse(argc, argv, &cli);
+	if (status >= 0)
+		return status;
+	struct stat st;
+	if (stat(cli.root, &st) != 0 || !S_ISDIR(st.st_mode))
+		return all_error("'%s' is not a folder; give stagec all the root of the specs", cli_shown(cli.root));
+
+	/* 1. discovery */
+	Ignore ig = {0};
+	ignore_read(cli.root, &ig);
+	PathList specs = {0}, orphans = {0};
+	walk(cli.root, "", &ig, &specs, &orphans);
+	qsort(specs.v, specs.n, sizeof(*specs.v), cmp_str);
+	qsort(orphans.v, orphans.n, sizeof(*orphans.v), cmp_str);
+
+	/* 2. policies: each distinct file checked once, before anything is written */
+	char **policies = calloc(specs.n + 1, sizeof(char *));
+	PathList checked = {0};
+	bool bad_policy = false;
+	for (size_t i = 0; i < specs.n && policies; i++) {
+		if (cli.no_policy)
+			continue;
+		policies[i] = stagec_policy_find(specs.v[i], cli.policy);
+		if (!policies[i])
+			continue;
+		bool seen = false;
+		for (size_t k = 0; k < checked.n && !seen; k++)
+			seen = strcmp(checked.v[k], policies[i]) == 0;
+		if (seen)
+			continue;
+		paths_push(&checked, strdup(policies[i]));
+		char *diags = NULL;
+		if (!stagec_policy_check(policies[i], &diags)) {
+			bad_policy = true;
+			fputs(diags && *diags ? diags : "", stderr);
+			if (!diags || !*diags)
+				all_error("the policy '%s' is not valid", cli_shown(policies[i]));
+		}
+		free(diags);
+	}
+	if (!policies || bad_policy) {
+		if (bad_policy)
+			fputs("stagec: error: an invalid policy stops the run; nothing was written\n", stderr);
+		status = 2;
+		goto done;
+	}
+
+	/* 3. each spec */
+	Run run = {.cli = &cli, .arena = arena_new()};
+	run.report = report_new(run.arena, STAGEC_VERSION);
+	run.report->drift_checked = cli.check;
+	run.report->time = report_source_date_epoch();
+	templates_hash(run.templates);
+	for (size_t i = 0; i < specs.n; i++)
+		one_spec(&run, specs.v[i], policies[i]);
+	if (cli.check) {
+		for (size_t i = 0; i < orphans.n; i++) {
+			char *copy = strdup(orphans.v[i]);
+			char spec_path[PATH_MAX];
+			snprintf(spec_path, sizeof(spec_path), "%s/app.yaml", rel_path(&run, dirname(copy)));
+			ReportSpec *s = report_spec(run.report, spec_path);
+			s->compile = REPORT_GONE;
+			drift(&run, s, orphans.v[i], REPORT_ORPHAN, NULL);
+			free(copy);
+		}
+	}
+	if (write_reports(&run) != 0)
+		run.io_failed = true;
+	if (cli.check)
+		fprintf(stderr, "all: %zu specs, %d files drifted, %d with errors\n", specs.n, run.drift, run.errors);
+	else
+		fprintf(stderr, "all: %zu specs, %d written, %d unchanged, %d with errors\n", specs.n, run.written,
+			run.unchanged, run.errors);
+	status = run.io_failed ? 2 : run.errors ? 1 : run.drift ? 3 : 0;
+	arena_free(run.arena);
+done:
+	for (size_t i = 0; i < specs.n && policies; i++)
+		free(policies[i]);
+	free(policies);
+	paths_free(&checked);
+	paths_free(&specs);
+	paths_free(&orphans);
+	for (size_t i = 0; i < ig.n; i++)
+		free(ig.globs[i]);
+	free(ig.globs);
+	return status;
+}

@@ -1,0 +1,51 @@
+/*
+ * cli.h - what the two commands of the stagec program share: main.c's
+ * single-spec command and all.c's `stagec all`.  The atomic writer (all
+ * files of a folder or none, never over a file stagec did not generate
+ * without force), reading a spec once, and SHA-256 for the drift header.
+ * Only the program's own files include this; the library does not.
+ */
+#ifndef STAGEC_CLI_H
+#define STAGEC_CLI_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct SpecText {
+	const char *name; /* as shown: the path given, or <stdin> */
+	char *dir;        /* the build context: the spec's folder, or the current one */
+	char *text;
+	size_t len;
+} SpecText;
+
+/* Reads at most STAGEC_MAX_SPEC_BYTES; returns an exit status (0: read). */
+int cli_read_spec(const char *path, SpecText *spec);
+
+typedef struct CliFile {
+	const char *name; /* within the folder */
+	const char *text;
+} CliFile;
+
+/* Writes n files into dir (created when missing), all or none; a target
+ * that exists must be a regular file stagec generated, unless force.
+ * Prints what went wrong; returns 0 or 2. */
+int cli_write_files(const char *dir, const CliFile *files, size_t n, bool force);
+
+/* A path as shown in messages, control characters escaped (4 rotating buffers). */
+const char *cli_shown(const char *path);
+
+int stagec_all_main(int argc, char **argv);
+
+typedef struct Sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t used;
+} Sha256;
+void sha256_init(Sha256 *s);
+void sha256_update(Sha256 *s, const void *data, size_t n);
+void sha256_hex(Sha256 *s, char out[65]);
+void sha256_of(const void *data, size_t n, char out[65]);
+
+#endif
