@@ -320,8 +320,8 @@ static void templates_hash(char out[72])
 	snprintf(out, 72, "sha256:%s", hex);
 }
 
-/* The policy chain's files, outermost first, their bytes hashed in turn;
- * "none" under the baseline. */
+/* The policy chain's files, outermost first, their bytes hashed in turn
+ * (for one file: `sha256sum` of it); "none" under the baseline. */
 static void policy_hash(const StagecResult *r, char out[72])
 {
 	size_t n = 0;
@@ -337,7 +337,6 @@ static void policy_hash(const StagecResult *r, char out[72])
 		char *text = slurp(files[i], &len);
 		if (text)
 			sha256_update(&s, text, len);
-		sha256_update(&s, "", 1);
 		free(text);
 	}
 	char hex[65];
