@@ -442,10 +442,10 @@ static void print_diff(const char *name_a, const char *old, const char *name_b, 
 	while (i < a.n || j < b.n) {
 		if (i < a.n && j < b.n && same_line(&a, i, &b, j)) {
 			op[n] = ' ', ia[n] = i++, ib[n] = j++;
-		} else if (j < b.n && (i == a.n || lcs[i * w + j + 1] >= lcs[(i + 1) * w + j])) {
-			op[n] = '+', ia[n] = i, ib[n] = j++;
+		} else if (i < a.n && (j == b.n || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
+			op[n] = '-', ia[n] = i++, ib[n] = j; /* removals first, as diff -u */
 		} else {
-			op[n] = '-', ia[n] = i++, ib[n] = j;
+			op[n] = '+', ia[n] = i, ib[n] = j++;
 		}
 		n++;
 	}

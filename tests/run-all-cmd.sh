@@ -101,6 +101,18 @@ expect "--check --diff" 3 "$STAGEC" all --check --diff
 has "--diff: the hand edit as a removed line" "^-USER  " "$tmp/out"
 has "--diff: the generated line as an added one" "^+USER [^ ]" "$tmp/out"
 has "--diff: a hunk header" "^@@ -[0-9]*,[0-9]* +[0-9]*,[0-9]* @@" "$tmp/out"
+if command -v diff >/dev/null; then
+	# the hunks of our own line diff against diff -u's, for the flask Dockerfile
+	sed -n '/^--- services\/flask\/Dockerfile$/,/^[^-+@ ]/p' "$tmp/out" | sed '1,2d;/^[^-+@ ]/d' >"$tmp/mine"
+	"$STAGEC" services/flask/app.yaml 2>/dev/null >"$tmp/plain"
+	"$STAGEC" all --check --diff >/dev/null 2>&1
+	sed 2d services/flask/Dockerfile >"$tmp/edited-plain"
+	line2=$(sed -n 2p services/flask/Dockerfile)
+	{ sed -n 1p "$tmp/plain"; printf '%s\n' "$line2"; sed 1d "$tmp/plain"; } >"$tmp/want"
+	diff -u services/flask/Dockerfile "$tmp/want" | sed '1,2d' >"$tmp/theirs"
+	[ -s "$tmp/mine" ] && cmp -s "$tmp/mine" "$tmp/theirs" && ok "--diff: the same hunks as diff -u" ||
+		{ bad "--diff differs from diff -u"; diff "$tmp/mine" "$tmp/theirs" | head; }
+fi
 expect "--diff without --check is a usage error" 2 "$STAGEC" all --diff
 cp services/flask/Dockerfile "$tmp/edited"
 printf 'FROM scratch\n' >services/flask/Dockerfile
