@@ -5,6 +5,7 @@
  *   stagec --single-stage app.yaml       single-stage Dockerfile on stdout
  *   stagec -o DIR app.yaml               both variants and their ignore files, in DIR
  *   stagec [options] -                   the spec from standard input (also /dev/stdin)
+ *   stagec all [options] [ROOT]          every spec below ROOT (all.c); "./all" is a spec
  *
  * This is the only file that prints or chooses an exit status: 0 success,
  * 1 the spec has errors, 2 usage or I/O errors.  The spec is read once, here
@@ -41,6 +42,7 @@
 /* The pass names come from the pass table, between the two halves. */
 static const char usage_head[] =
 	"usage: stagec [options] SPEC\n"
+	"       stagec all [options] [ROOT]   every app.yaml below ROOT ('stagec all --help')\n"
 	"\n"
 	"Compiles a build spec (app.yaml) into a Dockerfile.  SPEC '-' (or /dev/stdin)\n"
 	"reads the spec from standard input, with the current folder as its build context.\n"
