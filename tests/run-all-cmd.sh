@@ -164,6 +164,15 @@ fi
 has "the JUnit report names the bad spec" "services/broken/app.yaml" "$tmp/r.xml"
 has "the SARIF report carries rule ids" "STG" "$tmp/c.sarif"
 
+# an error finding of a policy rule: exit 1, in the JUnit report as a failure
+mkdir -p services/go/.stagec
+printf 'version: 1\nrules:\n  labels: {required: [team]}\n' >services/go/.stagec/policy.yaml
+expect "an error finding" 1 "$STAGEC" all --report junit:"$tmp/f.xml"
+has "the finding, positioned, with its rule id" "services/go/app.yaml:1:1: error: .*STG301" "$tmp/err"
+has "the finding is a JUnit failure" "<failure" "$tmp/f.xml"
+has "two policies: the other specs written" "2 unchanged, 1 with errors" "$tmp/err"
+rm -r services/go/.stagec
+
 # a bad policy: exit 2, nothing written
 rm -f services/*/Dockerfile services/*/Dockerfile.single services/*/.dockerignore
 cp .stagec/policy.yaml "$tmp/policy.yaml"
