@@ -425,6 +425,16 @@ static void print_diff(const char *name_a, const char *old, const char *name_b, 
 {
 	Lines a = split_lines(old), b = split_lines(new);
 	size_t w = b.n + 1;
+	if ((a.n + 1) > (size_t)16 * 1024 * 1024 / w) {
+		/* too large for the table: the whole file replaced */
+		printf("--- %s\n+++ %s\n@@ -1,%zu +1,%zu @@\n", name_a, name_b, a.n, b.n);
+		for (size_t i = 0; i < a.n; i++)
+			printf("-%.*s\n", (int)a.len[i], a.v[i]);
+		for (size_t j = 0; j < b.n; j++)
+			printf("+%.*s\n", (int)b.len[j], b.v[j]);
+		free(a.v), free(a.len), free(b.v), free(b.len);
+		return;
+	}
 	unsigned *lcs = calloc((a.n + 1) * w, sizeof(*lcs));
 	if (!lcs)
 		exit(2);
@@ -628,7 +638,10 @@ static void one_spec(Run *run, const char *path, const char *policy)
 		report_diag(run->report, s, REPORT_ERROR, (ReportPos){rel_path(run, path), 0, 0}, "cannot read the spec");
 		return;
 	}
-	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy};
+	/* shown relative to ROOT: a file's "# Spec:" line does not depend on
+	 * the current folder or on how ROOT was spelled */
+	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy,
+			   .display_path = rel_path(run, path)};
 	StagecResult *multi = compile(&spec, &o, false);
 	report_rendered(run, s, stagec_result_diagnostics(multi));
 	size_t nrules = 0;

@@ -164,6 +164,19 @@ fi
 has "the JUnit report names the bad spec" "services/broken/app.yaml" "$tmp/r.xml"
 has "the SARIF report carries rule ids" "STG" "$tmp/c.sarif"
 
+# the same files whichever way ROOT is named
+(cd services && "$STAGEC" all .. >"$tmp/out" 2>"$tmp/err")
+has "ROOT named from elsewhere: nothing to rewrite" "0 written, 3 unchanged" "$tmp/err"
+
+# two runs at once leave every file whole (atomic renames)
+sed -i 's/^# a comment$//' services/go/app.yaml; printf '\n# run twice\n' >>services/go/app.yaml
+"$STAGEC" all >/dev/null 2>&1 & p1=$!
+"$STAGEC" all >/dev/null 2>&1 & p2=$!
+wait $p1; wait $p2
+expect "two runs at once: everything fresh after" 0 "$STAGEC" all --check
+n=$(find . -name '.stagec-*' | wc -l)
+[ "$n" -eq 0 ] && ok "no temporary files left" || bad "$n temporary files left"
+
 # an error finding of a policy rule: exit 1, in the JUnit report as a failure
 mkdir -p services/go/.stagec
 printf 'version: 1\nrules:\n  labels: {required: [team]}\n' >services/go/.stagec/policy.yaml
