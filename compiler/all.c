@@ -20,7 +20,9 @@
  * file's own content without line 2.  --check names each file fresh,
  * stale (which inputs changed), edited (its content no longer matches
  * out=), missing, or orphan (a generated file whose spec is gone).
- * Exit status: 2 usage, I/O or a bad policy; else 1 a spec with errors or
+ * A run refuses (without --force) to overwrite a file stagec did not
+ * generate, or one whose content no longer matches its out= hash (edited
+ * by hand).  Exit status: 2 usage, I/O or a bad policy; else 1 a spec with errors or
  * error findings; else 3 drift (--check); else 0.
  */
 #define _GNU_SOURCE
@@ -564,6 +566,31 @@ static void drift(Run *run, ReportSpec *s, const char *path, ReportDriftState st
 		report_drift(run->report, s, rel_path(run, path), state, input);
 }
 
+/* Line 2 of a file stagec all wrote, or NULL when it has no drift line. */
+static const char *drift_line(const char *have)
+{
+	const char *nl = strchr(have, '\n');
+	if (strncmp(have, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) != 0 || !nl ||
+	    strncmp(nl + 1, INPUTS_MARK, strlen(INPUTS_MARK)) != 0)
+		return NULL;
+	return nl + 1;
+}
+
+/* Whether the content without line 2 no longer matches the recorded out=. */
+static bool edited(const char *have, const char *line2)
+{
+	const char *after = line2 + strcspn(line2, "\n");
+	after += *after == '\n';
+	Sha256 h;
+	char hex[65], recorded[128];
+	sha256_init(&h);
+	sha256_update(&h, have, (size_t)(line2 - have));
+	sha256_update(&h, after, strlen(after));
+	sha256_hex(&h, hex);
+	field(line2, "out", recorded, sizeof(recorded));
+	return strncmp(recorded, "sha256:", 7) != 0 || strcmp(recorded + 7, hex) != 0;
+}
+
 /* --check of one file: want is what a run would write there. */
 static void check_file(Run *run, ReportSpec *s, const char *path, const char *want)
 {
@@ -580,36 +607,20 @@ static void check_file(Run *run, ReportSpec *s, const char *path, const char *wa
 		free(have);
 		return;
 	}
-	const char *nl = strchr(have, '\n');
-	const char *line2 = nl ? nl + 1 : "";
+	const char *line2 = drift_line(have);
 	char recorded[128], current[128];
-	if (strncmp(have, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) != 0 ||
-	    strncmp(line2, INPUTS_MARK, strlen(INPUTS_MARK)) != 0) {
+	if (!line2 || edited(have, line2)) {
 		drift(run, s, path, REPORT_EDITED, NULL);
 	} else {
-		/* the content without line 2 against the recorded out= */
-		const char *after = line2 + strcspn(line2, "\n");
-		after += *after == '\n';
-		Sha256 h;
-		char hex[65];
-		sha256_init(&h);
-		sha256_update(&h, have, (size_t)(line2 - have));
-		sha256_update(&h, after, strlen(after));
-		sha256_hex(&h, hex);
-		field(line2, "out", recorded, sizeof(recorded));
-		if (strncmp(recorded, "sha256:", 7) != 0 || strcmp(recorded + 7, hex) != 0) {
-			drift(run, s, path, REPORT_EDITED, NULL);
-		} else {
-			const char *wline2 = strchr(want, '\n') + 1;
-			static const char *const keys[] = {"spec", "policy", "templates", "stagec", "options"};
-			char changed[128] = "";
-			for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-				if (strcmp(field(line2, keys[k], recorded, sizeof(recorded)),
-					   field(wline2, keys[k], current, sizeof(current))) != 0)
-					snprintf(changed + strlen(changed), sizeof(changed) - strlen(changed), "%s%s",
-						 *changed ? "," : "", keys[k]);
-			drift(run, s, path, REPORT_STALE, *changed ? arena_strdup(run->arena, changed) : "stagec");
-		}
+		const char *wline2 = strchr(want, '\n') + 1;
+		static const char *const keys[] = {"spec", "policy", "templates", "stagec", "options"};
+		char changed[128] = "";
+		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
+			if (strcmp(field(line2, keys[k], recorded, sizeof(recorded)),
+				   field(wline2, keys[k], current, sizeof(current))) != 0)
+				snprintf(changed + strlen(changed), sizeof(changed) - strlen(changed), "%s%s",
+					 *changed ? "," : "", keys[k]);
+		drift(run, s, path, REPORT_STALE, *changed ? arena_strdup(run->arena, changed) : "stagec");
 	}
 	if (run->cli->diff)
 		print_diff(rel_path(run, path), have, rel_path(run, path), want);
@@ -689,14 +700,24 @@ static void one_spec(Run *run, const char *path, const char *policy)
 			bool same = true;
 			char *copy = strdup(path);
 			char *dir = dirname(copy);
-			for (int f = 0; f < NFILES && same; f++) {
+			bool hand_edited = false;
+			for (int f = 0; f < NFILES; f++) {
 				char out[PATH_MAX];
 				snprintf(out, sizeof(out), "%s/%s", dir, FILE_NAMES[f]);
 				char *have = slurp(out, NULL);
-				same = have && strcmp(have, texts[f]) == 0;
+				same = same && have && strcmp(have, texts[f]) == 0;
+				const char *line2 = have ? drift_line(have) : NULL;
+				if (line2 && edited(have, line2) && !run->cli->force) {
+					fprintf(stderr, "stagec: error: refusing to overwrite '%s', edited by hand since "
+						"stagec generated it; move the change into the spec, or use --force\n",
+						cli_shown(out));
+					hand_edited = true;
+				}
 				free(have);
 			}
-			if (same) {
+			if (hand_edited) {
+				run->io_failed = true;
+			} else if (same) {
 				run->unchanged++;
 			} else {
 				CliFile files[NFILES];

@@ -114,6 +114,9 @@ if command -v diff >/dev/null; then
 		{ bad "--diff differs from diff -u"; diff "$tmp/mine" "$tmp/theirs" | head; }
 fi
 expect "--diff without --check is a usage error" 2 "$STAGEC" all --diff
+expect "a plain run refuses a generated file edited by hand" 2 "$STAGEC" all
+has "refusal names the hand edit" "edited by hand" "$tmp/err"
+grep -q '^USER  ' services/flask/Dockerfile && ok "the hand edit is kept" || bad "the hand edit was overwritten"
 cp services/flask/Dockerfile "$tmp/edited"
 printf 'FROM scratch\n' >services/flask/Dockerfile
 expect "a plain run refuses a file stagec did not generate" 2 "$STAGEC" all
