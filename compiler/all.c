@@ -836,8 +836,10 @@ int stagec_all_main(int argc, char **argv)
 	ignore_read(cli.root, &ig);
 	PathList specs = {0}, orphans = {0};
 	walk(cli.root, "", &ig, &specs, &orphans);
-	qsort(specs.v, specs.n, sizeof(*specs.v), cmp_str);
-	qsort(orphans.v, orphans.n, sizeof(*orphans.v), cmp_str);
+	if (specs.n)
+		qsort(specs.v, specs.n, sizeof(*specs.v), cmp_str);
+	if (orphans.n)
+		qsort(orphans.v, orphans.n, sizeof(*orphans.v), cmp_str);
 
 	/* 2. policies: each distinct file checked once, before anything is written */
 	char **policies = calloc(specs.n + 1, sizeof(char *));
