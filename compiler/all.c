@@ -881,7 +881,11 @@ int stagec_all_main(int argc, char **argv)
 	templates_hash(run.templates);
 	for (size_t i = 0; i < specs.n; i++)
 		one_spec(&run, specs.v[i], policies[i]);
-	if (cli.check) {
+	if (!cli.check) {
+		for (size_t i = 0; i < orphans.n; i++)
+			fprintf(stderr, "stagec: warning: '%s' was generated from a spec that is gone; remove it\n",
+				cli_shown(rel_path(&run, orphans.v[i])));
+	} else {
 		for (size_t i = 0; i < orphans.n; i++) {
 			char *copy = strdup(orphans.v[i]);
 			char spec_path[PATH_MAX];

@@ -133,6 +133,8 @@ has "missing" "services/go/Dockerfile: missing" "$tmp/out"
 mv services/rust/app.yaml "$tmp/rust.yaml"
 expect "--check with a spec gone" 3 "$STAGEC" all --check
 has "orphan" "services/rust/Dockerfile: orphan" "$tmp/out"
+expect "a plain run with an orphan" 0 "$STAGEC" all
+has "a plain run warns of the orphan" "warning: 'services/rust/Dockerfile' was generated from a spec that is gone" "$tmp/err"
 mv "$tmp/rust.yaml" services/rust/app.yaml
 
 # a bad spec: exit 1, the others still written
