@@ -58,6 +58,8 @@ void strlist_push(Arena *a, StrList *l, const char *s);
 bool strlist_contains(const StrList *l, const char *s);
 void strlist_sort_unique(StrList *l);
 void strlist_copy(Arena *a, StrList *dst, const StrList *src);
+/* The items joined with sep ("a, b, c"), in the arena; "" when empty. */
+const char *strlist_join(Arena *a, const StrList *l, const char *sep);
 
 /* ---- source.c -----------------------------------------------------------
  * A file read whole into memory, and a position in it. */

@@ -190,12 +190,7 @@ static const char *join_path(Lower *L, const char *dir, const char *path)
 
 static const char *list_text(Lower *L, const StrList *l)
 {
-	Strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < l->n; i++)
-		strbuf_addf(&sb, "%s%s", i ? ", " : "", l->v[i]);
-	const char *r = arena_strdup(L->a, strbuf_str(&sb));
-	strbuf_release(&sb);
-	return r;
+	return strlist_join(L->a, l, ", ");
 }
 
 /* The flavour of the base, and the version: any version an image tag

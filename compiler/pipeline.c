@@ -80,16 +80,12 @@ static void check_language(Diags *d, const Spec *spec, const Templates *t)
 {
 	if (strlist_contains(&t->languages, spec->language.s))
 		return;
-	Strbuf list = STRBUF_INIT;
-	for (size_t i = 0; i < t->languages.n; i++)
-		strbuf_addf(&list, "%s%s", i ? ", " : "", t->languages.v[i]);
 	const char *s = suggest_closest(spec->language.s, t->languages.v, t->languages.n);
 	if (s)
 		diag_error(d, spec->language.pos, "unknown language '%s' (did you mean '%s'?)", spec->language.s, s);
 	else
 		diag_error(d, spec->language.pos, "unknown language '%s'; stagec knows %s", spec->language.s,
-			   strbuf_str(&list));
-	strbuf_release(&list);
+			   strlist_join(d->arena, &t->languages, ", "));
 }
 
 /* The real path of the spec's folder: the build context, and the source

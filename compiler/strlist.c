@@ -7,6 +7,16 @@
 
 #include "internal.h"
 
+const char *strlist_join(Arena *a, const StrList *l, const char *sep)
+{
+	Strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < l->n; i++)
+		strbuf_addf(&sb, "%s%s", i ? sep : "", l->v[i]);
+	const char *r = arena_strdup(a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return r;
+}
+
 void strlist_push(Arena *a, StrList *l, const char *s)
 {
 	if (l->n == l->cap) {

@@ -48,15 +48,6 @@ static bool plain_path(const char *s)
 	return true;
 }
 
-static const char *list_text(Arena *a, const StrList *l)
-{
-	Strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < l->n; i++)
-		strbuf_addf(&sb, "%s%s", i ? ", " : "", l->v[i]);
-	const char *s = arena_strdup(a, strbuf_str(&sb));
-	strbuf_release(&sb);
-	return s;
-}
 
 /* ---- Go ---------------------------------------------------------------- */
 
@@ -145,7 +136,7 @@ static const char *go_main(Project *p, const char *src, SrcPos blame)
 		diag_error(p->d, p->program.pos, "'%s' is not a main package of the Go module in '%s'; %s%s", p->program.s,
 			   where, mains.n ? "its main packages are " : "it has no folder with 'package main' at its root "
 								 "or under cmd/",
-			   mains.n ? list_text(p->a, &mains) : "");
+			   mains.n ? strlist_join(p->a, &mains, ", ") : "");
 		return NULL;
 	}
 	if (mains.n == 1) {
@@ -161,7 +152,7 @@ static const char *go_main(Project *p, const char *src, SrcPos blame)
 					"'package main'; add one, or write the build with 'build:'", where);
 	else
 		diag_error(p->d, blame, "the Go module in '%s' has %zu main packages (%s); name the one to build "
-					"with 'program:' (e.g. 'program: %s')", where, mains.n, list_text(p->a, &mains),
+					"with 'program:' (e.g. 'program: %s')", where, mains.n, strlist_join(p->a, &mains, ", "),
 			   mains.v[0]);
 	return NULL;
 }
@@ -236,7 +227,7 @@ static const CargoBin *cargo_bin_read(Project *p, const char *src, SrcPos blame)
 				pick = &v[i];
 		if (!pick) {
 			diag_error(p->d, p->program.pos, "'%s' is not a binary of '%s'; its binaries are %s",
-				   p->program.s, project_display(p, rel), list_text(p->a, &names));
+				   p->program.s, project_display(p, rel), strlist_join(p->a, &names, ", "));
 			return NULL;
 		}
 	} else if (n == 1) {
@@ -244,7 +235,7 @@ static const CargoBin *cargo_bin_read(Project *p, const char *src, SrcPos blame)
 	} else {
 		diag_error(p->d, v[1].pos, "'%s' has %zu binaries (%s); name the one to build with 'program:' in "
 					   "the spec (e.g. 'program: %s')", project_display(p, rel), n,
-			   list_text(p->a, &names), v[0].name);
+			   strlist_join(p->a, &names, ", "), v[0].name);
 		return NULL;
 	}
 	if (!plain_path(pick->name) || strchr(pick->name, '/')) {
@@ -301,7 +292,7 @@ static const char *dotnet_project(Project *p, const char *src, SrcPos blame)
 	else
 		diag_error(p->d, blame, "'%s' has %zu project files (%s); name the one to build with 'program:' "
 					"(e.g. 'program: %s')", project_display(p, src), found.n,
-			   list_text(p->a, &found), found.v[0]);
+			   strlist_join(p->a, &found, ", "), found.v[0]);
 	return NULL;
 }
 
