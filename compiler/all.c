@@ -122,17 +122,6 @@ static int cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
-static int all_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int all_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stagec: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
-	va_end(ap);
-	return 2;
-}
 
 /* ---- reading files -------------------------------------------------------- */
 
@@ -771,31 +760,31 @@ static int parse(int argc, char **argv, AllCli *cli)
 			char name[16];
 			ReportFormat f;
 			if (!colon || colon == optarg || !colon[1] || (size_t)(colon - optarg) >= sizeof(name))
-				return all_error("--report takes FORMAT:FILE (e.g. junit:report.xml), not '%s'\n"
+				return cli_error("--report takes FORMAT:FILE (e.g. junit:report.xml), not '%s'\n"
 						 "Try 'stagec all --help'.", cli_shown(optarg));
 			snprintf(name, sizeof(name), "%.*s", (int)(colon - optarg), optarg);
 			if (!report_format_parse(name, &f))
-				return all_error("--report format '%s' is not one of text, junit, sarif, json\n"
+				return cli_error("--report format '%s' is not one of text, junit, sarif, json\n"
 						 "Try 'stagec all --help'.", cli_shown(name));
 			if (cli->nreports == MAX_REPORTS)
-				return all_error("at most %d --report options", MAX_REPORTS);
+				return cli_error("at most %d --report options", MAX_REPORTS);
 			cli->reports[cli->nreports++] = (ReportOut){f, colon + 1};
 			break;
 		}
 		case 'h': fputs(all_usage, stdout); return 0;
-		case ':': return all_error("option '%s' needs a value\nTry 'stagec all --help'.", argv[optind - 1]);
-		default: return all_error("unknown option '%s'\nTry 'stagec all --help'.", argv[optind - 1]);
+		case ':': return cli_error("option '%s' needs a value\nTry 'stagec all --help'.", argv[optind - 1]);
+		default: return cli_error("unknown option '%s'\nTry 'stagec all --help'.", argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)
-		return all_error("one ROOT at a time; '%s' is one too many\nTry 'stagec all --help'.",
+		return cli_error("one ROOT at a time; '%s' is one too many\nTry 'stagec all --help'.",
 				 cli_shown(argv[optind + 1]));
 	cli->root = optind < argc ? argv[optind] : ".";
 	if (cli->diff && !cli->check)
-		return all_error("%s", "--diff goes with --check (it shows what a run would change)\n"
+		return cli_error("%s", "--diff goes with --check (it shows what a run would change)\n"
 				 "Try 'stagec all --help'.");
 	if (cli->policy && cli->no_policy)
-		return all_error("%s", "--policy and --no-policy contradict each other\nTry 'stagec all --help'.");
+		return cli_error("%s", "--policy and --no-policy contradict each other\nTry 'stagec all --help'.");
 	return -1;
 }
 
@@ -806,7 +795,7 @@ static int write_reports(Run *run)
 		const ReportOut *ro = &run->cli->reports[i];
 		Strbuf sb = STRBUF_INIT;
 		if (report_write(run->report, ro->format, &sb) != 0) {
-			status = all_error("cannot render the report '%s'", cli_shown(ro->path));
+			status = cli_error("cannot render the report '%s'", cli_shown(ro->path));
 		} else {
 			char *copy = strdup(ro->path), *copy2 = strdup(ro->path);
 			CliFile f = {basename(copy2), strbuf_str(&sb)};
@@ -829,7 +818,7 @@ int stagec_all_main(int argc, char **argv)
 		return status;
 	struct stat st;
 	if (stat(cli.root, &st) != 0 || !S_ISDIR(st.st_mode))
-		return all_error("'%s' is not a folder; give stagec all the root of the specs", cli_shown(cli.root));
+		return cli_error("'%s' is not a folder; give stagec all the root of the specs", cli_shown(cli.root));
 
 	/* 1. discovery */
 	Ignore ig = {0};
@@ -862,7 +851,7 @@ int stagec_all_main(int argc, char **argv)
 			bad_policy = true;
 			fputs(diags && *diags ? diags : "", stderr);
 			if (!diags || !*diags)
-				all_error("the policy '%s' is not valid", cli_shown(policies[i]));
+				cli_error("the policy '%s' is not valid", cli_shown(policies[i]));
 		}
 		free(diags);
 	}

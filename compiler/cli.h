@@ -32,6 +32,9 @@ typedef struct CliFile {
  * Prints what went wrong; returns 0 or 2. */
 int cli_write_files(const char *dir, const CliFile *files, size_t n, bool force);
 
+/* Prints "stagec: error: MESSAGE" on stderr; returns 2 (an I/O error). */
+int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
 /* A path as shown in messages, control characters escaped (4 rotating buffers). */
 const char *cli_shown(const char *path);
 

@@ -233,8 +233,7 @@ const char *cli_shown(const char *path)
 	return out;
 }
 
-static int io_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int io_error(const char *fmt, ...)
+int cli_error(const char *fmt, ...)
 {
 	va_list ap;
 	va_start(ap, fmt);
@@ -263,13 +262,13 @@ int cli_read_spec(const char *path, SpecText *spec)
 		spec->name = path;
 		struct stat st;
 		if (stat(path, &st) != 0)
-			return io_error("cannot read '%s': %s", shown(path), strerror(errno));
+			return cli_error("cannot read '%s': %s", shown(path), strerror(errno));
 		if (S_ISDIR(st.st_mode))
-			return io_error("'%s' is a folder; give the path of the spec file (e.g. '%s/app.yaml')",
+			return cli_error("'%s' is a folder; give the path of the spec file (e.g. '%s/app.yaml')",
 					shown(path), shown(path));
 		fd = open(path, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			return io_error("cannot read '%s': %s", shown(path), strerror(errno));
+			return cli_error("cannot read '%s': %s", shown(path), strerror(errno));
 	}
 	size_t cap = 64 * 1024, len = 0;
 	char *text = malloc(cap + 1);
@@ -282,7 +281,7 @@ int cli_read_spec(const char *path, SpecText *spec)
 			text = bigger;
 		}
 		if (!text)
-			return io_error("%s", "out of memory");
+			return cli_error("%s", "out of memory");
 		ssize_t n = read(fd, text + len, cap - len);
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -291,7 +290,7 @@ int cli_read_spec(const char *path, SpecText *spec)
 			if (fd != STDIN_FILENO)
 				close(fd);
 			free(text);
-			return io_error("cannot read '%s': %s", shown(spec->name), strerror(e));
+			return cli_error("cannot read '%s': %s", shown(spec->name), strerror(e));
 		}
 		if (n == 0)
 			break;
@@ -303,7 +302,7 @@ int cli_read_spec(const char *path, SpecText *spec)
 		close(fd);
 	if (len > STAGEC_MAX_SPEC_BYTES) {
 		free(text);
-		return io_error("'%s' is larger than %d bytes; a spec is a short file", shown(spec->name),
+		return cli_error("'%s' is larger than %d bytes; a spec is a short file", shown(spec->name),
 				STAGEC_MAX_SPEC_BYTES);
 	}
 	text[len] = '\0';
@@ -315,7 +314,7 @@ int cli_read_spec(const char *path, SpecText *spec)
 	free(copy);
 	if (!real) {
 		free(text);
-		return io_error("cannot find the folder of '%s': %s", shown(spec->name), strerror(errno));
+		return cli_error("cannot find the folder of '%s': %s", shown(spec->name), strerror(errno));
 	}
 	spec->dir = real;
 	return 0;
@@ -456,17 +455,17 @@ static int check_target(OutFile *o, bool force)
 	if (lstat(o->path, &st) != 0) {
 		if (errno == ENOENT)
 			return 0;
-		return io_error("cannot check '%s': %s", shown(o->path), strerror(errno));
+		return cli_error("cannot check '%s': %s", shown(o->path), strerror(errno));
 	}
 	o->existed = true;
 	if (!S_ISREG(st.st_mode) && !S_ISLNK(st.st_mode))
-		return io_error("'%s' is %s, not a file stagec wrote; move it away", shown(o->path),
+		return cli_error("'%s' is %s, not a file stagec wrote; move it away", shown(o->path),
 				S_ISDIR(st.st_mode) ? "a folder" : S_ISFIFO(st.st_mode) ? "a FIFO" : "not a regular file");
 	int fd = open(o->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
 	bool regular = fd >= 0 && fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
 	if (fd >= 0 && !regular) {
 		close(fd);
-		return io_error("'%s' leads to something that is not a regular file; move it away",
+		return cli_error("'%s' leads to something that is not a regular file; move it away",
 				shown(o->path));
 	}
 	if (force) {
@@ -480,7 +479,7 @@ static int check_target(OutFile *o, bool force)
 		close(fd);
 	if (n == (ssize_t)sizeof(line) - 1 && strcmp(line, STAGEC_HEADER_MARK) == 0)
 		return 0;
-	return io_error("refusing to overwrite '%s', which stagec did not generate; move it away or use --force",
+	return cli_error("refusing to overwrite '%s', which stagec did not generate; move it away or use --force",
 			shown(o->path));
 }
 
@@ -601,41 +600,41 @@ int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
 	struct stat st;
 	bool exists = stat(dir, &st) == 0;
 	if (exists && !S_ISDIR(st.st_mode))
-		return io_error("'%s' is not a folder; give -o a folder (it is created when missing)", shown(dir));
+		return cli_error("'%s' is not a folder; give -o a folder (it is created when missing)", shown(dir));
 	if (!exists && errno != ENOENT)
-		return io_error("cannot use '%s' as the output folder: %s", shown(dir), strerror(errno));
+		return cli_error("cannot use '%s' as the output folder: %s", shown(dir), strerror(errno));
 	OutFile files[4];
 	if (n > sizeof(files) / sizeof(files[0]))
-		return io_error("%s", "too many files at once (an internal error)");
+		return cli_error("%s", "too many files at once (an internal error)");
 	memset(files, 0, sizeof(files));
 	for (size_t i = 0; i < n; i++) {
 		files[i].name = given[i].name;
 		files[i].text = given[i].text;
 		files[i].tmp = files[i].backup = -1;
 		if (!*files[i].text)
-			return io_error("nothing to write into '%s' (an internal error)", files[i].name);
+			return cli_error("nothing to write into '%s' (an internal error)", files[i].name);
 		if (snprintf(files[i].path, PATH_MAX, "%s/%s", dir, files[i].name) >= PATH_MAX)
-			return io_error("the path '%s/%s' is too long", shown(dir), files[i].name);
+			return cli_error("the path '%s/%s' is too long", shown(dir), files[i].name);
 		int status = exists ? check_target(&files[i], force) : 0;
 		if (status)
 			return status;
 	}
 	if (!exists && make_dirs(dir) != 0)
-		return io_error("cannot create the output folder '%s': %s", shown(dir), strerror(errno));
+		return cli_error("cannot create the output folder '%s': %s", shown(dir), strerror(errno));
 
 	catch_signals();
 	remove_stale_temps(dir);
 	int status = 0;
 	for (size_t i = 0; i < n && !status; i++)
 		if (write_temp(&files[i], dir) != 0)
-			status = io_error("cannot write in '%s': %s", shown(dir), strerror(errno));
+			status = cli_error("cannot write in '%s': %s", shown(dir), strerror(errno));
 	hold_signals(true);
 	for (size_t i = 0; i < n && !status; i++) {
 		if (files[i].existed && keep_backup(&files[i], dir) != 0)
-			status = io_error("cannot keep the old '%s' while replacing it: %s", shown(files[i].path),
+			status = cli_error("cannot keep the old '%s' while replacing it: %s", shown(files[i].path),
 					  strerror(errno));
 		else if (rename(temp_paths[files[i].tmp], files[i].path) != 0)
-			status = io_error("cannot replace '%s': %s", shown(files[i].path), strerror(errno));
+			status = cli_error("cannot replace '%s': %s", shown(files[i].path), strerror(errno));
 		else
 			files[i].done = true;
 		if (files[i].done)
@@ -658,7 +657,7 @@ static int compile_variant(const SpecText *spec, const StagecOptions *o, bool qu
 {
 	StagecResult *r = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
 	if (!r)
-		return io_error("%s", "out of memory");
+		return cli_error("%s", "out of memory");
 	int status = stagec_result_status(r);
 	if (!quiet || status)
 		fputs(stagec_result_diagnostics(r), stderr);
@@ -666,7 +665,7 @@ static int compile_variant(const SpecText *spec, const StagecOptions *o, bool qu
 		keep->output = strdup(stagec_result_output(r));
 		keep->ignore = strdup(stagec_result_dockerignore(r));
 		if (!keep->output || !keep->ignore)
-			status = io_error("%s", "out of memory");
+			status = cli_error("%s", "out of memory");
 	} else if (status == 0) {
 		status = write_stdout(stagec_result_output(r));
 	}
@@ -694,7 +693,7 @@ int main(int argc, char **argv)
 		size_t n = strlen(spec.dir) + sizeof("/app.yaml");
 		char *at = malloc(n);
 		if (!at)
-			return io_error("%s", "out of memory");
+			return cli_error("%s", "out of memory");
 		snprintf(at, n, "%s/app.yaml", spec.dir); /* any name in the spec's folder */
 		policy = stagec_policy_find(is_stdin(cli.spec) ? at : cli.spec, cli.policy);
 		free(at);
