@@ -12,6 +12,7 @@
 
 #include <stdarg.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stddef.h>
 
 #include "stagec.h"
@@ -52,7 +53,7 @@ const char *strbuf_str(const Strbuf *sb); /* "" when empty */
  * A growable list of arena strings. */
 typedef struct StrList {
 	const char **v;
-	size_t n, cap;
+	uint32_t n, cap; /* a list never outgrows the spec's node limit; small, as an IR holds many */
 } StrList;
 void strlist_push(Arena *a, StrList *l, const char *s);
 bool strlist_contains(const StrList *l, const char *s);

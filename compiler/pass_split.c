@@ -78,7 +78,12 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	for (Step *st = app->first, *next; st; st = next) {
 		next = st->next;
 		if (st->role & ROLE_RUNTIME) {
-			Step *copy = ir_step_clone(ir, st);
+			/* a step only the final stage needs moves there; one both
+			 * stages need is copied */
+			bool both = st->role & ROLE_BUILD;
+			if (!both)
+				ir_step_unlink(app, st);
+			Step *copy = both ? ir_step_clone(ir, st) : st;
 			copy->role = ROLE_RUNTIME;
 			if (st->kind == STEP_PACKAGES && !final->family->install.n) {
 				diag_error(ctx->diags, st->pos,
@@ -96,6 +101,8 @@ int pass_split(Ir *ir, PassCtx *ctx)
 				copy->why = "the app, as the build left it";
 			}
 			ir_step_append(final, copy);
+			if (!both)
+				continue;
 		}
 		if (!(st->role & ROLE_BUILD)) {
 			ir_step_unlink(app, st);

@@ -254,6 +254,13 @@ static bool read_map_value(Ctx *c, const YNode *v, const char *path)
 	return true;
 }
 
+/* "run.env.KEY", for a message about KEY's value: made only when there
+ * is one, since a map may hold tens of thousands of keys. */
+static const char *value_path(Ctx *c, const char *path, const YNode *k)
+{
+	return arena_printf(c->a, "%s.%s", path, show(c, k->str));
+}
+
 /* run.env and labels: string keys checked by g, scalar values on one line. */
 static void read_strmap(Ctx *c, const YNode *v, const char *path, const Grammar *g, SMap *out)
 {
@@ -265,9 +272,8 @@ static void read_strmap(Ctx *c, const YNode *v, const char *path, const Grammar 
 	for (size_t i = 0; i < v->n; i++) {
 		const YNode *k = v->pairs[i].key, *val = v->pairs[i].value;
 		bool ok = check(c, k, k->str, g);
-		const char *vpath = arena_printf(c->a, "%s.%s", path, show(c, k->str));
 		if (val->kind != YNODE_SCALAR) {
-			msg_wrong_type(c, val, vpath, "a string");
+			msg_wrong_type(c, val, value_path(c, path, k), "a string");
 			continue;
 		}
 		if (val->is_null) {
@@ -275,7 +281,7 @@ static void read_strmap(Ctx *c, const YNode *v, const char *path, const Grammar 
 			continue;
 		}
 		if (has_control_chars(val->str)) {
-			msg_control(c, val, arena_printf(c->a, "the value of '%s'", vpath));
+			msg_control(c, val, arena_printf(c->a, "the value of '%s'", value_path(c, path, k)));
 			continue;
 		}
 		/* the VS Code parser (dockerfile-utils) rejects an ENV or LABEL
@@ -284,7 +290,7 @@ static void read_strmap(Ctx *c, const YNode *v, const char *path, const Grammar 
 		if (val->str[0] == '"') {
 			diag_error(c->d, val->pos, "the value of '%s' starts with a double quote, which common "
 						   "Dockerfile tools misread; drop the quotes or start the value with "
-						   "another character", vpath);
+						   "another character", value_path(c, path, k));
 			continue;
 		}
 		if (ok) {

@@ -152,7 +152,7 @@ static const char *go_main(Project *p, const char *src, SrcPos blame)
 					"'package main'; add one, or write the build with 'build:'", where);
 	else
 		diag_error(p->d, blame, "the Go module in '%s' has %zu main packages (%s); name the one to build "
-					"with 'program:' (e.g. 'program: %s')", where, mains.n, strlist_join(p->a, &mains, ", "),
+					"with 'program:' (e.g. 'program: %s')", where, (size_t)mains.n, strlist_join(p->a, &mains, ", "),
 			   mains.v[0]);
 	return NULL;
 }
@@ -291,7 +291,7 @@ static const char *dotnet_project(Project *p, const char *src, SrcPos blame)
 					"'program:' (e.g. 'program: src/Api/Api.csproj')", project_display(p, src));
 	else
 		diag_error(p->d, blame, "'%s' has %zu project files (%s); name the one to build with 'program:' "
-					"(e.g. 'program: %s')", project_display(p, src), found.n,
+					"(e.g. 'program: %s')", project_display(p, src), (size_t)found.n,
 			   strlist_join(p->a, &found, ", "), found.v[0]);
 	return NULL;
 }
