@@ -56,6 +56,14 @@ const char *image_normalise(Arena *a, const char *ref)
 	return normalise(a, ref, false);
 }
 
+const char *image_written_tag(Arena *a, const char *ref, const char **bare)
+{
+	const char *slash = strrchr(ref, '/');
+	const char *colon = strrchr(slash ? slash : ref, ':');
+	*bare = colon ? arena_strndup(a, ref, (size_t)(colon - ref)) : ref;
+	return colon ? colon + 1 : NULL;
+}
+
 /* m[i * (n + 1) + j]: pattern from i matches s from j. */
 static bool glob_match(const char *p, const char *s)
 {

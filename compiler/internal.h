@@ -446,6 +446,10 @@ bool dockerignore_excludes(Arena *a, const StrList *lines, const char *path);
 /* ---- image.c ------------------------------------------------------------
  * Image references and the one pattern matcher (see the file's comment). */
 const char *image_normalise(Arena *a, const char *ref);
+/* The tag of a reference as the user wrote it (after the last ':' of its
+ * last path segment), NULL when it has none; *bare: the reference without
+ * it, for "pin a version (e.g. 'BARE:1.2')". */
+const char *image_written_tag(Arena *a, const char *ref, const char **bare);
 bool image_matches(Arena *a, const char *pattern, const char *ref);
 /* The family of ref by the families' patterns, or NULL. */
 const Family *family_for_image(const Templates *t, const char *ref);

@@ -872,12 +872,11 @@ static void check_image_tag(Lower *L, SStr img, const Family *fam)
 {
 	if (!img.s || !fam || !fam->tagged || strchr(img.s, '@'))
 		return;
-	const char *slash = strrchr(img.s, '/');
-	const char *colon = strrchr(slash ? slash : img.s, ':');
-	const char *bare = colon ? arena_strndup(L->a, img.s, (size_t)(colon - img.s)) : img.s;
-	if (!colon)
+	const char *bare;
+	const char *tag = image_written_tag(L->a, img.s, &bare);
+	if (!tag)
 		diag_warning(L->d, img.pos, "image '%s' has no tag; pin a version (e.g. '%s:1.2')", img.s, img.s);
-	else if (strcmp(colon + 1, "latest") == 0)
+	else if (strcmp(tag, "latest") == 0)
 		diag_warning(L->d, img.pos, "image '%s' uses the moving tag 'latest'; pin a version "
 					    "(e.g. '%s:1.2')", img.s, bare);
 }

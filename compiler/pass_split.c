@@ -35,6 +35,13 @@ static void copy_artifact(Ir *ir, Stage *final, const Artifact *art, SrcPos pos)
 	ir_step_append(final, cp);
 }
 
+/* path is the app's folder or lies below it */
+static bool in_workdir(const Ir *ir, const char *path)
+{
+	size_t n = strlen(ir->workdir);
+	return strncmp(path, ir->workdir, n) == 0 && (path[n] == '/' || !path[n]);
+}
+
 static bool produced_by_any(const Stage *s, const char *path)
 {
 	for (const Step *st = s->first; st; st = st->next)
@@ -57,7 +64,6 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	for (const Step *st = app->first; st; st = st->next)
 		if (ir->source_at_runtime && st->rebuilds_source)
 			source_rebuilt = true;
-	size_t wlen = strlen(ir->workdir);
 
 	for (size_t i = 0; i < ir->nartifacts; i++) {
 		const Artifact *art = &ir->artifacts[i];
@@ -65,9 +71,7 @@ int pass_split(Ir *ir, PassCtx *ctx)
 			copy_artifact(ir, final, art, art->pos);
 			continue;
 		}
-		bool in_workdir = strncmp(art->from, ir->workdir, wlen) == 0 &&
-				  (art->from[wlen] == '/' || !art->from[wlen]);
-		if (!produced_by_any(app, art->from) && !(source_rebuilt && in_workdir)) {
+		if (!produced_by_any(app, art->from) && !(source_rebuilt && in_workdir(ir, art->from))) {
 			diag_error(ctx->diags, art->pos, "the final stage needs '%s' from the builder, and no "
 							 "builder step makes it; say where the build leaves it "
 							 "(build.artifacts)", art->from);
@@ -111,9 +115,8 @@ int pass_split(Ir *ir, PassCtx *ctx)
 		st->role = ROLE_BUILD;
 		for (size_t i = 0; i < st->produces.n; i++) {
 			const char *p = st->produces.v[i];
-			bool in_workdir = strncmp(p, ir->workdir, wlen) == 0 && (p[wlen] == '/' || !p[wlen]);
 			const Artifact *art = ir_artifact(ir, p);
-			if (art && !art->of_image && !(source_rebuilt && in_workdir))
+			if (art && !art->of_image && !(source_rebuilt && in_workdir(ir, p)))
 				copy_artifact(ir, final, art, st->pos);
 		}
 	}

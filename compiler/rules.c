@@ -192,16 +192,15 @@ static void check_deny_tags(RCtx *c, const Ir *ir)
 		if ((st->family && !st->family->tagged) || strchr(st->image, '@'))
 			continue; /* scratch has no tag; a digest pins the content whatever the tag says */
 		const char *tag = image_tag(c->a, st->image);
-		const char *slash = strrchr(st->image, '/');
-		const char *colon = strrchr(slash ? slash : st->image, ':');
-		const char *bare = colon ? arena_strndup(c->a, st->image, (size_t)(colon - st->image)) : st->image;
+		const char *bare;
+		bool written = image_written_tag(c->a, st->image, &bare) != NULL;
 		for (size_t i = 0; i < deny->n; i++) {
 			if (fnmatch(deny->v[i].s, tag, 0) != 0)
 				continue;
 			const char *key;
 			SrcPos pos = image_pos(c, st->image, &key);
 			Finding *f;
-			if (!colon)
+			if (!written)
 				f = finding(c, RULE_IMAGES_DENY_TAGS, pos, key, "image '%s' has no tag, which means '%s'; "
 									  "pin a version (e.g. '%s:1.2')", st->image, tag, bare);
 			else
