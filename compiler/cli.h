@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 typedef struct SpecText {
 	const char *name; /* as shown: the path given, or <stdin> */
@@ -39,6 +40,24 @@ int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 const char *cli_shown(const char *path);
 
 int stagec_all_main(int argc, char **argv);
+int stagec_init_main(int argc, char **argv);
+
+/* One row of a command's option table (cli_options.c): the table makes
+ * the command's getopt options, its --help, and (through --list-options)
+ * the man page's option list and the shell completions. */
+typedef struct CliOption {
+	const char *name;   /* the long name, without "--"; NULL ends the table */
+	char short_name;    /* 0: none */
+	int id;             /* what getopt_long returns */
+	const char *arg;    /* the value's name ("DIR"); NULL: a flag */
+	const char *values; /* the values a completion offers, blank-separated; NULL: any */
+	const char *help;   /* NULL: not shown in --help */
+} CliOption;
+/* The options' lines of --help. */
+void cli_print_options(FILE *out, const CliOption *table);
+/* One line per shown option, tab-separated: name, short name or "-", the
+ * value's name or "-", the values or "-", the help. */
+void cli_list_options(FILE *out, const CliOption *table);
 
 typedef struct Sha256 {
 	uint32_t h[8];

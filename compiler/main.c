@@ -6,6 +6,7 @@
  *   stagec -o DIR app.yaml               both variants and their ignore files, in DIR
  *   stagec [options] -                   the spec from standard input (also /dev/stdin)
  *   stagec all [options] [ROOT]          every spec below ROOT (all.c); "./all" is a spec
+ *   stagec init [options] [DIR]          DIR/app.yaml from the project's files (init.c)
  *
  * This is the only file that prints or chooses an exit status: 0 success,
  * 1 the spec has errors, 2 usage or I/O errors.  The spec is read once, here
@@ -43,6 +44,7 @@
 static const char usage_head[] =
 	"usage: stagec [options] SPEC\n"
 	"       stagec all [options] [ROOT]   every app.yaml below ROOT ('stagec all --help')\n"
+	"       stagec init [options] [DIR]   write DIR/app.yaml from the project's files\n"
 	"\n"
 	"Compiles a build spec (app.yaml) into a Dockerfile.  SPEC '-' (or /dev/stdin)\n"
 	"reads the spec from standard input, with the current folder as its build context.\n"
@@ -678,6 +680,8 @@ int main(int argc, char **argv)
 	/* `stagec all`: a first argument "all" is the command ("./all" is a spec) */
 	if (argc > 1 && strcmp(argv[1], "all") == 0)
 		return stagec_all_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "init") == 0)
+		return stagec_init_main(argc - 1, argv + 1);
 	Cli cli = {0};
 	int status = parse_args(argc, argv, &cli);
 	if (status >= 0)

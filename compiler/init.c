@@ -1,0 +1,273 @@
+/*
+ * init.c - `stagec init [DIR]`: writes DIR/app.yaml from the files the
+ * project already has (compiler/init/ reads them; shared/design/init.md).
+ *
+ * A thin driver: the options come from one table (init_options[]), which
+ * also prints --help and feeds the man page and the shell completions
+ * (`stagec init --list-options`).  The spec is detected, rendered, and
+ * compiled in memory with the folder as its build context before anything
+ * is written: a spec that would not compile is never written.  Then it goes
+ * to stdout (--print), or to DIR/app.yaml with main.c's atomic writer.  An
+ * existing app.yaml is left alone when it is identical, and is replaced
+ * only with --force when it differs.  With --recursive, each deployable
+ * member of a workspace gets its own spec, each checked the same way.
+ * Messages go to stderr.  Exit status: 0 written (or identical), 1 no
+ * project, an ambiguous one, or a project file with an error, 2 usage, I/O
+ * or a refused overwrite.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "cli.h"
+#include "init/init.h"
+#include "internal.h"
+#include "stagec.h"
+
+enum { O_LANGUAGE = 256, O_VERSION, O_PORT, O_COMMAND, O_PM, O_PROJECT, O_PROGRAM, O_BASE, O_RECURSIVE,
+       O_PRINT, O_FORCE, O_TEMPLATES, O_LIST };
+
+/* The one option table: --help, the man page and the completions. */
+const CliOption init_options[] = {
+	{"language", 0, O_LANGUAGE, "LANG", "c cpp dotnet go java node php python ruby rust static",
+	 "the language, when the markers are ambiguous or wrong"},
+	{"version", 0, O_VERSION, "VERSION", NULL, "the language version, instead of the project's"},
+	{"port", 0, O_PORT, "PORT", NULL, "run.port, instead of what the project states"},
+	{"command", 0, O_COMMAND, "COMMAND", NULL, "run.command, words split at blanks"},
+	{"package-manager", 0, O_PM, "PM", "npm yarn pnpm poetry uv pipenv pip",
+	 "the package manager, when several lockfiles are present"},
+	{"project", 0, O_PROJECT, "FILE", NULL, "the project file: a .csproj, pom.xml or build.gradle"},
+	{"program", 0, O_PROGRAM, "NAME", NULL, "the program: a Go main package (cmd/api), a Cargo binary"},
+	{"base", 0, O_BASE, "BASE", "official debian alpine", "the spec's base"},
+	{"recursive", 'r', O_RECURSIVE, NULL, NULL, "one spec per deployable member of a workspace"},
+	{"print", 0, O_PRINT, NULL, NULL, "write the spec to stdout, not to DIR/app.yaml"},
+	{"force", 0, O_FORCE, NULL, NULL, "replace an app.yaml that differs"},
+	{"templates", 0, O_TEMPLATES, "DIR", NULL, "read the language templates from DIR"},
+	{"help", 'h', 'h', NULL, NULL, "show this help"},
+	{"list-options", 0, O_LIST, NULL, NULL, NULL}, /* for the man page and the completions */
+	{0},
+};
+
+static const char init_head[] =
+	"usage: stagec init [options] [DIR]\n"
+	"\n"
+	"Writes DIR/app.yaml (DIR defaults to '.') from the files the project already has:\n"
+	"the language from its marker files, the version, the package manager, the command\n"
+	"and the port from the project's own files, each value with the file and line it\n"
+	"came from.  It never asks and never guesses: an ambiguous project is refused with\n"
+	"the option that chooses, and a port nothing states is left as a comment.\n"
+	"\n";
+static const char init_tail[] =
+	"\n"
+	"Exit status: 0 written (or identical), 1 no project, an ambiguous one, or a\n"
+	"project file in error, 2 usage or I/O error, or an app.yaml that differs (--force).\n";
+
+typedef struct InitCli {
+	InitOptions o;
+	bool recursive, print, force;
+	const char *dir;
+} InitCli;
+
+static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int usage(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stagec: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'stagec init --help'.\n", stderr);
+	return 2;
+}
+
+static int parse(int argc, char **argv, InitCli *c)
+{
+	struct option longopts[sizeof(init_options) / sizeof(init_options[0])];
+	char shorts[32] = ":";
+	size_t n = 0, sn = 1;
+	for (const CliOption *op = init_options; op->name; op++, n++) {
+		longopts[n] = (struct option){op->name, op->arg ? required_argument : no_argument, NULL, op->id};
+		if (op->short_name) {
+			shorts[sn++] = op->short_name;
+			if (op->arg)
+				shorts[sn++] = ':';
+		}
+	}
+	longopts[n] = (struct option){0};
+	opterr = 0;
+	optind = 1;
+	int ch;
+	while ((ch = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		switch (ch) {
+		case O_LANGUAGE: c->o.language = optarg; break;
+		case O_VERSION: c->o.version = optarg; break;
+		case O_PORT: {
+			char *end;
+			long p = strtol(optarg, &end, 10);
+			if (*end || p < 1 || p > 65535)
+				return usage("--port takes a number from 1 to 65535, not '%s'", optarg);
+			c->o.port = optarg;
+			break;
+		}
+		case O_COMMAND: c->o.command = optarg; break;
+		case O_PM: c->o.package_manager = optarg; break;
+		case O_PROJECT: c->o.project = optarg; break;
+		case O_PROGRAM: c->o.program = optarg; break;
+		case O_BASE: c->o.base = optarg; break;
+		case O_RECURSIVE: c->recursive = true; break;
+		case O_PRINT: c->print = true; break;
+		case O_FORCE: c->force = true; break;
+		case O_TEMPLATES: c->o.templates_dir = optarg; break;
+		case O_LIST: cli_list_options(stdout, init_options); return 0;
+		case 'h':
+			fputs(init_head, stdout);
+			cli_print_options(stdout, init_options);
+			fputs(init_tail, stdout);
+			return 0;
+		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
+		default: return usage("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind + 1 < argc)
+		return usage("one folder at a time; '%s' is one too many", argv[optind + 1]);
+	c->dir = optind < argc ? argv[optind] : ".";
+	if (c->recursive && (c->o.project || c->o.program || c->o.command || c->o.port))
+		return usage("%s", "--recursive writes a spec per member: --project, --program, --command and "
+				   "--port choose for one project, not for all");
+	return -1;
+}
+
+/* Compiles text with dir as its context: a spec init writes must compile.
+ * Prints the diagnostics; returns the exit status. */
+static int check_compiles(const char *shown_path, const char *dir, const char *text, const InitOptions *o)
+{
+	StagecOptions so = {.no_policy = true, .templates_dir = o->templates_dir, .display_path = shown_path};
+	StagecResult *r = stagec_compile_text(shown_path, dir, text, strlen(text), &so);
+	if (!r)
+		return cli_error("%s", "out of memory");
+	int status = stagec_result_status(r);
+	fputs(stagec_result_diagnostics(r), stderr);
+	if (status)
+		fprintf(stderr, "stagec: error: the spec init would write for %s does not compile (above); "
+				"nothing was written\n", cli_shown(dir));
+	stagec_result_free(r);
+	return status ? 1 : 0;
+}
+
+/* Writes (or prints) one spec; returns the exit status. */
+static int write_spec(const InitCli *c, const char *dir, const char *shown, const InitSpec *s, const char *text)
+{
+	Arena *a = arena_new();
+	const char *path = strcmp(shown, ".") == 0 ? "app.yaml" : arena_printf(a, "%s/app.yaml", shown);
+	int status = check_compiles(path, dir, text, &c->o);
+	if (status || c->print) {
+		if (!status && (fputs(text, stdout) == EOF || fflush(stdout) != 0))
+			status = cli_error("cannot write the output: %s", strerror(errno));
+		arena_free(a);
+		return status;
+	}
+	const char *target = arena_printf(a, "%s/app.yaml", dir);
+	struct stat st;
+	if (lstat(target, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			arena_free(a);
+			return cli_error("'%s' is not a regular file; move it away", cli_shown(path));
+		}
+		SpecText old = {0};
+		status = cli_read_spec(target, &old);
+		bool same = !status && old.len == strlen(text) && memcmp(old.text, text, old.len) == 0;
+		free(old.text);
+		free(old.dir);
+		if (status) {
+			arena_free(a);
+			return status;
+		}
+		if (same) {
+			fprintf(stderr, "%s is identical; nothing to write\n", cli_shown(path));
+			arena_free(a);
+			return 0;
+		}
+		if (!c->force) {
+			arena_free(a);
+			return cli_error("refusing to overwrite '%s', which differs from what init writes; compare with "
+					 "'stagec init --print', or replace it with --force", cli_shown(path));
+		}
+	}
+	CliFile f = {.name = "app.yaml", .text = text};
+	status = cli_write_files(dir, &f, 1, true);
+	if (!status) {
+		const char *v = s->version.yaml ? s->version.yaml : "default version";
+		fprintf(stderr, "wrote %s (%s, %s, %s%s%s)\n", cli_shown(path), s->language,
+			s->summary ? s->summary : "-", v[0] == '"' ? arena_strndup(a, v + 1, strlen(v) - 2) : v,
+			s->port.yaml && !s->port.commented ? ", port " : ", no port",
+			s->port.yaml && !s->port.commented ? s->port.yaml : "");
+	}
+	arena_free(a);
+	return status;
+}
+
+/* Detects, renders and writes the spec of one folder; returns the exit status. */
+static int init_one(const InitCli *c, const char *dir, const char *shown)
+{
+	Arena *a = arena_new();
+	Diags d;
+	diags_init(&d, a, 20, false);
+	InitSpec s;
+	bool ok = init_detect(a, &d, dir, shown, &c->o, &s);
+	Strbuf sb = STRBUF_INIT;
+	diags_render(&d, &sb);
+	fputs(strbuf_str(&sb), stderr);
+	strbuf_release(&sb);
+	int status = ok ? write_spec(c, dir, shown, &s, init_render(a, &s)) : 1;
+	arena_free(a);
+	return status;
+}
+
+static int init_recursive(const InitCli *c)
+{
+	Arena *a = arena_new();
+	Diags d;
+	diags_init(&d, a, 20, false);
+	StrList members = {0};
+	bool ok = init_workspace(a, &d, c->dir, c->dir, &members);
+	Strbuf sb = STRBUF_INIT;
+	diags_render(&d, &sb);
+	fputs(strbuf_str(&sb), stderr);
+	strbuf_release(&sb);
+	int status = ok ? 0 : 1;
+	if (ok && !members.n) {
+		fprintf(stderr, "stagec: error: %s: no workspace members found (npm, yarn or pnpm workspaces, "
+				"go.work or cmd/NAME, Cargo [workspace] members, Maven <modules>)\n", cli_shown(c->dir));
+		status = 1;
+	}
+	for (size_t i = 0; ok && i < members.n; i++) {
+		const char *dir = strcmp(members.v[i], ".") == 0 ? c->dir : arena_printf(a, "%s/%s", c->dir, members.v[i]);
+		const char *shown = strcmp(c->dir, ".") == 0 ? members.v[i] : dir;
+		if (c->print)
+			printf("%s# %s/app.yaml\n", i ? "---\n" : "", shown);
+		int st = init_one(c, dir, shown);
+		if (st > status || (status == 0 && st))
+			status = st;
+	}
+	arena_free(a);
+	return status;
+}
+
+int stagec_init_main(int argc, char **argv)
+{
+	InitCli c = {0};
+	int status = parse(argc, argv, &c);
+	if (status >= 0)
+		return status;
+	struct stat st;
+	if (stat(c.dir, &st) != 0)
+		return cli_error("cannot use '%s': %s", cli_shown(c.dir), strerror(errno));
+	if (!S_ISDIR(st.st_mode))
+		return cli_error("'%s' is not a folder; give stagec init the project's folder", cli_shown(c.dir));
+	return c.recursive ? init_recursive(&c) : init_one(&c, c.dir, c.dir);
+}

@@ -1,0 +1,404 @@
+/*
+ * detect.c - which language a folder holds, from its marker files.
+ *
+ * The table below is the detection order.  Markers of rank 0 name the
+ * project outright; a second rank-0 language is an ambiguity (exit 1,
+ * --language chooses).  package.json (rank 1) beside one of them is taken
+ * as front-end tooling, and a CMakeLists.txt or Makefile (rank 2) as a
+ * build helper: each is named in a note, so the choice is never silent.
+ * The language's reader (langs.c) then reads everything else.  The shared
+ * helpers of the readers are here too: presence of files, reading through
+ * project_read(), provenance ("pom.xml:28 (java.version)"), YAML quoting,
+ * and the version rule (a plain version as given, a range mapped to the
+ * highest version the template knows, or an error naming the file, the
+ * line and the known versions).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <fnmatch.h>
+#include <libgen.h>
+#include <string.h>
+#include <strings.h>
+
+#include "init/init.h"
+
+typedef struct Row {
+	const char *language; /* what --language names */
+	int rank;
+	const char *markers[6]; /* relative paths, or globs of the folder's names */
+	bool (*read)(Init *in);
+} Row;
+
+static const Row rows[] = {
+	{"dotnet", 0, {"*.csproj", "*.fsproj", "*.sln", "src/*.csproj"}, init_read_dotnet},
+	{"java", 0, {"pom.xml", "build.gradle", "build.gradle.kts", "src/main/java/"}, init_read_java},
+	{"go", 0, {"go.mod"}, init_read_go},
+	{"rust", 0, {"Cargo.toml"}, init_read_rust},
+	{"php", 0, {"composer.json"}, init_read_php},
+	{"ruby", 0, {"Gemfile"}, init_read_ruby},
+	{"python", 0, {"pyproject.toml", "requirements.txt", "Pipfile", "manage.py"}, init_read_python},
+	{"node", 1, {"package.json"}, init_read_node},
+	{"static", 1, {"package.json"}, init_read_node},
+	{"c", 2, {"CMakeLists.txt", "Makefile"}, init_read_c},
+	{"cpp", 2, {"CMakeLists.txt", "Makefile"}, init_read_c},
+};
+#define NROWS (sizeof(rows) / sizeof(rows[0]))
+
+/* ---- the helpers the readers share ---------------------------------------- */
+
+bool init_has(Init *in, const char *rel)
+{
+	bool is_dir;
+	int err = project_resolve(&in->p, rel, &is_dir);
+	return (err == 0 && !is_dir) || err == EXDEV;
+}
+
+bool init_has_dir(Init *in, const char *rel)
+{
+	bool is_dir;
+	return project_resolve(&in->p, rel, &is_dir) == 0 && is_dir;
+}
+
+const SourceFile *init_read(Init *in, const char *rel, ProjectKind kind)
+{
+	const SourceFile *f;
+	return project_read(&in->p, rel, kind, (SrcPos){0}, &f) == PROJECT_OK ? f : NULL;
+}
+
+int init_line_of(const SourceFile *f, const char *at)
+{
+	int line = 1;
+	for (const char *p = f->text; p < at && p < f->text + f->len; p++)
+		line += *p == '\n';
+	return line;
+}
+
+const char *init_from(Init *in, const SourceFile *f, int line, const char *what)
+{
+	const char *path = f->path;
+	size_t n = strlen(in->p.display_dir);
+	if (strcmp(in->p.display_dir, ".") != 0 && strncmp(path, in->p.display_dir, n) == 0 && path[n] == '/')
+		path += n + 1;
+	if (line > 0)
+		return arena_printf(in->a, "from %s:%d%s%s%s", path, line, what ? " (" : "", what ? what : "", what ? ")" : "");
+	return arena_printf(in->a, "from %s%s%s%s", path, what ? " (" : "", what ? what : "", what ? ")" : "");
+}
+
+void init_set(InitValue *v, const char *yaml, const char *from)
+{
+	v->yaml = yaml;
+	v->from = from;
+	v->commented = false;
+}
+
+static bool plain_scalar(const char *s)
+{
+	if (!*s || strlen(s) > 200)
+		return false;
+	size_t n = strlen(s);
+	if (!isalpha((unsigned char)*s) && *s != '/' && *s != '.' && *s != '_' &&
+	    !(s[0] == '-' && (s[1] == '-' || isalpha((unsigned char)s[1]))))
+		return false; /* numbers stay text only when quoted */
+	if (s[n - 1] == ' ' || strstr(s, " #") || strstr(s, "  "))
+		return false;
+	static const char *const words[] = {"true", "false", "yes", "no", "on", "off", "null", "y", "n", "~"};
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		if (strcasecmp(s, words[i]) == 0)
+			return false;
+	for (const char *p = s; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._/-+= ", *p))
+			return false;
+	return true;
+}
+
+const char *init_yaml_str(Arena *a, const char *s)
+{
+	if (plain_scalar(s))
+		return s;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_addc(&sb, '"');
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if (*p == '"' || *p == '\\')
+			strbuf_addf(&sb, "\\%c", *p);
+		else if (*p < 0x20 || *p == 0x7f)
+			strbuf_addf(&sb, "\\x%02x", *p);
+		else
+			strbuf_addc(&sb, (char)*p);
+	}
+	strbuf_addc(&sb, '"');
+	const char *out = arena_strdup(a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return out;
+}
+
+const char *init_yaml_list(Arena *a, const StrList *l)
+{
+	Strbuf sb = STRBUF_INIT;
+	strbuf_addc(&sb, '[');
+	for (size_t i = 0; i < l->n; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", init_yaml_str(a, l->v[i]));
+	strbuf_addc(&sb, ']');
+	const char *out = arena_strdup(a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return out;
+}
+
+static bool valid_name(const char *s)
+{
+	size_t n = strlen(s);
+	if (!n || n > 128 || !(islower((unsigned char)*s) || isdigit((unsigned char)*s)))
+		return false;
+	for (const char *p = s; *p; p++)
+		if (!islower((unsigned char)*p) && !isdigit((unsigned char)*p) && !strchr("._-", *p))
+			return false;
+	return true;
+}
+
+void init_set_name(Init *in, const char *raw, const char *from)
+{
+	const char *slash = strrchr(raw, '/');
+	char *name = arena_strdup(in->a, slash ? slash + 1 : raw);
+	for (char *p = name; *p; p++)
+		*p = (char)tolower((unsigned char)*p);
+	if (valid_name(name))
+		init_set(&in->s->name, name, from);
+	else
+		diag_remark(in->d, (SrcPos){0}, "'%s' (%s) is not a valid spec name; the spec takes the folder's "
+						"name, or set 'name:'", raw, from);
+}
+
+static const Template *template_of(Init *in)
+{
+	if (in->t && strcmp(in->t->language, in->s->language) == 0)
+		return in->t;
+	if (!in->ts_open) {
+		if (!templates_open(in->a, &in->ts, in->o->templates_dir, in->d))
+			return NULL;
+		in->ts_open = true;
+	}
+	in->t = template_load(in->a, &in->ts, in->s->language, in->d);
+	return in->t;
+}
+
+bool init_set_version(Init *in, const char *text, SrcPos pos, const char *what, InitRangeStyle style)
+{
+	if (in->o->version)
+		return true;
+	while (*text == ' ' || *text == '\t')
+		text++;
+	size_t n = strlen(text);
+	while (n && strchr(" \t\r\n", text[n - 1]))
+		n--;
+	text = arena_strndup(in->a, text, n);
+	const char *from = pos.file ? init_from(in, pos.file, pos.line, what) : what;
+	if (init_version_plain(text)) {
+		init_set(&in->s->version, init_yaml_str(in->a, text[0] == 'v' || text[0] == 'V' ? text + 1 : text), from);
+		return true;
+	}
+	const Template *t = template_of(in);
+	if (!t)
+		return true;
+	bool bad;
+	const char *best = init_range_best(text, &t->versions, style, &bad);
+	if (bad) {
+		diag_error(in->d, pos, "cannot read %s '%s' as a version or a version range; choose the "
+				       "version with --version", what, text);
+	} else if (!best) {
+		diag_error(in->d, pos, "%s '%s' allows none of the %s versions stagec knows (%s); choose one "
+				       "with --version", what, text, in->s->language,
+			   strlist_join(in->a, &t->versions, ", "));
+	} else {
+		init_set(&in->s->version, init_yaml_str(in->a, best),
+			 arena_printf(in->a, "%s: '%s', the highest version stagec knows in it", from, text));
+	}
+	return true;
+}
+
+int init_scan_port(const SourceFile *f, const char *const *needles, int *ret_line)
+{
+	int best_line = 0, best = 0;
+	for (const char *const *nd = needles; *nd; nd++) {
+		size_t nl = strlen(*nd);
+		for (const char *p = f->text; (p = strstr(p, *nd)); p += nl) {
+			const char *q = p + nl;
+			while (*q == ' ' || *q == '"' || *q == '\'' || *q == '`')
+				q++;
+			if (strncmp(q, "0.0.0.0", 7) == 0)
+				q += 7;
+			if (*q == ':')
+				q++;
+			long v = 0;
+			int digits = 0;
+			while (isdigit((unsigned char)*q) && digits < 6)
+				v = v * 10 + (*q++ - '0'), digits++;
+			if (digits < 2 || digits > 5 || v < 1 || v > 65535 || isalnum((unsigned char)*q))
+				continue;
+			int line = init_line_of(f, p);
+			if (!best_line || line < best_line) {
+				best_line = line;
+				best = (int)v;
+			}
+			break;
+		}
+	}
+	*ret_line = best_line;
+	return best;
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+/* The first marker of row r present in the folder, or NULL. */
+static const char *marker_of(Init *in, const Row *r, const StrList *names)
+{
+	for (size_t m = 0; m < 6 && r->markers[m]; m++) {
+		const char *mk = r->markers[m];
+		size_t mn = strlen(mk);
+		if (mk[mn - 1] == '/') {
+			if (init_has_dir(in, arena_strndup(in->a, mk, mn - 1)))
+				return mk;
+			continue;
+		}
+		if (!strchr(mk, '*')) {
+			if (init_has(in, mk))
+				return mk;
+			continue;
+		}
+		const char *slash = strchr(mk, '/');
+		if (slash) {
+			StrList sub = {0};
+			const char *dir = arena_strndup(in->a, mk, (size_t)(slash - mk));
+			if (!project_list_dir(&in->p, dir, &sub))
+				continue;
+			for (size_t i = 0; i < sub.n; i++)
+				if (fnmatch(slash + 1, sub.v[i], 0) == 0)
+					return arena_printf(in->a, "%s/%s", dir, sub.v[i]);
+			continue;
+		}
+		for (size_t i = 0; i < names->n; i++)
+			if (fnmatch(mk, names->v[i], 0) == 0 && init_has(in, names->v[i]))
+				return names->v[i];
+	}
+	return NULL;
+}
+
+static const char *looked_for(Init *in)
+{
+	StrList l = {0};
+	for (size_t r = 0; r < NROWS; r++)
+		for (size_t m = 0; m < 6 && rows[r].markers[m]; m++)
+			if (!strlist_contains(&l, rows[r].markers[m]))
+				strlist_push(in->a, &l, rows[r].markers[m]);
+	return strlist_join(in->a, &l, ", ");
+}
+
+static const Row *row_named(const char *language)
+{
+	for (size_t r = 0; r < NROWS; r++)
+		if (strcmp(rows[r].language, language) == 0)
+			return &rows[r];
+	return NULL;
+}
+
+static const Row *choose(Init *in, const char *shown, const char **ret_marker)
+{
+	StrList names = {0};
+	project_list_dir(&in->p, ".", &names);
+	const char *found[NROWS] = {0};
+	for (size_t r = 0; r < NROWS; r++)
+		found[r] = marker_of(in, &rows[r], &names);
+	if (in->o->language) {
+		const Row *r = row_named(in->o->language);
+		if (!r) {
+			StrList l = {0};
+			for (size_t i = 0; i < NROWS; i++)
+				strlist_push(in->a, &l, rows[i].language);
+			diag_error(in->d, (SrcPos){0}, "--language '%s' is not a language stagec knows; choose "
+						       "one of %s", in->o->language, strlist_join(in->a, &l, ", "));
+			return NULL;
+		}
+		if (!found[r - rows]) {
+			StrList l = {0};
+			for (size_t m = 0; m < 6 && r->markers[m]; m++)
+				strlist_push(in->a, &l, r->markers[m]);
+			diag_error(in->d, (SrcPos){0}, "%s: no %s project here: looked for %s", shown, r->language,
+				   strlist_join(in->a, &l, ", "));
+			return NULL;
+		}
+		*ret_marker = found[r - rows];
+		return r;
+	}
+	for (int rank = 0; rank <= 2; rank++) {
+		StrList langs = {0}, marks = {0};
+		const Row *pick = NULL;
+		for (size_t r = 0; r < NROWS; r++) {
+			if (rows[r].rank != rank || !found[r] || (r && rows[r].read == rows[r - 1].read && found[r - 1]))
+				continue;
+			if (!pick)
+				pick = &rows[r];
+			strlist_push(in->a, &langs, rows[r].language);
+			strlist_push(in->a, &marks, arena_printf(in->a, "%s (%s)", found[r], rows[r].language));
+		}
+		if (langs.n > 1) {
+			diag_error(in->d, (SrcPos){0}, "%s: projects of several languages are here: %s; choose one "
+						       "with --language %s", shown, strlist_join(in->a, &marks, ", "),
+				   strlist_join(in->a, &langs, "|"));
+			return NULL;
+		}
+		if (!pick)
+			continue;
+		for (size_t r = 0; r < NROWS; r++) {
+			if (rows[r].rank <= rank || !found[r] || (r && rows[r].read == rows[r - 1].read))
+				continue;
+			diag_remark(in->d, (SrcPos){0}, "%s is also here: taken as %s of the %s project; "
+							"'--language %s' chooses it instead", found[r],
+				    rows[r].rank == 1 ? "front-end tooling" : "a build helper", pick->language,
+				    rows[r].language);
+		}
+		*ret_marker = found[pick - rows];
+		return pick;
+	}
+	diag_error(in->d, (SrcPos){0}, "%s: no project stagec knows: looked for %s; name the language with "
+				       "--language", shown, looked_for(in));
+	return NULL;
+}
+
+bool init_detect(Arena *a, Diags *d, const char *dir, const char *shown, const InitOptions *o, InitSpec *ret)
+{
+	*ret = (InitSpec){0};
+	Init in = {.a = a, .d = d, .o = o, .s = ret};
+	size_t sn = strlen(shown);
+	while (sn > 1 && shown[sn - 1] == '/')
+		sn--;
+	shown = arena_strndup(a, shown, sn);
+	if (!project_init(&in.p, a, d, dir, shown)) {
+		diag_error(d, (SrcPos){0}, "%s: cannot open the folder", shown);
+		return false;
+	}
+	char *copy = arena_strdup(a, in.p.context_real);
+	in.folder = arena_strdup(a, basename(copy));
+	const char *marker = NULL;
+	const Row *row = choose(&in, shown, &marker);
+	if (!row)
+		return false;
+	ret->language = row->language;
+	ret->language_v.from = arena_printf(a, "from %s", marker);
+	int errors = d->errors;
+	if (!row->read(&in) || d->errors > errors)
+		return false;
+	/* the flags win over everything read */
+	if (o->version)
+		init_set(&ret->version, init_yaml_str(a, o->version), "--version");
+	if (o->port)
+		init_set(&ret->port, o->port, "--port");
+	if (o->command) {
+		StrList words = {0};
+		char *c = arena_strdup(a, o->command);
+		for (char *w = strtok(c, " \t"); w; w = strtok(NULL, " \t"))
+			strlist_push(a, &words, w);
+		init_set(&ret->command, init_yaml_list(a, &words), "--command");
+	}
+	if (o->base)
+		init_set(&ret->base, init_yaml_str(a, o->base), "--base");
+	init_set(&ret->language_v, ret->language, ret->language_v.from);
+	return true;
+}
