@@ -79,6 +79,9 @@ const char *init_from(Init *in, const SourceFile *f, int line, const char *what)
 	size_t n = strlen(in->p.display_dir);
 	if (strcmp(in->p.display_dir, ".") != 0 && strncmp(path, in->p.display_dir, n) == 0 && path[n] == '/')
 		path += n + 1;
+	const char *slash = strrchr(path, '/');
+	if (what && strcmp(what, slash ? slash + 1 : path) == 0)
+		what = NULL; /* "from .nvmrc:1", not "from .nvmrc:1 (.nvmrc)" */
 	if (line > 0)
 		return arena_printf(in->a, "from %s:%d%s%s%s", path, line, what ? " (" : "", what ? what : "", what ? ")" : "");
 	return arena_printf(in->a, "from %s%s%s%s", path, what ? " (" : "", what ? what : "", what ? ")" : "");

@@ -253,7 +253,8 @@ bool init_read_dotnet(Init *in)
 	}
 	s->language_v.from = arena_printf(in->a, "from %s", rel);
 	if (strchr(rel, '/') || in->o->project)
-		init_set(&s->program, init_yaml_str(in->a, rel), in->o->project ? "--project" : "the only project file");
+		init_set(&s->program, init_yaml_str(in->a, rel),
+			 in->o->project ? "--project" : "the only project file, one folder down");
 	const char *base = strrchr(rel, '/') ? strrchr(rel, '/') + 1 : rel;
 	init_set_name(in, arena_strndup(in->a, base, strlen(base) - strlen(file_ext(base))),
 		      arena_printf(in->a, "from %s", rel));
@@ -814,9 +815,9 @@ static void deps_table(Init *in, Deps *ds, const TomlValue *t)
 }
 
 /* The variable and module of "NAME = Framework(" in the app's Python files. */
-static bool find_app(Init *in, const char *ctor, const char **ret_target, const char **ret_from)
+static bool find_app(Init *in, const char *ctor, const char *package, const char **ret_target, const char **ret_from)
 {
-	static const char *const dirs[] = {".", "app", "src", "api", NULL};
+	const char *const dirs[] = {".", "app", "src", "api", package ? package : "app", NULL};
 	for (const char *const *d = dirs; *d; d++) {
 		StrList names = {0};
 		if (strcmp(*d, ".") != 0 && !init_has_dir(in, *d))
@@ -949,7 +950,13 @@ bool init_read_python(Init *in)
 	deps_table(in, ds, toml_path(py, "tool.poetry.dependencies"));
 	deps_table(in, ds, toml_get(pf, "packages"));
 	const Dep *gunicorn = dep_find(ds, "gunicorn"), *uvicorn = dep_find(ds, "uvicorn");
-	const char *target, *where;
+	const char *target, *where, *package = NULL;
+	if (pn && pn->kind == TOML_STRING) {
+		char *pk = arena_strdup(in->a, pn->str);
+		for (char *p = pk; *p; p++)
+			*p = *p == '-' ? '_' : (char)tolower((unsigned char)*p);
+		package = pk;
+	}
 	if (init_has(in, "manage.py")) {
 		const SourceFile *m = init_read(in, "manage.py", PROJECT_TEXT);
 		const char *at = m ? strstr(m->text, "DJANGO_SETTINGS_MODULE") : NULL;
@@ -966,7 +973,7 @@ bool init_read_python(Init *in)
 		}
 		set_comment(&s->command, "[gunicorn, --bind, \"0.0.0.0:8000\", \"SITE.wsgi:application\"]",
 			    "a Django project: add gunicorn to the dependencies");
-	} else if (dep_find(ds, "fastapi") && find_app(in, "FastAPI(", &target, &where)) {
+	} else if (dep_find(ds, "fastapi") && find_app(in, "FastAPI(", package, &target, &where)) {
 		if (uvicorn) {
 			set_list(in, &s->command, words(in->a, "uvicorn", target, "--host", "0.0.0.0", "--port", "8000", NULL),
 				 arena_printf(in->a, "%s (FastAPI()), uvicorn from %s", where, uvicorn->from));
@@ -975,7 +982,7 @@ bool init_read_python(Init *in)
 		}
 		set_comment(&s->command, arena_printf(in->a, "[uvicorn, \"%s\", --host, 0.0.0.0, --port, \"8000\"]", target),
 			    "a FastAPI app: add uvicorn to the dependencies");
-	} else if (dep_find(ds, "flask") && find_app(in, "Flask(", &target, &where)) {
+	} else if (dep_find(ds, "flask") && find_app(in, "Flask(", package, &target, &where)) {
 		if (gunicorn) {
 			set_list(in, &s->command, words(in->a, "gunicorn", "--bind", "0.0.0.0:8000", target, NULL),
 				 arena_printf(in->a, "%s (Flask()), gunicorn from %s", where, gunicorn->from));
@@ -1019,7 +1026,8 @@ static bool node_pm(Init *in, const SourceFile *f, json_t *j, const char **ret_p
 			strlist_push(in->a, &found, pms[i][1]);
 			strlist_push(in->a, &names, pms[i][0]);
 		}
-	const char *want = in->o->package_manager, *from = "--package-manager";
+	const char *want = in->o->package_manager;
+	const char *from = arena_printf(in->a, "--package-manager %s", want ? want : "");
 	const char *field = json_string_value(json_object_get(j, "packageManager"));
 	if (!want && field) {
 		want = arena_strndup(in->a, field, strcspn(field, "@"));

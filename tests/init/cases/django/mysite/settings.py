@@ -1,0 +1,3 @@
+SECRET_KEY = "fixture"
+INSTALLED_APPS = ["polls"]
+ROOT_URLCONF = "mysite.urls"

@@ -1,0 +1,4 @@
+package store
+
+// Store keeps widgets.
+type Store struct{}

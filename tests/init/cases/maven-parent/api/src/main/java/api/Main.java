@@ -1,0 +1,7 @@
+package api;
+
+public class Main {
+    public static void main(String[] args) {
+        System.out.println("api");
+    }
+}

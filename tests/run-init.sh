@@ -1,0 +1,104 @@
+#!/bin/sh
+# run-init.sh - `stagec init` against project layouts shaped like public
+# projects (tests/init/cases/), ambiguous, empty and hostile ones.
+#
+# Each line of tests/init/runs.txt is a run `stagec init --print FLAGS
+# FOLDER` from tests/init/cases; its stdout, stderr and exit status are
+# compared with tests/init/expected/NAME.out (REGEN=1 rewrites them).  A
+# spec printed is then compiled on its own (stagec -, the folder as the
+# build context): every spec init writes must compile.  Then the cases
+# made at run time (a FIFO, a 5 MB pom.xml), writing app.yaml (identical
+# on a second run, refused when it differs, replaced with --force), and
+# every examples/*: init in a copy without app.yaml, compiled, and the
+# language compared with the hand-written spec.
+# Usage: tests/run-init.sh path/to/stagec   (from the repository root)
+set -u
+STAGEC=${1:?usage: run-init.sh STAGEC}
+case $STAGEC in /*) ;; *) STAGEC=$PWD/$STAGEC ;; esac
+root=$PWD
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+bad() { echo "not ok - $1"; fail=$((fail + 1)); }
+
+# the spec in $1 compiles with folder $2 as its context
+compiles() {
+	(cd "$2" && "$STAGEC" --no-policy - <"$1" >/dev/null 2>"$tmp/cerr")
+}
+
+mkdir -p tests/init/expected
+grep -v '^#' tests/init/runs.txt | grep -v '^ *$' | while read -r name folder flags; do
+	(cd tests/init/cases && eval "set -- $flags" && "$STAGEC" init --print "$@" "$folder" >"$tmp/out" 2>"$tmp/err")
+	rc=$?
+	{ cat "$tmp/out"; echo "--- stderr"; cat "$tmp/err"; echo "--- exit $rc"; } >"$tmp/got"
+	want=tests/init/expected/$name.out
+	if [ "${REGEN:-}" = 1 ]; then
+		cp "$tmp/got" "$want"
+	fi
+	if cmp -s "$tmp/got" "$want"; then ok "$name"; else bad "$name"; diff -u "$want" "$tmp/got" | head -30; fi
+	if [ $rc -eq 0 ]; then
+		if compiles "$tmp/out" "tests/init/cases/$folder"; then ok "$name: the spec compiles"; else
+			bad "$name: the spec does not compile"; cat "$tmp/cerr"; fi
+	elif [ -s "$tmp/out" ]; then
+		bad "$name: exit $rc with output on stdout"
+	fi
+	echo "$pass $fail" >"$tmp/counts"
+done
+read -r pass fail <"$tmp/counts"
+
+expect() { # name status cmd...
+	name=$1 want=$2
+	shift 2
+	"$@" >"$tmp/out" 2>"$tmp/err"
+	got=$?
+	if [ "$got" -eq "$want" ]; then ok "$name (exit $want)"; else bad "$name: exit $got, wanted $want"; sed 's/^/  /' "$tmp/err"; fi
+}
+
+# a FIFO and a huge file: made here, git keeps neither
+mkdir -p "$tmp/fifo" "$tmp/huge"
+mkfifo "$tmp/fifo/package.json"
+expect "a FIFO package.json" 1 timeout 10 "$STAGEC" init --print "$tmp/fifo"
+grep -q "package.json' is a FIFO (named pipe), not a regular file" "$tmp/err" && ok "the FIFO is named" || { bad "the FIFO is named"; cat "$tmp/err"; }
+truncate -s 5M "$tmp/huge/pom.xml"
+expect "a 5 MB pom.xml" 1 "$STAGEC" init --print "$tmp/huge"
+grep -q "pom.xml' is 5242880 bytes, more than stagec reads from an XML project file" "$tmp/err" && ok "the size is named" || { bad "the size is named"; cat "$tmp/err"; }
+[ -e "$tmp/huge/app.yaml" ] && bad "nothing written for a bad project" || ok "nothing written for a bad project"
+
+# writing app.yaml
+cp -R tests/init/cases/express "$tmp/w"
+expect "init writes app.yaml" 0 "$STAGEC" init "$tmp/w"
+grep -q "^wrote $tmp/w/app.yaml (node, npm, 20, port 3000)" "$tmp/err" && ok "the summary line" || { bad "the summary line"; cat "$tmp/err"; }
+[ ! -s "$tmp/out" ] && ok "nothing on stdout" || bad "nothing on stdout"
+"$STAGEC" init --print tests/init/cases/express 2>/dev/null | cmp -s - "$tmp/w/app.yaml" && ok "app.yaml is what --print prints" || bad "app.yaml is what --print prints"
+expect "a second run" 0 "$STAGEC" init "$tmp/w"
+grep -q "app.yaml is identical" "$tmp/err" && ok "identical" || bad "identical"
+echo "# mine" >>"$tmp/w/app.yaml"
+expect "an app.yaml that differs" 2 "$STAGEC" init "$tmp/w"
+grep -q "refusing to overwrite" "$tmp/err" && tail -1 "$tmp/w/app.yaml" | grep -q "# mine" && ok "left alone" || bad "left alone"
+expect "--force" 0 "$STAGEC" init --force "$tmp/w"
+grep -q "# mine" "$tmp/w/app.yaml" && bad "--force replaces it" || ok "--force replaces it"
+rm "$tmp/w/app.yaml" && mkfifo "$tmp/w/app.yaml"
+expect "a FIFO at app.yaml" 2 timeout 10 "$STAGEC" init --force "$tmp/w"
+expect "not a folder" 2 "$STAGEC" init tests/init/runs.txt
+expect "two folders" 2 "$STAGEC" init a b
+expect "--port out of range" 2 "$STAGEC" init --port 70000 tests/init/cases/express
+expect "init --help" 0 "$STAGEC" init --help
+grep -q -- "--package-manager PM" "$tmp/out" && ok "--help lists the options" || bad "--help lists the options"
+
+# every example: init without its app.yaml, compiled, the same language
+for ex in examples/*/; do
+	ex=${ex%/}
+	n=${ex#examples/}
+	rm -rf "$tmp/ex" && cp -R "$ex" "$tmp/ex" && rm -f "$tmp/ex/app.yaml" "$tmp/ex/Dockerfile"*
+	if ! "$STAGEC" init --print "$tmp/ex" >"$tmp/spec" 2>"$tmp/err"; then
+		bad "examples/$n: init fails"; cat "$tmp/err"; continue
+	fi
+	compiles "$tmp/spec" "$tmp/ex" && ok "examples/$n: the spec compiles" || { bad "examples/$n: the spec compiles"; cat "$tmp/cerr"; }
+	want=$(grep '^language:' "$ex/app.yaml" | awk '{print $2}')
+	got=$(grep '^language:' "$tmp/spec" | awk '{print $2}')
+	[ "$want" = "$got" ] && ok "examples/$n: language $got" || bad "examples/$n: language $got, the spec says $want"
+done
+
+echo "init: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
