@@ -86,6 +86,31 @@ expect "--port out of range" 2 "$STAGEC" init --port 70000 tests/init/cases/expr
 expect "init --help" 0 "$STAGEC" init --help
 grep -q -- "--package-manager PM" "$tmp/out" && ok "--help lists the options" || bad "--help lists the options"
 
+# --recursive on workspaces: a copy of each, the specs written into it,
+# then each compiled; the notes, the specs and the exit status are pinned
+for ws in npm-workspace cargo-workspace go-work maven-parent dotnet-sln go-two-mains; do
+	rm -rf "$tmp/ws" && cp -R "tests/init/cases/$ws" "$tmp/ws"
+	(cd "$tmp/ws" && "$STAGEC" init --recursive . >"$tmp/out" 2>"$tmp/err")
+	rc=$?
+	{
+		cat "$tmp/err"
+		echo "--- exit $rc"
+		(cd "$tmp/ws" && find . -name app.yaml | LC_ALL=C sort) | while read -r f; do
+			echo "--- $f"
+			cat "$tmp/ws/$f"
+		done
+	} >"$tmp/got"
+	want=tests/init/expected/recursive-$ws.out
+	[ "${REGEN:-}" = 1 ] && cp "$tmp/got" "$want"
+	if cmp -s "$tmp/got" "$want"; then ok "recursive $ws"; else bad "recursive $ws"; diff -u "$want" "$tmp/got" | head -30; fi
+	for f in $(cd "$tmp/ws" && find . -name app.yaml); do
+		"$STAGEC" --no-policy "$tmp/ws/$f" >/dev/null 2>"$tmp/cerr" && ok "recursive $ws: $f compiles" ||
+			{ bad "recursive $ws: $f compiles"; cat "$tmp/cerr"; }
+	done
+done
+(cd tests/init/cases/express && "$STAGEC" init --recursive . >/dev/null 2>"$tmp/err")
+[ $? -eq 1 ] && grep -q "no workspace here" "$tmp/err" && ok "--recursive without a workspace" || bad "--recursive without a workspace"
+
 # every example: init without its app.yaml, compiled, the same language
 for ex in examples/*/; do
 	ex=${ex%/}

@@ -20,6 +20,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <libxml/tree.h>
+
 #include "init/init.h"
 
 typedef struct Row {
@@ -215,6 +217,22 @@ bool init_set_version(Init *in, const char *text, SrcPos pos, const char *what, 
 			 arena_printf(in->a, "%s: '%s', the highest version stagec knows in it", from, text));
 	}
 	return true;
+}
+
+ProjectStatus init_xml_read(Project *p, const char *rel, struct _xmlDoc **ret)
+{
+	ProjectStatus st = project_xml_read(p, rel, (SrcPos){0}, ret);
+	if (st != PROJECT_OK || !(*ret)->intSubset)
+		return st;
+	const SourceFile *f;
+	project_read(p, rel, PROJECT_XML, (SrcPos){0}, &f);
+	const char *at = strstr(f->text, "<!DOCTYPE");
+	SrcPos pos = {f, at ? init_line_of(f, at) : 1, 1};
+	diag_error(p->d, pos, "'%s' has a DOCTYPE, which stagec does not read (its entities could read other "
+			      "files); remove it", f->path);
+	xmlFreeDoc(*ret);
+	*ret = NULL;
+	return PROJECT_FAILED;
 }
 
 int init_scan_port(const SourceFile *f, const char *const *needles, int *ret_line)

@@ -82,6 +82,11 @@ void init_set_name(Init *in, const char *raw, const char *from);
  * mapped to the highest the template knows.  Returns true when the
  * version is settled (set, given by --version, or an error added). */
 bool init_set_version(Init *in, const char *text, SrcPos pos, const char *what, InitRangeStyle style);
+/* project_xml_read(), and a DOCTYPE refused at its line: no pom.xml or
+ * .csproj needs one, and its entity declarations are how XML reads files
+ * it should not (libxml2 leaves them unexpanded; init says so instead of
+ * writing a spec with a value missing). */
+ProjectStatus init_xml_read(Project *p, const char *rel, struct _xmlDoc **ret);
 /* The first port number after one of needles in f; 0 when none. */
 int init_scan_port(const SourceFile *f, const char *const *needles, int *ret_line);
 

@@ -259,7 +259,7 @@ bool init_read_dotnet(Init *in)
 	init_set_name(in, arena_strndup(in->a, base, strlen(base) - strlen(file_ext(base))),
 		      arena_printf(in->a, "from %s", rel));
 	struct _xmlDoc *doc = NULL;
-	if (project_xml_read(&in->p, rel, NOPOS, &doc) != PROJECT_OK)
+	if (init_xml_read(&in->p, rel, &doc) != PROJECT_OK)
 		return false;
 	const SourceFile *f = init_read(in, rel, PROJECT_XML);
 	xmlNode *root = xmlDocGetRootElement(doc);
@@ -358,7 +358,7 @@ static bool read_pom(Init *in)
 {
 	InitSpec *s = in->s;
 	struct _xmlDoc *doc = NULL;
-	if (project_xml_read(&in->p, "pom.xml", NOPOS, &doc) != PROJECT_OK)
+	if (init_xml_read(&in->p, "pom.xml", &doc) != PROJECT_OK)
 		return false;
 	const SourceFile *f = init_read(in, "pom.xml", PROJECT_XML);
 	xmlNode *root = xmlDocGetRootElement(doc);

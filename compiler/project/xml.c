@@ -6,9 +6,7 @@
  * DTD loading, no entity substitution: an external entity stays an
  * unexpanded reference).  Its own printing is off; the parser context's
  * last error becomes one diagnostic at libxml2's line and column in the
- * file, instead of the bare "I/O error" libxml2 prints on its own.  A
- * DOCTYPE is refused: no pom.xml or .csproj needs one, and its entity
- * declarations are how XML reads files it should not.
+ * file, instead of the bare "I/O error" libxml2 prints on its own.
  */
 #include <string.h>
 
@@ -47,22 +45,6 @@ struct _xmlDoc *project_xml(const SourceFile *f, Diags *d)
 			}
 		}
 		diag_error(d, pos, "'%s' is not well-formed XML: %s; fix the file", f->path, what);
-		xmlFreeDoc(doc);
-		doc = NULL;
-	}
-	if (doc && doc->intSubset) {
-		/* a DOCTYPE can declare entities (external ones read files): no project file needs one */
-		const char *at = strstr(f->text, "<!DOCTYPE");
-		SrcPos pos = {f, 1, 1};
-		for (const char *p = f->text; at && p < at; p++) {
-			pos.col++;
-			if (*p == '\n') {
-				pos.line++;
-				pos.col = 1;
-			}
-		}
-		diag_error(d, pos, "'%s' has a DOCTYPE, which stagec does not read (it could declare entities "
-				   "that read other files); remove it", f->path);
 		xmlFreeDoc(doc);
 		doc = NULL;
 	}

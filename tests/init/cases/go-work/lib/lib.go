@@ -1,0 +1,3 @@
+package lib
+
+func Answer() int { return 42 }
