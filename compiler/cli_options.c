@@ -19,13 +19,12 @@ void cli_print_options(FILE *out, const CliOption *table)
 				 op->arg ? " " : "", op->arg ? op->arg : "");
 		if (!op->short_name)
 			n = snprintf(head, sizeof(head), "      --%s%s%s", op->name, op->arg ? " " : "", op->arg ? op->arg : "");
-		if (n >= 24)
-			fprintf(out, "%s\n%24s%s", head, "", op->help);
+		if (n >= 23)
+			fprintf(out, "%s\n%24s%s\n", head, "", op->help);
 		else
-			fprintf(out, "%-24s%s", head, op->help);
+			fprintf(out, "%-24s%s\n", head, op->help);
 		if (op->values)
-			fprintf(out, " (%s)", op->values);
-		fputc('\n', out);
+			fprintf(out, "%24sone of: %s\n", "", op->values);
 	}
 }
 

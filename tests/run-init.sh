@@ -125,5 +125,17 @@ for ex in examples/*/; do
 	[ "$want" = "$got" ] && ok "examples/$n: language $got" || bad "examples/$n: language $got, the spec says $want"
 done
 
+# the README's example is what init prints
+ex=$(sed -n 's/^<!-- init: \(examples\/[a-z0-9-]*\) -->$/\1/p' README.md)
+if [ -n "$ex" ]; then
+	rm -rf "$tmp/rd" && cp -R "$ex" "$tmp/rd" && rm -f "$tmp/rd/app.yaml"
+	"$STAGEC" init --print "$tmp/rd" >"$tmp/want" 2>/dev/null
+	awk '/^<!-- init: /{f=1; next} f && /^```yaml/{g=1; next} g && /^```$/{exit} g' README.md >"$tmp/readme"
+	cmp -s "$tmp/want" "$tmp/readme" && ok "README's init example is init's output" ||
+		{ bad "README's init example is init's output"; diff -u "$tmp/readme" "$tmp/want"; }
+else
+	bad "README has an init example (<!-- init: examples/NAME --> before it)"
+fi
+
 echo "init: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
