@@ -1,0 +1,45 @@
+#!/bin/sh
+# run-install.sh - what `meson install` puts in place for first contact: the
+# binary, the bash completion and the man page stagec-init(1), all from one
+# option table.  Checks that `meson introspect --installed` lists them, that
+# the man page renders with `man -l` and names every option of `stagec init
+# --list-options`, that `stagec init --help` does too, and that the
+# completion completes a flag and a flag's value in an interactive bash.
+# Usage: tests/run-install.sh BUILD_DIR   (from the repository root)
+set -u
+BUILD=${1:?usage: run-install.sh BUILD_DIR}
+pass=0 fail=0
+ok() { echo "ok - $1"; pass=$((pass + 1)); }
+bad() { echo "not ok - $1"; fail=$((fail + 1)); }
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+meson introspect "$BUILD" --installed >"$tmp/installed" || bad "meson introspect --installed"
+for f in bin/stagec share/bash-completion/completions/stagec share/man/man1/stagec-init.1; do
+	grep -q "/$f\"" "$tmp/installed" && ok "installs $f" || bad "installs $f"
+done
+
+"$BUILD/stagec" init --list-options | cut -f1 >"$tmp/options"
+[ -s "$tmp/options" ] && ok "the option table lists options" || bad "the option table lists options"
+"$BUILD/stagec" init --help >"$tmp/help"
+if command -v man >/dev/null; then
+	MANWIDTH=200 man -l "$BUILD/man/stagec-init.1" 2>"$tmp/manerr" >"$tmp/man"
+	grep -q "^NAME" "$tmp/man" && [ ! -s "$tmp/manerr" ] && ok "man -l renders stagec-init.1" || { bad "man -l renders stagec-init.1"; cat "$tmp/manerr"; }
+else
+	cp "$BUILD/man/stagec-init.1" "$tmp/man"
+fi
+while read -r o; do
+	grep -q -- "--$o" "$tmp/man" && ok "the man page has --$o" || bad "the man page has --$o"
+	grep -q -- "--$o" "$tmp/help" && ok "--help has --$o" || bad "--help has --$o"
+	grep -q -- "--$o" "$BUILD/man/stagec" && ok "the completion has --$o" || bad "the completion has --$o"
+done <"$tmp/options"
+
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec init --package-m); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got" = "--package-manager" ] && ok "bash -i completes --package-m" || bad "bash -i completes --package-m: '$got'"
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec init --language ru); COMP_CWORD=3; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got" = "ruby rust" ] && ok "bash -i completes --language ru" || bad "bash -i completes --language ru: '$got'"
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; complete -p stagec" 2>/dev/null)
+[ "$got" = "complete -F _stagec stagec" ] && ok "the completion is registered" || bad "the completion is registered: '$got'"
+
+echo "install: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
