@@ -168,45 +168,42 @@ static int write_spec(const InitCli *c, const char *dir, const char *shown, cons
 	if (status || c->print) {
 		if (!status && (fputs(text, stdout) == EOF || fflush(stdout) != 0))
 			status = cli_error("cannot write the output: %s", strerror(errno));
-		arena_free(a);
-		return status;
+		goto done;
 	}
 	const char *target = arena_printf(a, "%s/app.yaml", dir);
 	struct stat st;
 	if (lstat(target, &st) == 0) {
 		if (!S_ISREG(st.st_mode)) {
-			arena_free(a);
-			return cli_error("'%s' is not a regular file; move it away", cli_shown(path));
+			status = cli_error("'%s' is not a regular file; move it away", cli_shown(path));
+			goto done;
 		}
 		SpecText old = {0};
 		status = cli_read_spec(target, &old);
 		bool same = !status && old.len == strlen(text) && memcmp(old.text, text, old.len) == 0;
 		free(old.text);
 		free(old.dir);
-		if (status) {
-			arena_free(a);
-			return status;
-		}
+		if (status)
+			goto done;
 		if (same) {
 			fprintf(stderr, "%s is identical; nothing to write\n", cli_shown(path));
-			arena_free(a);
-			return 0;
+			goto done;
 		}
 		if (!c->force) {
-			arena_free(a);
-			return cli_error("refusing to overwrite '%s', which differs from what init writes; compare with "
-					 "'stagec init --print', or replace it with --force", cli_shown(path));
+			status = cli_error("refusing to overwrite '%s', which differs from what init writes; compare "
+					   "with 'stagec init --print', or replace it with --force", cli_shown(path));
+			goto done;
 		}
 	}
 	CliFile f = {.name = "app.yaml", .text = text};
 	status = cli_write_files(dir, &f, 1, true);
 	if (!status) {
 		const char *v = s->version.yaml ? s->version.yaml : "default version";
+		bool port = s->port.yaml && !s->port.commented;
 		fprintf(stderr, "wrote %s (%s, %s, %s%s%s)\n", cli_shown(path), s->language,
 			s->summary ? s->summary : "-", v[0] == '"' ? arena_strndup(a, v + 1, strlen(v) - 2) : v,
-			s->port.yaml && !s->port.commented ? ", port " : ", no port",
-			s->port.yaml && !s->port.commented ? s->port.yaml : "");
+			port ? ", port " : ", no port", port ? s->port.yaml : "");
 	}
+done:
 	arena_free(a);
 	return status;
 }

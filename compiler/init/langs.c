@@ -811,7 +811,7 @@ static void deps_requirements(Init *in, Deps *ds, const char *rel)
 static void deps_table(Init *in, Deps *ds, const TomlValue *t)
 {
 	for (size_t i = 0; t && t->kind == TOML_TABLE && i < t->n; i++)
-		dep_add(in, ds, t->pairs[i].key, init_from(in, t->pairs[i].pos.file, t->pairs[i].pos.line, NULL) + 5);
+		dep_add(in, ds, t->pairs[i].key, init_from(in, t->pairs[i].pos.file, t->pairs[i].pos.line, NULL) + strlen("from "));
 }
 
 /* The variable and module of "NAME = Framework(" in the app's Python files. */
@@ -946,7 +946,8 @@ bool init_read_python(Init *in)
 	const TomlValue *pd = toml_path(py, "project.dependencies");
 	for (size_t i = 0; pd && pd->kind == TOML_ARRAY && i < pd->n; i++)
 		if (pd->items[i]->kind == TOML_STRING)
-			dep_add(in, ds, pd->items[i]->str, init_from(in, pd->items[i]->pos.file, pd->items[i]->pos.line, NULL) + 5);
+			dep_add(in, ds, pd->items[i]->str,
+				init_from(in, pd->items[i]->pos.file, pd->items[i]->pos.line, NULL) + strlen("from "));
 	deps_table(in, ds, toml_path(py, "tool.poetry.dependencies"));
 	deps_table(in, ds, toml_get(pf, "packages"));
 	const Dep *gunicorn = dep_find(ds, "gunicorn"), *uvicorn = dep_find(ds, "uvicorn");

@@ -19,7 +19,11 @@ static void line(Strbuf *sb, int indent, const char *key, const InitValue *v)
 	strbuf_addf(sb, "%*s%s%s:%s%s", indent, "", v->commented ? "# " : "", key, *v->yaml ? " " : "", v->yaml);
 	size_t n = sb->len - start;
 	if (v->from) {
-		strbuf_addf(sb, "%*s# %s", n < COMMENT_COL ? (int)(COMMENT_COL - n) : 1, "", v->from);
+		strbuf_addf(sb, "%*s# ", n < COMMENT_COL ? (int)(COMMENT_COL - n) : 1, "");
+		/* a file name or a script is the project's text: a line break in it
+		 * would end the comment and start a key */
+		for (const unsigned char *p = (const unsigned char *)v->from; *p; p++)
+			strbuf_addc(sb, *p < 0x20 || *p == 0x7f ? '?' : (char)*p);
 	}
 	strbuf_addc(sb, '\n');
 }
