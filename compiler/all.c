@@ -4,7 +4,7 @@
  * it (shared/design/cli.md, policy-and-monorepo.md "Monorepo command").
  *
  * A thin driver over library calls, in three steps.  Discovery: the specs
- * in byte order of their paths, folders of SKIPPED_DIRS, symlinks and the
+ * in byte order of their paths, folders of project_skipped_dirs[], symlinks and the
  * globs of ROOT/.stagecignore left out.  Policies: each distinct policy
  * file checked once, before anything is compiled or written (a bad one:
  * exit 2).  Then each spec on its own: both variants compiled, and either
@@ -41,6 +41,7 @@
 
 #include "cli.h"
 #include "internal.h"
+#include "project/project.h"
 #include "report/report.h"
 #include "stagec.h"
 
@@ -67,8 +68,6 @@ static const char all_usage[] =
 	"Exit status: 0 all clean, 1 a spec has errors or breaks a policy rule, 3 drift\n"
 	"only (--check), 2 usage or I/O error, or an invalid policy (nothing written).\n";
 
-/* The folders discovery never enters: one list, here. */
-static const char *const SKIPPED_DIRS[] = {".git", "node_modules", "vendor", "target", "build", NULL};
 
 /* The files written beside each spec, in this order. */
 enum { F_MULTI, F_SINGLE, F_IGNORE, NFILES };
@@ -217,7 +216,7 @@ static bool ignored(const Ignore *ig, const char *rel, const char *name)
 
 static bool skipped_dir(const char *name)
 {
-	for (const char *const *p = SKIPPED_DIRS; *p; p++)
+	for (const char *const *p = project_skipped_dirs; *p; p++)
 		if (strcmp(*p, name) == 0)
 			return true;
 	return false;

@@ -163,13 +163,12 @@ static bool is_test_name(const char *s)
 	return false;
 }
 
-static const char *const SKIP_DIRS[] = {".git", "node_modules", "vendor", "target", "build", "bin", "obj", NULL};
-
+/* A folder not searched for a project file: the walks' list, and .NET's output folders. */
 static bool skipped(const char *name)
 {
-	if (name[0] == '.')
+	if (name[0] == '.' || strcmp(name, "bin") == 0 || strcmp(name, "obj") == 0)
 		return true;
-	for (const char *const *s = SKIP_DIRS; *s; s++)
+	for (const char *const *s = project_skipped_dirs; *s; s++)
 		if (strcmp(*s, name) == 0)
 			return true;
 	return false;

@@ -26,8 +26,6 @@
 
 #include "init/init.h"
 
-static const char *const SKIPPED_DIRS[] = {".git", "node_modules", "vendor", "target", "build", NULL};
-
 typedef struct Ws {
 	Arena *a;
 	Diags *d;
@@ -58,7 +56,7 @@ static bool has_file(Ws *w, const char *rel)
 
 static bool skipped(const char *name)
 {
-	for (const char *const *s = SKIPPED_DIRS; *s; s++)
+	for (const char *const *s = project_skipped_dirs; *s; s++)
 		if (strcmp(*s, name) == 0)
 			return true;
 	return name[0] == '.';

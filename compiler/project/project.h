@@ -62,6 +62,10 @@ typedef struct Project {
 	const void *cargo;
 } Project;
 
+/* The folders a walk over projects never enters (`stagec all`, `stagec
+ * init --recursive`): one list, in read.c.  NULL-terminated. */
+extern const char *const project_skipped_dirs[];
+
 /* Sets up p for the context dir (the spec's folder); false when dir cannot
  * be resolved (no diagnostic: lowering reports paths itself). */
 bool project_init(Project *p, Arena *a, Diags *d, const char *dir, const char *display_dir);

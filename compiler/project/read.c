@@ -24,6 +24,8 @@
 
 #include "project.h"
 
+const char *const project_skipped_dirs[] = {".git", "node_modules", "vendor", "target", "build", NULL};
+
 bool project_init(Project *p, Arena *a, Diags *d, const char *dir, const char *display_dir)
 {
 	*p = (Project){.a = a, .d = d, .display_dir = display_dir ? display_dir : "."};
