@@ -112,6 +112,7 @@ done
 [ $? -eq 1 ] && grep -q "no workspace here" "$tmp/err" && ok "--recursive without a workspace" || bad "--recursive without a workspace"
 
 # every example: init without its app.yaml, compiled, the same language
+# as the hand-written spec, the output pinned (expected/example-NAME.out)
 for ex in examples/*/; do
 	ex=${ex%/}
 	n=${ex#examples/}
@@ -120,6 +121,10 @@ for ex in examples/*/; do
 		bad "examples/$n: init fails"; cat "$tmp/err"; continue
 	fi
 	compiles "$tmp/spec" "$tmp/ex" && ok "examples/$n: the spec compiles" || { bad "examples/$n: the spec compiles"; cat "$tmp/cerr"; }
+	{ cat "$tmp/spec"; echo "--- stderr"; sed "s|$tmp/ex|examples/$n|g" "$tmp/err"; } >"$tmp/got"
+	want=tests/init/expected/example-$n.out
+	[ "${REGEN:-}" = 1 ] && cp "$tmp/got" "$want"
+	cmp -s "$tmp/got" "$want" && ok "examples/$n: init's output" || { bad "examples/$n: init's output"; diff -u "$want" "$tmp/got" | head -20; }
 	want=$(grep '^language:' "$ex/app.yaml" | awk '{print $2}')
 	got=$(grep '^language:' "$tmp/spec" | awk '{print $2}')
 	[ "$want" = "$got" ] && ok "examples/$n: language $got" || bad "examples/$n: language $got, the spec says $want"

@@ -266,6 +266,51 @@ int init_scan_port(const SourceFile *f, const char *const *needles, int *ret_lin
 	return best;
 }
 
+static int scan_tree(Init *in, const char *dir, const char *const *exts, const char *const *needles,
+		     const char *what, const char **ret_from, int depth, int *budget)
+{
+	StrList names = {0};
+	if (depth > 6 || !project_list_dir(&in->p, dir, &names))
+		return 0;
+	for (size_t i = 0; i < names.n && *budget > 0; i++) {
+		const char *n = names.v[i];
+		const char *rel = strcmp(dir, ".") == 0 ? n : arena_printf(in->a, "%s/%s", dir, n);
+		bool skip = n[0] == '.';
+		for (const char *const *s = project_skipped_dirs; *s && !skip; s++)
+			skip = strcmp(*s, n) == 0;
+		if (skip)
+			continue;
+		if (init_has_dir(in, rel)) {
+			int port = scan_tree(in, rel, exts, needles, what, ret_from, depth + 1, budget);
+			if (port)
+				return port;
+			continue;
+		}
+		bool match = false;
+		for (const char *const *e = exts; *e && !match; e++) {
+			size_t nl = strlen(n), el = strlen(*e);
+			match = nl > el && strcmp(n + nl - el, *e) == 0;
+		}
+		if (!match)
+			continue;
+		(*budget)--;
+		const SourceFile *f = init_read(in, rel, PROJECT_HEAD);
+		int line, port = f ? init_scan_port(f, needles, &line) : 0;
+		if (port) {
+			*ret_from = init_from(in, f, line, what);
+			return port;
+		}
+	}
+	return 0;
+}
+
+int init_scan_tree(Init *in, const char *dir, const char *const *exts, const char *const *needles, const char *what,
+		   const char **ret_from)
+{
+	int budget = 200;
+	return scan_tree(in, dir, exts, needles, what, ret_from, 0, &budget);
+}
+
 /* ---- the table ------------------------------------------------------------ */
 
 /* The first marker of row r present in the folder, or NULL. */

@@ -90,6 +90,12 @@ ProjectStatus init_xml_read(Project *p, const char *rel, struct _xmlDoc **ret);
 /* The first port number after one of needles in f; 0 when none. */
 int init_scan_port(const SourceFile *f, const char *const *needles, int *ret_line);
 
+/* The first port after one of needles in the files below dir whose names
+ * end in one of exts (sorted walk, at most 6 levels and 200 files, the
+ * skipped folders left out); 0 when none.  *ret_from: "FILE:LINE (what)". */
+int init_scan_tree(Init *in, const char *dir, const char *const *exts, const char *const *needles, const char *what,
+		   const char **ret_from);
+
 /* langs.c: one reader per language row of detect.c's table; each sets
  * s->language and what it finds, and returns false after errors. */
 bool init_read_dotnet(Init *in);

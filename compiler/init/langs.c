@@ -59,6 +59,26 @@ static void no_port(Init *in)
 	set_comment(&in->s->port, "", "nothing in the project names a port");
 }
 
+static const char *const JAVA_EXTS[] = {".java", ".kt", NULL};
+static const char *const JAVA_PORT[] = {"InetSocketAddress(", NULL};
+static const char *const C_EXTS[] = {".c", ".cc", ".cpp", ".cxx", NULL};
+static const char *const C_PORT[] = {"htons(", NULL};
+static const char *const PY_EXTS[] = {".py", NULL};
+static const char *const PY_PORT[] = {"(\"0.0.0.0\", ", "('0.0.0.0', ", "port=", NULL};
+static const char *const RB_EXTS[] = {".rb", NULL};
+static const char *const RB_PORT[] = {"\"PORT\", \"", "'PORT', '", "port: ", NULL};
+
+/* The port a listen call in the sources names, else a commented line. */
+static void scan_port(Init *in, const char *dir, const char *const *exts, const char *const *needles)
+{
+	const char *from;
+	int port = init_scan_tree(in, dir, exts, needles, "the listen address", &from);
+	if (port)
+		init_set(&in->s->port, arena_printf(in->a, "%d", port), from);
+	else
+		no_port(in);
+}
+
 static const char *trim(Arena *a, const char *s, size_t n)
 {
 	while (n && isspace((unsigned char)*s))
@@ -413,7 +433,7 @@ static bool read_pom(Init *in)
 			done = java_version(in, f, v, (int)xmlGetLineNo(at), "maven-compiler-plugin release");
 	}
 	if (!spring)
-		no_port(in);
+		scan_port(in, "src", JAVA_EXTS, JAVA_PORT);
 	xmlFreeDoc(doc);
 	return true;
 }
@@ -457,7 +477,7 @@ static bool read_gradle(Init *in, const char *build)
 	if ((at = strstr(f->text, "org.springframework.boot")))
 		init_set(&s->port, "8080", init_from(in, f, init_line_of(f, at), "org.springframework.boot: Spring Boot serves on 8080"));
 	else
-		no_port(in);
+		scan_port(in, "src", JAVA_EXTS, JAVA_PORT);
 	return true;
 }
 
@@ -479,7 +499,7 @@ bool init_read_java(Init *in)
 		/* no build tool: the template compiles src/main/java with javac */
 		in->s->summary = "javac";
 		in->s->language_v.from = "from src/main/java/";
-		no_port(in);
+		scan_port(in, "src", JAVA_EXTS, JAVA_PORT);
 		return true;
 	}
 	if (strcmp(pick, "pom.xml") == 0)
@@ -754,9 +774,9 @@ bool init_read_ruby(Init *in)
 			 init_from(in, g, line, "gem puma, and config.ru"));
 		init_set(&s->port, "9292", "from the command");
 	} else {
-		set_comment(&s->command, "[bundle, exec, ruby, app.rb]", "nothing in the project names the command; "
-			    "this is what the template runs");
-		no_port(in);
+		set_comment(&s->command, "[bundle, exec, ruby, app.rb]", init_has(in, "app.rb") ? "app.rb is here: the "
+			    "template runs it so" : "nothing in the project names the command; this is what the template runs");
+		scan_port(in, ".", RB_EXTS, RB_PORT);
 	}
 	return true;
 }
@@ -992,9 +1012,9 @@ bool init_read_python(Init *in)
 		set_comment(&s->command, arena_printf(in->a, "[gunicorn, --bind, \"0.0.0.0:8000\", \"%s\"]", target),
 			    "a Flask app: add gunicorn to the dependencies");
 	}
-	set_comment(&s->command, "[python, app.py]", "nothing in the project names the command; this is what "
-		    "the template runs");
-	no_port(in);
+	set_comment(&s->command, "[python, app.py]", init_has(in, "app.py") ? "app.py is here: the template runs "
+		    "it so" : "nothing in the project names the command; this is what the template runs");
+	scan_port(in, ".", PY_EXTS, PY_PORT);
 	return true;
 }
 
@@ -1147,6 +1167,12 @@ bool init_read_node(Init *in)
 	} else {
 		set_comment(&s->command, "[node, index.js]", "no scripts.start or main: this is what the template runs");
 	}
+	if (entry && !init_has(in, entry) && strncmp(entry, "dist/", 5) == 0 && strcmp(file_ext(entry), ".js") == 0) {
+		/* built from TypeScript: dist/server.js from src/server.ts */
+		const char *ts = arena_printf(in->a, "src/%.*s.ts", (int)(strlen(entry) - 8), entry + 5);
+		if (init_has(in, ts))
+			entry = ts;
+	}
 	const SourceFile *ef = entry && init_has(in, entry) ? init_read(in, entry, PROJECT_TEXT) : NULL;
 	int line, port = ef ? init_scan_port(ef, NODE_PORT, &line) : 0;
 	if (port)
@@ -1210,6 +1236,6 @@ bool init_read_c(Init *in)
 	}
 	set_comment(&s->command, "[/opt/app/bin/NAME]", "the template runs the program the install puts in "
 		    "/opt/app/bin, named after the app");
-	no_port(in);
+	scan_port(in, ".", C_EXTS, C_PORT);
 	return true;
 }
