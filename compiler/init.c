@@ -238,8 +238,8 @@ static int init_recursive(const InitCli *c)
 	strbuf_release(&sb);
 	int status = ok ? 0 : 1;
 	if (ok && !members.n) {
-		fprintf(stderr, "stagec: error: %s: no member of the workspace is deployable on its own (the notes "
-				"above say why); nothing was written\n", cli_shown(c->dir));
+		fprintf(stderr, "stagec: error: %s: no member of the workspace is deployable on its own; nothing "
+				"was written\n", cli_shown(c->dir));
 		status = 1;
 	}
 	for (size_t i = 0; ok && i < members.n; i++) {

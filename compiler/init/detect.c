@@ -19,6 +19,7 @@
 #include <libgen.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 
 #include <libxml/tree.h>
 
@@ -280,7 +281,10 @@ static int scan_tree(Init *in, const char *dir, const char *const *exts, const c
 			skip = strcmp(*s, n) == 0;
 		if (skip)
 			continue;
-		if (init_has_dir(in, rel)) {
+		struct stat st; /* symlinked folders are not walked (a link to its parent would loop) */
+		if (init_has_dir(in, rel) && lstat(arena_printf(in->a, "%s/%s", in->p.context_real, rel), &st) == 0 &&
+		    S_ISDIR(st.st_mode)) {
+			(*budget)--;
 			int port = scan_tree(in, rel, exts, needles, what, ret_from, depth + 1, budget);
 			if (port)
 				return port;

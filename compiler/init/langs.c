@@ -446,8 +446,8 @@ static bool read_gradle(Init *in, const char *build)
 		return false;
 	s->summary = init_has(in, "gradlew") ? "gradle wrapper" : "gradle";
 	if (!init_has(in, "gradlew"))
-		diag_remark(in->d, NOPOS, "no gradlew: the JDK images have no Gradle; set images.build to a Gradle "
-					  "image (e.g. gradle:8.10-jdk17)");
+		set_comment(&s->build_image, "gradle:8.10-jdk17", "no gradlew, and the JDK images have no Gradle: "
+			    "name a Gradle image with the project's Gradle and JDK");
 	const char *settings = strstr(build, ".kts") ? "settings.gradle.kts" : "settings.gradle";
 	const SourceFile *sf = init_has(in, settings) ? init_read(in, settings, PROJECT_TEXT) : NULL;
 	int line;

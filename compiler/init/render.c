@@ -40,6 +40,10 @@ const char *init_render(Arena *a, const InitSpec *s)
 		line(&sb, 0, "version", &s->version);
 	if (s->base.yaml)
 		line(&sb, 0, "base", &s->base);
+	if (s->build_image.yaml) {
+		strbuf_adds(&sb, "images:\n");
+		line(&sb, 2, "build", &s->build_image);
+	}
 	if (s->source.yaml)
 		line(&sb, 0, "source", &s->source);
 	if (s->program.yaml)

@@ -31,7 +31,8 @@ typedef struct Ws {
 	Diags *d;
 	Project p;
 	StrList members;
-	int kinds; /* workspace files found */
+	StrList visited; /* Maven modules walked */
+	int kinds;       /* workspace files found */
 } Ws;
 
 static const char *join(Ws *w, const char *dir, const char *name)
@@ -375,10 +376,19 @@ static void maven_modules(Ws *w, const char *dir, int depth)
 		if (m->type != XML_ELEMENT_NODE || strcmp((const char *)m->name, "module") != 0)
 			continue;
 		xmlChar *t = xmlNodeGetContent(m);
-		const char *sub = t ? join(w, dir, arena_strdup(w->a, (const char *)t)) : NULL;
+		char *name = t ? arena_strdup(w->a, (const char *)t) : NULL;
 		xmlFree(t);
-		if (sub && !strstr(sub, "..") && has_file(w, join(w, sub, "pom.xml")))
+		while (name && name[0] == '.' && name[1] == '/')
+			name += 2;
+		size_t n = name ? strlen(name) : 0;
+		while (n && name[n - 1] == '/')
+			name[--n] = '\0';
+		const char *sub = n && strcmp(name, ".") != 0 ? join(w, dir, name) : NULL;
+		/* each module once: <module>a</module> twice, or a cycle, is not walked again */
+		if (sub && !strstr(sub, "..") && !strlist_contains(&w->visited, sub) && has_file(w, join(w, sub, "pom.xml"))) {
+			strlist_push(w->a, &w->visited, sub);
 			maven_modules(w, sub, depth + 1);
+		}
 	}
 	xmlFreeDoc(doc);
 }
