@@ -333,6 +333,7 @@ typedef struct Template {
 	TmplInstall *install;     /* dependency install rules; the first whose `when` holds wins */
 	size_t ninstall;
 	StrList install_produces; /* paths the install creates (e.g. /opt/venv) */
+	StrList lockfiles;        /* one per package manager: two present is ambiguous unless the spec names one */
 	StrList build;            /* default build commands, run when the spec has none */
 	StrList build_produces;   /* paths the build creates (e.g. the binary) */
 	StrList artifacts;        /* paths the final stage copies from the builder ... */

@@ -587,8 +587,45 @@ static bool has_build(const Lower *L)
 	return L->spec->build.present ? L->spec->build.n > 0 : L->t->build.n > 0;
 }
 
+/* Two lockfiles of the template's list (package-lock.json and yarn.lock)
+ * and a spec that names neither: which package manager the project uses is
+ * not stated, and taking the first rule would hide it.  The same rule as
+ * `stagec init` (which asks for --package-manager). */
+static bool check_lockfiles(Lower *L)
+{
+	if (L->spec->manifests.present || L->t->lockfiles.n < 2)
+		return true;
+	StrList found = {0};
+	for (size_t i = 0; i < L->t->lockfiles.n; i++) {
+		StrList one = {0};
+		strlist_push(L->a, &one, L->t->lockfiles.v[i]);
+		if (files_exist(L, &one))
+			strlist_push(L->a, &found, L->t->lockfiles.v[i]);
+	}
+	if (found.n < 2)
+		return true;
+	StrList example = {0};
+	for (size_t i = 0; i < L->t->ninstall && !example.n; i++)
+		if (strlist_contains(&L->t->install[i].when, found.v[1]))
+			for (size_t j = 0; j < L->t->install[i].manifests.n; j++) {
+				const char *m = L->t->install[i].manifests.v[j];
+				size_t n = strlen(m);
+				if (n && m[n - 1] != '?')
+					strlist_push(L->a, &example, m);
+			}
+	const char *src = L->ir->source_dir;
+	diag_error(L->d, L->spec->language.pos,
+		   "'%s' has %s: which package manager the project uses is not stated; name its lockfile with "
+		   "dependencies.manifest (e.g. 'manifest: [%s]'), or remove the other",
+		   strcmp(src, ".") ? join_path(L, display_dir(L), src) : display_dir(L),
+		   strlist_join(L->a, &found, " and "), strlist_join(L->a, &example, ", "));
+	return false;
+}
+
 static const TmplInstall *lower_install(Lower *L)
 {
+	if (!check_lockfiles(L))
+		return NULL;
 	const TmplInstall *rule = pick_install(L, has_build(L));
 	if (!rule) {
 		/* say which files an install starts from, not where the rules live */

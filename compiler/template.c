@@ -343,7 +343,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 		"language", "versions", "default_version", "workdir", "manifests", "env",
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
-		"dependencies_required", "probes", "build_env", "init"};
+		"dependencies_required", "probes", "build_env", "init", "lockfiles"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -376,6 +376,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_map(&r, ynode_get(root, "build_env"), "build_env", &t->build_env_names, &t->build_env_values);
 	read_install(&r, ynode_get(root, "install"), t);
 	t_list(&r, ynode_get(root, "install_produces"), "install_produces", &t->install_produces);
+	t_list(&r, ynode_get(root, "lockfiles"), "lockfiles", &t->lockfiles);
 	t_list(&r, ynode_get(root, "build"), "build", &t->build);
 	t_list(&r, ynode_get(root, "build_produces"), "build_produces", &t->build_produces);
 	t_artifacts(&r, ynode_get(root, "artifacts"), &t->artifacts, &t->artifact_dests);

@@ -173,7 +173,7 @@ void init_set_name(Init *in, const char *raw, const char *from)
 						"name, or set 'name:'", raw, from);
 }
 
-static const Template *template_of(Init *in)
+const Template *init_template(Init *in)
 {
 	if (in->t && strcmp(in->t->language, in->s->language) == 0)
 		return in->t;
@@ -184,6 +184,14 @@ static const Template *template_of(Init *in)
 	}
 	in->t = template_load(in->a, &in->ts, in->s->language, in->d);
 	return in->t;
+}
+
+void init_lockfiles(Init *in, StrList *ret)
+{
+	const Template *t = init_template(in);
+	for (size_t i = 0; t && i < t->lockfiles.n; i++)
+		if (init_has(in, t->lockfiles.v[i]))
+			strlist_push(in->a, ret, t->lockfiles.v[i]);
 }
 
 bool init_set_version(Init *in, const char *text, SrcPos pos, const char *what, InitRangeStyle style)
@@ -201,7 +209,7 @@ bool init_set_version(Init *in, const char *text, SrcPos pos, const char *what, 
 		init_set(&in->s->version, init_yaml_str(in->a, text[0] == 'v' || text[0] == 'V' ? text + 1 : text), from);
 		return true;
 	}
-	const Template *t = template_of(in);
+	const Template *t = init_template(in);
 	if (!t)
 		return true;
 	bool bad;

@@ -78,6 +78,11 @@ const char *init_yaml_list(Arena *a, const StrList *l);
 /* The spec's name from raw (an artifactId, "@scope/pkg", "vendor/pkg"):
  * the last part, lowercased; left out when it is not a valid name. */
 void init_set_name(Init *in, const char *raw, const char *from);
+/* s->language's template (loaded once); NULL after an error. */
+const Template *init_template(Init *in);
+/* The lockfiles of the template's `lockfiles` list present in the folder:
+ * the list lowering refuses two of (lower.c check_lockfiles). */
+void init_lockfiles(Init *in, StrList *ret);
 /* The version, from text at pos: a plain version as given, a range
  * mapped to the highest the template knows.  Returns true when the
  * version is settled (set, given by --version, or an error added). */

@@ -878,11 +878,13 @@ static bool python_pm(Init *in)
 	} locks[] = {{"poetry", "poetry.lock", "pyproject.toml"}, {"uv", "uv.lock", "pyproject.toml"},
 		     {"pipenv", "Pipfile.lock", "Pipfile"}, {"pip", "requirements.txt", NULL}};
 	StrList found = {0}, pms = {0};
-	for (size_t i = 0; i < 3; i++)
-		if (init_has(in, locks[i].lock)) {
-			strlist_push(in->a, &found, locks[i].lock);
-			strlist_push(in->a, &pms, locks[i].pm);
-		}
+	init_lockfiles(in, &found); /* the template's list: the rule stagec itself applies */
+	for (size_t f = 0; f < found.n; f++) {
+		size_t i = 0;
+		while (i < 3 && strcmp(locks[i].lock, found.v[f]) != 0)
+			i++;
+		strlist_push(in->a, &pms, i < 3 ? locks[i].pm : found.v[f]);
+	}
 	const char *want = in->o->package_manager;
 	if (want) {
 		size_t i = 0;
@@ -1041,11 +1043,13 @@ static bool node_pm(Init *in, const SourceFile *f, json_t *j, const char **ret_p
 			return false;
 		}
 	StrList found = {0}, names = {0};
-	for (size_t i = 0; i < 3; i++)
-		if (init_has(in, pms[i][1])) {
-			strlist_push(in->a, &found, pms[i][1]);
-			strlist_push(in->a, &names, pms[i][0]);
-		}
+	init_lockfiles(in, &found); /* the template's list: the rule stagec itself applies */
+	for (size_t k = 0; k < found.n; k++) {
+		size_t i = 0;
+		while (i < 3 && strcmp(pms[i][1], found.v[k]) != 0)
+			i++;
+		strlist_push(in->a, &names, i < 3 ? pms[i][0] : found.v[k]);
+	}
 	const char *want = in->o->package_manager;
 	const char *from = arena_printf(in->a, "--package-manager %s", want ? want : "");
 	const char *field = json_string_value(json_object_get(j, "packageManager"));
