@@ -1,7 +1,7 @@
 #!/bin/sh
 # run-install.sh - what `meson install` puts in place for first contact: the
 # binary, the bash completion and the man page stagec-init(1), all from one
-# option table.  Checks that `meson introspect --installed` lists them, that
+# option table (and the zsh and fish completions).  Checks that `meson introspect --installed` lists them, that
 # the man page renders with `man -l` and names every option of `stagec init
 # --list-options`, that `stagec init --help` does too, and that the
 # completion completes a flag and a flag's value in an interactive bash.
@@ -15,7 +15,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
 meson introspect "$BUILD" --installed >"$tmp/installed" || bad "meson introspect --installed"
-for f in bin/stagec share/bash-completion/completions/stagec share/man/man1/stagec-init.1; do
+for f in bin/stagec share/bash-completion/completions/stagec share/zsh/vendor-completions/_stagec \
+	share/fish/vendor_completions.d/stagec.fish share/man/man1/stagec-init.1; do
 	grep -q "/$f\"" "$tmp/installed" && ok "installs $f" || bad "installs $f"
 done
 
@@ -31,7 +32,9 @@ fi
 while read -r o; do
 	grep -q -- "--$o" "$tmp/man" && ok "the man page has --$o" || bad "the man page has --$o"
 	grep -q -- "--$o" "$tmp/help" && ok "--help has --$o" || bad "--help has --$o"
-	grep -q -- "--$o" "$BUILD/man/stagec" && ok "the completion has --$o" || bad "the completion has --$o"
+	grep -q -- "--$o" "$BUILD/man/stagec" && ok "the bash completion has --$o" || bad "the bash completion has --$o"
+	grep -qE -- "--$o(\[|\})" "$BUILD/man/_stagec" && ok "the zsh completion has --$o" || bad "the zsh completion has --$o"
+	grep -q -- "-l $o " "$BUILD/man/stagec.fish" && ok "the fish completion has --$o" || bad "the fish completion has --$o"
 done <"$tmp/options"
 
 got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec init --package-m); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
@@ -40,6 +43,21 @@ got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec i
 [ "$got" = "ruby rust" ] && ok "bash -i completes --language ru" || bad "bash -i completes --language ru: '$got'"
 got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; complete -p stagec" 2>/dev/null)
 [ "$got" = "complete -F _stagec stagec" ] && ok "the completion is registered" || bad "the completion is registered: '$got'"
+
+# zsh and fish: the files parse, and fish completes (zsh needs a terminal to)
+if command -v zsh >/dev/null; then
+	zsh -n "$BUILD/man/_stagec" && ok "zsh -n _stagec" || bad "zsh -n _stagec"
+else
+	echo "ok - zsh is not installed: zsh -n skipped"
+fi
+if command -v fish >/dev/null; then
+	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec init --package-m'" | cut -f1)
+	[ "$got" = "--package-manager" ] && ok "fish completes --package-m" || bad "fish completes --package-m: '$got'"
+	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec init --language ru'" | cut -f1 | tr '\n' ' ')
+	[ "$got" = "ruby rust " ] && ok "fish completes --language ru" || bad "fish completes --language ru: '$got'"
+else
+	echo "ok - fish is not installed: its checks skipped"
+fi
 
 echo "install: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
