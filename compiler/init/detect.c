@@ -6,7 +6,7 @@
  * --language chooses).  package.json (rank 1) beside one of them is taken
  * as front-end tooling, and a CMakeLists.txt or Makefile (rank 2) as a
  * build helper: each is named in a note, so the choice is never silent.
- * The language's reader (langs.c) then reads everything else.  The shared
+ * The language's reader (lang_*.c) then reads everything else.  The shared
  * helpers of the readers are here too: presence of files, reading through
  * project_read(), provenance ("pom.xml:28 (java.version)"), YAML quoting,
  * and the version rule (a plain version as given, a range mapped to the

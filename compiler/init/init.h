@@ -4,7 +4,7 @@
  *
  * detect.c picks the language from marker files (the table there), refuses
  * when the choice is ambiguous, and hands the folder to the language's
- * reader in langs.c, which reads the version, the name, the package
+ * reader in lang_*.c (their shared helpers in facts.c), which reads the version, the name, the package
  * manager, the command and the port from the project's own files through
  * compiler/project/ (one safe open; XML, JSON, TOML readers).  version.c
  * maps a version range to the highest version the language's template
@@ -48,7 +48,7 @@ const char *init_render(Arena *a, const InitSpec *s);
 
 typedef enum InitRangeStyle { RANGE_NPM, RANGE_PEP440, RANGE_COMPOSER, RANGE_GEM } InitRangeStyle;
 
-/* ---- shared by detect.c and langs.c ------------------------------------- */
+/* ---- shared by detect.c and the readers ------------------------------------- */
 typedef struct Init {
 	Arena *a;
 	Diags *d;
@@ -101,8 +101,40 @@ int init_scan_port(const SourceFile *f, const char *const *needles, int *ret_lin
 int init_scan_tree(Init *in, const char *dir, const char *const *exts, const char *const *needles, const char *what,
 		   const char **ret_from);
 
-/* langs.c: one reader per language row of detect.c's table; each sets
- * s->language and what it finds, and returns false after errors. */
+/* ---- facts.c: what the language readers share ------------------------------ */
+#define NOPOS ((SrcPos){0})
+struct _xmlNode;
+const char *init_shown(Init *in);                  /* the folder as the user named it */
+StrList init_words(Arena *a, const char *first, ...); /* a list of the words up to NULL */
+void init_set_list(Init *in, InitValue *v, StrList l, const char *from);
+/* A commented line: what the template would do, and why nothing is written
+ * (never over a value set). */
+void init_set_comment(InitValue *v, const char *yaml, const char *why);
+void init_no_port(Init *in);
+/* The port a listen call in the files below dir names (init_scan_tree),
+ * else a commented line. */
+void init_port_from_sources(Init *in, const char *dir, const char *const *exts, const char *const *needles);
+const char *init_trim(Arena *a, const char *s, size_t n);
+/* The first line of f that is not blank or a # comment; *ret_line its number. */
+const char *init_first_line(Init *in, const SourceFile *f, int *ret_line);
+/* The rest of the first line starting with word (after blanks); *ret_line. */
+const char *init_line_after(Init *in, const SourceFile *f, const char *word, int *ret_line);
+/* The quoted string ("..." or '...') after at on its line, or NULL. */
+const char *init_quoted_after(Init *in, const char *at);
+/* .tool-versions' line for tool ("nodejs 20.1.0") as the version. */
+bool init_tool_versions(Init *in, const char *tool, const char *what);
+/* A file holding only a version (.nvmrc, .python-version), strip removed
+ * from its front; true when it settled the version (or failed to read). */
+bool init_version_file(Init *in, const char *rel, const char *strip, InitRangeStyle style);
+const char *init_file_ext(const char *name); /* ".csproj", or "" */
+bool init_is_test_name(const char *s);       /* "Api.Tests", "tests" */
+bool init_skipped(const char *name);         /* a folder no project file is looked for in */
+struct _xmlNode *init_xchild(struct _xmlNode *n, const char *name); /* the first child element named so */
+const char *init_xtext(Init *in, struct _xmlNode *n);               /* its trimmed text, NULL when empty */
+const char *init_xfrom(Init *in, const SourceFile *f, struct _xmlNode *n, const char *what);
+
+/* lang_*.c: one reader per row of detect.c's table; each sets s->language
+ * and what it finds, and returns false after errors. */
 bool init_read_dotnet(Init *in);
 bool init_read_java(Init *in);
 bool init_read_go(Init *in);
