@@ -9,17 +9,14 @@
  * file checked once, before anything is compiled or written (a bad one:
  * exit 2).  Then each spec on its own: both variants compiled, and either
  * written with main.c's atomic writer (cli_write_files), or, with --check,
- * compared with what is on disk.  Line 2 of every file written here is the
- * drift header:
- *
- *   # stagec-inputs: spec=sha256:H policy=sha256:H|none templates=sha256:H
- *     stagec=VERSION options=O out=sha256:H
- *
- * (one line): hashes of the spec's bytes, of the policy chain's files, of
- * the built-in template set, the options that change output, and of the
- * file's own content without line 2.  --check names each file fresh,
- * stale (which inputs changed), edited (its content no longer matches
- * out=), missing, or orphan (a generated file whose spec is gone).
+ * compared with what is on disk.  Line 2 of every file is the library's
+ * drift line (inputs.c: the inputs that shaped it, with their hashes, and
+ * the hash of the file's own content), the same as `stagec SPEC` and -o
+ * write, so a hand run's files are fresh here.  --check names each file
+ * fresh, stale (and which inputs changed), edited (its content no longer
+ * matches out=), missing, or orphan (a generated file whose spec is gone;
+ * a folder holding a generated Dockerfile.dockerignore is -o output for a
+ * spec elsewhere, never an orphan).
  * A run refuses (without --force) to overwrite a file stagec did not
  * generate, or one whose content no longer matches its out= hash (edited
  * by hand).  Exit status: 2 usage, I/O or a bad policy; else 1 a spec with errors or
@@ -63,6 +60,7 @@ static const char all_usage[] =
 	"                        .stagec/policy.yaml, or $STAGEC_POLICY)\n"
 	"      --no-policy       no policy and no baseline rules\n"
 	"      --base NAME       override every spec's base\n"
+	"      --templates DIR   read language templates from DIR instead of the built-in ones\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 all clean, 1 a spec has errors or breaks a policy rule, 3 drift\n"
@@ -73,7 +71,6 @@ static const char all_usage[] =
 enum { F_MULTI, F_SINGLE, F_IGNORE, NFILES };
 static const char *const FILE_NAMES[NFILES] = {"Dockerfile", "Dockerfile.single", ".dockerignore"};
 
-#define INPUTS_MARK "# stagec-inputs: "
 #define MAX_REPORTS 8
 
 typedef struct ReportOut {
@@ -85,6 +82,7 @@ typedef struct AllCli {
 	const char *root;
 	const char *policy;
 	const char *base;
+	const char *templates; /* --templates DIR */
 	bool no_policy, check, diff, force;
 	ReportOut reports[MAX_REPORTS];
 	int nreports;
@@ -234,9 +232,7 @@ static bool generated_by_all(const char *path)
 	if (n <= 0)
 		return false;
 	buf[n] = '\0';
-	char *nl = strchr(buf, '\n');
-	return strncmp(buf, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) == 0 && nl &&
-	       strncmp(nl + 1, INPUTS_MARK, strlen(INPUTS_MARK)) == 0;
+	return inputs_line(buf) != NULL;
 }
 
 /* Walks dir (rel below the root): specs and orphaned generated files. */
@@ -247,7 +243,7 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 		fprintf(stderr, "stagec: warning: cannot read the folder '%s': %s\n", cli_shown(dir), strerror(errno));
 		return;
 	}
-	bool has_spec = false;
+	bool has_spec = false, elsewhere = false; /* elsewhere: -o output for a spec in another folder */
 	PathList gen = {0};
 	struct dirent *e;
 	while ((e = readdir(d))) {
@@ -272,6 +268,8 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 			if (strcmp(name, "app.yaml") == 0) {
 				has_spec = true;
 				paths_push(specs, strdup(path));
+			} else if (strcmp(name, "Dockerfile.dockerignore") == 0 && generated_by_all(path)) {
+				elsewhere = true;
 			} else {
 				for (int f = 0; f < NFILES; f++)
 					if (strcmp(name, FILE_NAMES[f]) == 0 && generated_by_all(path))
@@ -281,99 +279,12 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 	}
 	closedir(d);
 	for (size_t i = 0; i < gen.n; i++) {
-		if (has_spec)
+		if (has_spec || elsewhere)
 			free(gen.v[i]);
 		else
 			paths_push(orphans, gen.v[i]);
 	}
 	free(gen.v);
-}
-
-/* ---- the drift header ------------------------------------------------------- */
-
-typedef struct Inputs {
-	char spec[72], policy[72], templates[72];
-	const char *options;
-} Inputs;
-
-static void templates_hash(char out[72])
-{
-	Sha256 s;
-	sha256_init(&s);
-	for (size_t i = 0; i < embedded_templates_count; i++) {
-		sha256_update(&s, embedded_templates[i].name, strlen(embedded_templates[i].name) + 1);
-		sha256_update(&s, embedded_templates[i].text, embedded_templates[i].len);
-		sha256_update(&s, "", 1);
-	}
-	char hex[65];
-	sha256_hex(&s, hex);
-	snprintf(out, 72, "sha256:%s", hex);
-}
-
-/* The policy chain's files, outermost first, their bytes hashed in turn
- * (for one file: `sha256sum` of it); "none" under the baseline. */
-static void policy_hash(const StagecResult *r, char out[72])
-{
-	size_t n = 0;
-	const char *const *files = stagec_result_policy_files(r, &n);
-	if (n == 0) {
-		snprintf(out, 72, "none");
-		return;
-	}
-	Sha256 s;
-	sha256_init(&s);
-	for (size_t i = 0; i < n; i++) {
-		size_t len = 0;
-		char *text = slurp(files[i], &len);
-		if (text)
-			sha256_update(&s, text, len);
-		free(text);
-	}
-	char hex[65];
-	sha256_hex(&s, hex);
-	snprintf(out, 72, "sha256:%s", hex);
-}
-
-/* text with the drift line inserted after its first line (malloc'd). */
-static char *with_header(const char *text, const Inputs *in)
-{
-	char out[65];
-	sha256_of(text, strlen(text), out);
-	const char *nl = strchr(text, '\n');
-	size_t first = nl ? (size_t)(nl - text) + 1 : strlen(text);
-	char line[512];
-	int n = snprintf(line, sizeof(line),
-			 INPUTS_MARK "spec=%s policy=%s templates=%s stagec=" STAGEC_VERSION " options=%s out=sha256:%s\n",
-			 in->spec, in->policy, in->templates, in->options, out);
-	size_t rest = strlen(text + first);
-	char *r = malloc(first + (size_t)n + rest + 2);
-	if (!r)
-		return NULL;
-	memcpy(r, text, first);
-	size_t o = first;
-	if (!nl)
-		r[o++] = '\n';
-	memcpy(r + o, line, (size_t)n);
-	memcpy(r + o + (size_t)n, text + first, rest + 1);
-	return r;
-}
-
-/* The value of key= in a drift line, copied into buf ("" when absent). */
-static const char *field(const char *line, const char *key, char *buf, size_t size)
-{
-	size_t klen = strlen(key);
-	buf[0] = '\0';
-	for (const char *p = line; *p && *p != '\n';) {
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			size_t v = strcspn(p + klen + 1, " \n");
-			snprintf(buf, size, "%.*s", (int)v, p + klen + 1);
-			return buf;
-		}
-		p += strcspn(p, " \n");
-		while (*p == ' ')
-			p++;
-	}
-	return buf;
 }
 
 /* ---- a line diff ------------------------------------------------------------- */
@@ -493,7 +404,6 @@ static void print_diff(const char *name_a, const char *old, const char *name_b, 
 
 typedef struct Run {
 	const AllCli *cli;
-	char templates[72];
 	Report *report;
 	Arena *arena;
 	int written, unchanged, errors, drift;
@@ -554,31 +464,6 @@ static void drift(Run *run, ReportSpec *s, const char *path, ReportDriftState st
 		report_drift(run->report, s, rel_path(run, path), state, input);
 }
 
-/* Line 2 of a file stagec all wrote, or NULL when it has no drift line. */
-static const char *drift_line(const char *have)
-{
-	const char *nl = strchr(have, '\n');
-	if (strncmp(have, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) != 0 || !nl ||
-	    strncmp(nl + 1, INPUTS_MARK, strlen(INPUTS_MARK)) != 0)
-		return NULL;
-	return nl + 1;
-}
-
-/* Whether the content without line 2 no longer matches the recorded out=. */
-static bool edited(const char *have, const char *line2)
-{
-	const char *after = line2 + strcspn(line2, "\n");
-	after += *after == '\n';
-	Sha256 h;
-	char hex[65], recorded[128];
-	sha256_init(&h);
-	sha256_update(&h, have, (size_t)(line2 - have));
-	sha256_update(&h, after, strlen(after));
-	sha256_hex(&h, hex);
-	field(line2, "out", recorded, sizeof(recorded));
-	return strncmp(recorded, "sha256:", 7) != 0 || strcmp(recorded + 7, hex) != 0;
-}
-
 /* --check of one file: want is what a run would write there. */
 static void check_file(Run *run, ReportSpec *s, const char *path, const char *want)
 {
@@ -595,20 +480,17 @@ static void check_file(Run *run, ReportSpec *s, const char *path, const char *wa
 		free(have);
 		return;
 	}
-	const char *line2 = drift_line(have);
-	char recorded[128], current[128];
-	if (!line2 || edited(have, line2)) {
+	const char *line2 = inputs_line(have), *wline2 = inputs_line(want);
+	if (!line2 && strncmp(have, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) == 0) {
+		/* stagec's, from a version that wrote no line 2 */
+		drift(run, s, path, REPORT_STALE, "stagec");
+	} else if (!line2 || !wline2 || inputs_edited(have, line2)) {
 		drift(run, s, path, REPORT_EDITED, NULL);
 	} else {
-		const char *wline2 = strchr(want, '\n') + 1;
-		static const char *const keys[] = {"spec", "policy", "templates", "stagec", "options"};
-		char changed[128] = "";
-		for (size_t k = 0; k < sizeof(keys) / sizeof(keys[0]); k++)
-			if (strcmp(field(line2, keys[k], recorded, sizeof(recorded)),
-				   field(wline2, keys[k], current, sizeof(current))) != 0)
-				snprintf(changed + strlen(changed), sizeof(changed) - strlen(changed), "%s%s",
-					 *changed ? "," : "", keys[k]);
-		drift(run, s, path, REPORT_STALE, *changed ? arena_strdup(run->arena, changed) : "stagec");
+		/* every recorded input the same: the content changed with
+		 * something line 2 does not hash (folders, which files exist) */
+		const char *changed = inputs_changed(run->arena, line2, wline2);
+		drift(run, s, path, REPORT_STALE, changed ? changed : "the project's layout or stagec");
 	}
 	if (run->cli->diff)
 		print_diff(rel_path(run, path), have, rel_path(run, path), want);
@@ -640,7 +522,7 @@ static void one_spec(Run *run, const char *path, const char *policy)
 	/* shown relative to ROOT: a file's "# Spec:" line does not depend on
 	 * the current folder or on how ROOT was spelled */
 	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy,
-			   .display_path = rel_path(run, path)};
+			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates};
 	StagecResult *multi = compile(&spec, &o, false);
 	report_rendered(run, s, stagec_result_diagnostics(multi));
 	size_t nrules = 0;
@@ -661,16 +543,11 @@ static void one_spec(Run *run, const char *path, const char *policy)
 		if (status == 2)
 			run->io_failed = true;
 	} else {
-		Inputs in = {.options = run->cli->base ? arena_printf(run->arena, "base:%s", run->cli->base) : "default"};
-		char hex[65];
-		sha256_of(spec.text, spec.len, hex);
-		snprintf(in.spec, sizeof(in.spec), "sha256:%s", hex);
-		policy_hash(multi, in.policy);
-		memcpy(in.templates, run->templates, sizeof(in.templates));
+		/* line 2 is the library's: the same as a hand run's */
 		char *texts[NFILES] = {
-			with_header(stagec_result_output(multi), &in),
-			with_header(stagec_result_output(single), &in),
-			with_header(stagec_result_dockerignore(multi), &in),
+			strdup(stagec_result_output(multi)),
+			strdup(stagec_result_output(single)),
+			strdup(stagec_result_dockerignore(multi)),
 		};
 		if (!texts[0] || !texts[1] || !texts[2]) {
 			fputs("stagec: error: out of memory\n", stderr);
@@ -694,8 +571,8 @@ static void one_spec(Run *run, const char *path, const char *policy)
 				snprintf(out, sizeof(out), "%s/%s", dir, FILE_NAMES[f]);
 				char *have = slurp(out, NULL);
 				same = same && have && strcmp(have, texts[f]) == 0;
-				const char *line2 = have ? drift_line(have) : NULL;
-				if (line2 && edited(have, line2) && !run->cli->force) {
+				const char *line2 = have ? inputs_line(have) : NULL;
+				if (line2 && inputs_edited(have, line2) && !run->cli->force) {
 					fprintf(stderr, "stagec: error: refusing to overwrite '%s', edited by hand since "
 						"stagec generated it; move the change into the spec, or use --force\n",
 						cli_shown(out));
@@ -731,7 +608,8 @@ static void one_spec(Run *run, const char *path, const char *policy)
 
 static int parse(int argc, char **argv, AllCli *cli)
 {
-	enum { OPT_CHECK = 256, OPT_DIFF, OPT_FORCE, OPT_REPORT, OPT_POLICY, OPT_NO_POLICY, OPT_BASE };
+	enum { OPT_CHECK = 256, OPT_DIFF, OPT_FORCE, OPT_REPORT, OPT_POLICY, OPT_NO_POLICY, OPT_BASE,
+	       OPT_TEMPLATES };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"diff", no_argument, NULL, OPT_DIFF},
@@ -740,6 +618,7 @@ static int parse(int argc, char **argv, AllCli *cli)
 		{"policy", required_argument, NULL, OPT_POLICY},
 		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
 		{"base", required_argument, NULL, OPT_BASE},
+		{"templates", required_argument, NULL, OPT_TEMPLATES},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -754,6 +633,7 @@ static int parse(int argc, char **argv, AllCli *cli)
 		case OPT_POLICY: cli->policy = optarg; break;
 		case OPT_NO_POLICY: cli->no_policy = true; break;
 		case OPT_BASE: cli->base = optarg; break;
+		case OPT_TEMPLATES: cli->templates = optarg; break;
 		case OPT_REPORT: {
 			char *colon = strchr(optarg, ':');
 			char name[16];
@@ -866,7 +746,6 @@ int stagec_all_main(int argc, char **argv)
 	run.report = report_new(run.arena, STAGEC_VERSION);
 	run.report->drift_checked = cli.check;
 	run.report->time = report_source_date_epoch();
-	templates_hash(run.templates);
 	for (size_t i = 0; i < specs.n; i++)
 		one_spec(&run, specs.v[i], policies[i]);
 	if (!cli.check) {

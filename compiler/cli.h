@@ -2,7 +2,7 @@
  * cli.h - what the two commands of the stagec program share: main.c's
  * single-spec command and all.c's `stagec all`.  The atomic writer (all
  * files of a folder or none, never over a file stagec did not generate
- * without force), reading a spec once, and SHA-256 for the drift header.
+ * without force), and reading a spec once.
  * Only the program's own files include this; the library does not.
  */
 #ifndef STAGEC_CLI_H
@@ -58,16 +58,5 @@ void cli_print_options(FILE *out, const CliOption *table);
 /* One line per shown option, tab-separated: name, short name or "-", the
  * value's name or "-", the values or "-", the help. */
 void cli_list_options(FILE *out, const CliOption *table);
-
-typedef struct Sha256 {
-	uint32_t h[8];
-	uint64_t len;
-	unsigned char buf[64];
-	size_t used;
-} Sha256;
-void sha256_init(Sha256 *s);
-void sha256_update(Sha256 *s, const void *data, size_t n);
-void sha256_hex(Sha256 *s, char out[65]);
-void sha256_of(const void *data, size_t n, char out[65]);
 
 #endif

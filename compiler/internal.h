@@ -62,6 +62,76 @@ void strlist_copy(Arena *a, StrList *dst, const StrList *src);
 /* The items joined with sep ("a, b, c"), in the arena; "" when empty. */
 const char *strlist_join(Arena *a, const StrList *l, const char *sep);
 
+/* ---- sha256.c -----------------------------------------------------------
+ * SHA-256 (FIPS 180-4), one-shot and incremental: line 2's hashes. */
+typedef struct Sha256 {
+	uint32_t h[8];
+	uint64_t len;
+	unsigned char buf[64];
+	size_t used;
+} Sha256;
+void sha256_init(Sha256 *s);
+void sha256_update(Sha256 *s, const void *data, size_t n);
+void sha256_hex(Sha256 *s, char out[65]);
+void sha256_of(const void *data, size_t n, char out[65]);
+
+/* ---- inputs.c -----------------------------------------------------------
+ * Line 2 of every file stagec generates (a Dockerfile, a .dockerignore):
+ *
+ *   # stagec-inputs: stagec=0.1.0 options=multi spec:app.yaml=H
+ *     policy:../.stagec/policy.yaml=H file:package.json=H
+ *     template:node.yaml=H ... out=H
+ *
+ * (one line): what shaped the file, each input with its path relative to
+ * the spec's folder (templates by their name in the template set) and the
+ * first INPUT_HASH_LEN hex digits of the SHA-256 of its bytes; then the
+ * hash of the file's own content without line 2.  A compilation records
+ * its inputs as it reads them; the same line comes out of `stagec SPEC`,
+ * `-o` and `stagec all`, so their files are byte-identical. */
+#define INPUTS_MARK "# stagec-inputs: "
+#define INPUT_HASH_LEN 12
+
+typedef enum InputKind {
+	INPUT_SPEC,     /* the spec */
+	INPUT_POLICY,   /* each file of the policy chain, outermost first */
+	INPUT_LOCK,     /* the lock file (stagec.lock): filled by the lock's reader */
+	INPUT_FILE,     /* each project file read (package.json, pom.xml, Cargo.toml ...) */
+	INPUT_TEMPLATE, /* each file of the template set read (python.yaml, bases.yaml ...) */
+} InputKind;
+
+typedef struct Input {
+	InputKind kind;
+	const char *path; /* escaped: no spaces, '=' or '%' */
+	char hash[INPUT_HASH_LEN + 1];
+	size_t order;
+} Input;
+
+typedef struct Inputs {
+	Arena *a;
+	const char *spec_dir; /* the real path of the spec's folder */
+	Input *v;
+	size_t n, cap;
+} Inputs;
+
+void inputs_init(Inputs *in, Arena *a, const char *spec_dir_real);
+/* Records an input named path (as it goes into the line); the first record
+ * of a kind and path wins.  in may be NULL: nothing is recorded. */
+void inputs_add(Inputs *in, InputKind kind, const char *path, const void *data, size_t len);
+/* The same for a file at an absolute (or current-folder-relative) path,
+ * named relative to the spec's folder. */
+void inputs_add_file(Inputs *in, InputKind kind, const char *path, const void *data, size_t len);
+/* text (malloc'd, taken over) with line 2 inserted after its first line;
+ * options: "multi" or "single", and ",base=NAME" when a flag chose it. */
+char *inputs_stamp(const Inputs *in, const char *options, char *text);
+
+/* For --check.  Line 2 of a generated file, or NULL when text has no such line. */
+const char *inputs_line(const char *text);
+/* Whether the content without line 2 no longer matches line 2's out=. */
+bool inputs_edited(const char *text, const char *line2);
+/* The inputs whose hashes differ between two drift lines, named as
+ * "spec app.yaml, file package.json" (arena), or NULL when all agree. */
+const char *inputs_changed(Arena *a, const char *was, const char *now);
+
 /* ---- source.c -----------------------------------------------------------
  * A file read whole into memory, and a position in it. */
 typedef struct SourceFile {
@@ -401,11 +471,14 @@ typedef struct Templates {
 	bool libs_loaded;
 	Arena *arena;
 	Diags *diags;
+	Inputs *inputs;         /* records each file of the set read (template_source); NULL: none */
 } Templates;
 
 /* Opens the template set (built-in, or dir when not NULL).  Returns false
  * after adding errors. */
 bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d);
+/* The same, recording every file of the set it reads, then or later, in inputs. */
+bool templates_open_recording(Arena *a, Templates *t, const char *dir, Inputs *inputs, Diags *d);
 const Base *base_named(const Templates *t, const char *name);
 const TmplFlavour *template_flavour(const Template *t, const char *base);
 /* Reads one language's template; NULL with errors added when it is broken,
@@ -680,6 +753,7 @@ typedef struct LowerInput {
 	const Templates *templates; /* the image families and bases */
 	const char *base;           /* a base of bases.yaml, after overrides */
 	bool single_stage;          /* the run-time steps run on the build image */
+	Inputs *inputs;             /* records the project files read; NULL: none */
 } LowerInput;
 Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d);
 /* Only the base's flavour and the version: for a spec with errors, so

@@ -963,6 +963,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		L.context_real = arena_strdup(a, resolved);
 	project_init(&L.project, a, d, s->dir, display_dir(&L));
 	L.project.program = s->program;
+	L.project.inputs = in->inputs;
 	if (!pick_flavour(&L))
 		return NULL;
 	L.ir = ir_new(a);

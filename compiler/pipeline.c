@@ -12,6 +12,12 @@
  * into the spec's node tree before the spec reader sees it, and its rules
  * (rules.c) run after the passes on the IRs of both variants, so the
  * variant not asked for is lowered too, for the rules only.
+ *
+ * Every file the compilation reads for the variant asked for (the spec,
+ * the policy chain, project files, template files) is recorded (inputs.c)
+ * and line 2 of the Dockerfile and of the .dockerignore names them with
+ * their hashes; the other variant's reads are not recorded, so a variant
+ * records the same inputs with or without the rules.
  */
 #include <libgen.h>
 #include <stdlib.h>
@@ -86,6 +92,14 @@ static void check_language(Diags *d, const Spec *spec, const Templates *t)
 	else
 		diag_error(d, spec->language.pos, "unknown language '%s'; stagec knows %s", spec->language.s,
 			   strlist_join(d->arena, &t->languages, ", "));
+}
+
+/* The spec's file name: the header and line 2 name it so, whichever way
+ * the spec was reached ("examples/flask/app.yaml" or "app.yaml"). */
+static const char *file_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	return slash && slash[1] ? slash + 1 : path;
 }
 
 /* The real path of the spec's folder: the build context, and the source
@@ -172,12 +186,16 @@ static Ir *other_variant(Arena *a, const LowerInput *first, Templates *templates
 	diags_init(&scratch, a, 0, false);
 	LowerInput in = *first;
 	in.single_stage = !first->single_stage;
+	in.inputs = NULL; /* what only the other variant reads shapes no file here */
+	Inputs *recording = templates->inputs;
+	templates->inputs = NULL;
 	Ir *ir = lower_spec(a, &in, &scratch);
-	if (!ir)
-		return NULL;
 	PassCtx ctx = {a, &scratch, templates, in.single_stage};
 	bool stopped = false;
-	return run_passes(ir, &ctx, NULL, &stopped);
+	if (ir)
+		ir = run_passes(ir, &ctx, NULL, &stopped);
+	templates->inputs = recording;
+	return ir;
 }
 
 static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, Ir *ir, Templates *templates,
@@ -201,9 +219,15 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 		    const StagecOptions *o, Diags *d)
 {
 	Arena *a = r->arena;
+	Inputs inputs;
+	inputs_init(&inputs, a, dir);
+	inputs_add(&inputs, INPUT_SPEC, file_name(f->path), f->text, f->len);
 	Policy *policy = open_policy(r, o, d); /* a bad policy stops everything */
 	if (!policy && r->usage_error)
 		return false;
+	for (size_t i = 0; policy && i < policy->nchain; i++)
+		inputs_add_file(&inputs, INPUT_POLICY, policy->chain[i]->path, policy->chain[i]->text,
+				policy->chain[i]->len);
 	YNode *root = yaml_load(a, f, d);
 	if (!root)
 		return false;
@@ -213,7 +237,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	if (!spec)
 		return false;
 	Templates templates;
-	if (!templates_open(a, &templates, o->templates_dir, d))
+	if (!templates_open_recording(a, &templates, o->templates_dir, &inputs, d))
 		return false;
 	if (spec->language.s && *spec->language.s)
 		check_language(d, spec, &templates);
@@ -229,7 +253,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 			diag_error(d, spec->language.pos, "no template for '%s'", spec->language.s);
 		return false;
 	}
-	LowerInput in = {spec, t, &templates, base, o->single_stage};
+	LowerInput in = {spec, t, &templates, base, o->single_stage, &inputs};
 	if (diags_failed(d)) { /* the spec has errors: report the version's too */
 		lower_check_flavour(a, &in, d);
 		return false;
@@ -253,15 +277,20 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	if (!o->dump_ir && !emit_check_line_length(ir, spec, d))
 		return false;
 	Strbuf out = STRBUF_INIT;
-	EmitInfo info = {f->path, ir->name, o->single_stage};
+	EmitInfo info = {file_name(f->path), ir->name, o->single_stage};
+	const char *options = o->single_stage ? "single" : "multi";
+	if (o->base)
+		options = arena_printf(a, "%s,base=%s", options, o->base);
 	if (o->dump_ir)
 		ir_dump(ir, &out);
 	else
 		emit_dockerfile(ir, &info, &out);
 	r->output = strbuf_detach(&out);
+	if (!o->dump_ir)
+		r->output = inputs_stamp(&inputs, options, r->output);
 	Strbuf ign = STRBUF_INIT;
 	emit_dockerignore(ir, &info, &ign);
-	r->dockerignore = strbuf_detach(&ign);
+	r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));
 	return true;
 }
 

@@ -1,11 +1,12 @@
 /*
- * sha256.c - SHA-256 (FIPS 180-4, section 6.2) for the drift header that
- * `stagec all` writes: hashes of the spec, the policy chain, the template
- * set and the generated file's own content.  One-shot and incremental.
+ * sha256.c - SHA-256 (FIPS 180-4, section 6.2) for line 2 of every
+ * generated file (inputs.c): hashes of the spec, the project files, the
+ * policy chain, the templates and the file's own content.  One-shot and
+ * incremental.
  */
 #include <string.h>
 
-#include "cli.h"
+#include "internal.h"
 
 static const uint32_t K[64] = {
 	0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5,

@@ -48,13 +48,20 @@ static const SourceFile *embedded_source(Arena *a, const char *file)
  * language template is enough to try it. */
 const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d)
 {
+	const SourceFile *f = NULL;
+	bool from_dir = false;
 	if (t->dir) {
 		char *path = arena_printf(a, "%s/%s", t->dir, file);
 		struct stat st;
-		if (!is_data_file(file) || stat(path, &st) == 0)
-			return source_read(a, path, NULL, d);
+		from_dir = !is_data_file(file) || stat(path, &st) == 0;
+		if (from_dir)
+			f = source_read(a, path, NULL, d);
 	}
-	return embedded_source(a, file);
+	if (!from_dir)
+		f = embedded_source(a, file);
+	if (f) /* named by its file in the set: a copy that changes nothing has the same hash */
+		inputs_add(t->inputs, INPUT_TEMPLATE, file, f->text, f->len);
+	return f;
 }
 
 static const char *t_string(TReader *r, const YNode *n, const char *what)
@@ -537,9 +544,15 @@ static bool read_bases(Arena *a, Templates *t, Diags *d)
 
 bool templates_open(Arena *a, Templates *t, const char *dir, Diags *d)
 {
+	return templates_open_recording(a, t, dir, NULL, d);
+}
+
+bool templates_open_recording(Arena *a, Templates *t, const char *dir, Inputs *inputs, Diags *d)
+{
 	int errors = d->errors;
 	memset(t, 0, sizeof(*t));
 	t->dir = dir;
+	t->inputs = inputs;
 	size_t stem;
 	if (dir) {
 		DIR *dp = opendir(dir);

@@ -8,7 +8,8 @@
 #      validation (xmllint, python3-jsonschema) (meson test);
 #   2. the same under AddressSanitizer + UndefinedBehaviorSanitizer;
 #   3. the independent validator (dockerfile-utils) and the house rules over
-#      every Dockerfile in tests/golden, and the validator's own self-test;
+#      every Dockerfile in tests/golden and beside each example's spec, and
+#      the validator's own self-test;
 #   4. the build-truth suite: a real Docker engine builds, runs and inspects
 #      the examples in both variants and both bases (tests/e2e).
 # Each step's output goes to the terminal and to build-logs/; the last line
@@ -108,7 +109,8 @@ lint() {
 			./build/stagec --base debian "$spec" >"$out/$n.debian.Dockerfile" &&
 			./build/stagec --single-stage --base debian "$spec" >"$out/$n.debian.single.Dockerfile" || status=1
 	done
-	node tests/lint/check.js tests/golden/*/Dockerfile* "$out"/*.Dockerfile || status=1
+	node tests/lint/check.js tests/golden/*/Dockerfile* examples/*/Dockerfile examples/*/Dockerfile.single \
+		"$out"/*.Dockerfile || status=1
 	node tests/injection/check.js build/stagec tests/injection/*.yaml examples/*/app.yaml || status=1
 	rm -rf "$out"
 	return $status

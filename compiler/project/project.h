@@ -60,6 +60,8 @@ typedef struct Project {
 	ProjectEntry *cache;      /* each file is read (and complained about) once */
 	bool cargo_done;          /* program.c: Cargo.toml's binary, chosen once */
 	const void *cargo;
+	Inputs *inputs;           /* records each whole file read (not PROJECT_HEAD: a source file
+				   * probed for one fact is no input of its own); NULL: none */
 } Project;
 
 /* The folders a walk over projects never enters (`stagec all`, `stagec

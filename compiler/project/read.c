@@ -258,8 +258,12 @@ ProjectStatus project_read(Project *p, const char *rel, ProjectKind kind, SrcPos
 	*ret = NULL;
 	rel = strip_dot(rel);
 	ProjectEntry *e = project_entry(p, rel);
-	if (e->status < 0)
+	if (e->status < 0) {
 		e->status = (int)read_file(p, rel, kind, blame, &e->file);
+		if (e->status == PROJECT_OK && kind != PROJECT_HEAD && p->inputs)
+			inputs_add_file(p->inputs, INPUT_FILE, arena_printf(p->a, "%s/%s", p->context_real, rel),
+					e->file->text, e->file->len);
+	}
 	*ret = e->file;
 	return (ProjectStatus)e->status;
 }
