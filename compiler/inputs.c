@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -67,6 +68,16 @@ void inputs_add(Inputs *in, InputKind kind, const char *path, const void *data, 
 {
 	if (!in)
 		return;
+	char hex[65];
+	sha256_of(data, len, hex);
+	hex[INPUT_HASH_LEN] = '\0';
+	inputs_add_hash(in, kind, path, hex);
+}
+
+void inputs_add_hash(Inputs *in, InputKind kind, const char *path, const char *hash)
+{
+	if (!in)
+		return;
 	const char *name = escape(in->a, path && *path ? path : ".");
 	for (size_t i = 0; i < in->n; i++)
 		if (in->v[i].kind == kind && strcmp(in->v[i].path, name) == 0)
@@ -81,10 +92,7 @@ void inputs_add(Inputs *in, InputKind kind, const char *path, const void *data, 
 	}
 	Input *it = &in->v[in->n];
 	*it = (Input){.kind = kind, .path = name, .order = in->n};
-	char hex[65];
-	sha256_of(data, len, hex);
-	memcpy(it->hash, hex, INPUT_HASH_LEN);
-	it->hash[INPUT_HASH_LEN] = '\0';
+	snprintf(it->hash, sizeof(it->hash), "%s", hash);
 	in->n++;
 }
 

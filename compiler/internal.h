@@ -117,6 +117,8 @@ void inputs_init(Inputs *in, Arena *a, const char *spec_dir_real);
 /* Records an input named path (as it goes into the line); the first record
  * of a kind and path wins.  in may be NULL: nothing is recorded. */
 void inputs_add(Inputs *in, InputKind kind, const char *path, const void *data, size_t len);
+/* The same with the hash known already (INPUT_HASH_LEN hex digits). */
+void inputs_add_hash(Inputs *in, InputKind kind, const char *path, const char *hash);
 /* The same for a file at an absolute (or current-folder-relative) path,
  * named relative to the spec's folder. */
 void inputs_add_file(Inputs *in, InputKind kind, const char *path, const void *data, size_t len);
@@ -495,6 +497,7 @@ typedef struct EmbeddedFile {
 	const char *name;
 	const char *text;
 	size_t len;
+	const char *hash; /* its line-2 hash (INPUT_HASH_LEN hex digits), computed at build time */
 } EmbeddedFile;
 extern const EmbeddedFile embedded_templates[];
 extern const size_t embedded_templates_count;

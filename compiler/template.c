@@ -32,12 +32,14 @@ typedef struct TReader {
 	bool ok;
 } TReader;
 
-static const SourceFile *embedded_source(Arena *a, const char *file)
+static const SourceFile *embedded_source(Arena *a, const char *file, const char **ret_hash)
 {
 	for (size_t i = 0; i < embedded_templates_count; i++)
-		if (strcmp(embedded_templates[i].name, file) == 0)
+		if (strcmp(embedded_templates[i].name, file) == 0) {
+			*ret_hash = embedded_templates[i].hash;
 			return source_from_string(a, arena_printf(a, "templates/%s", file),
 						  embedded_templates[i].text, embedded_templates[i].len);
+		}
 	return NULL;
 }
 
@@ -49,6 +51,7 @@ static const SourceFile *embedded_source(Arena *a, const char *file)
 const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d)
 {
 	const SourceFile *f = NULL;
+	const char *hash = NULL; /* a built-in file's, hashed at build time */
 	bool from_dir = false;
 	if (t->dir) {
 		char *path = arena_printf(a, "%s/%s", t->dir, file);
@@ -58,8 +61,11 @@ const SourceFile *template_source(Arena *a, const Templates *t, const char *file
 			f = source_read(a, path, NULL, d);
 	}
 	if (!from_dir)
-		f = embedded_source(a, file);
-	if (f) /* named by its file in the set: a copy that changes nothing has the same hash */
+		f = embedded_source(a, file, &hash);
+	/* named by its file in the set: a copy that changes nothing has the same hash */
+	if (f && hash)
+		inputs_add_hash(t->inputs, INPUT_TEMPLATE, file, hash);
+	else if (f)
 		inputs_add(t->inputs, INPUT_TEMPLATE, file, f->text, f->len);
 	return f;
 }

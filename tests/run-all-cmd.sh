@@ -177,6 +177,12 @@ expect "a plain run refuses a file stagec did not generate" 2 "$STAGEC" all
 has "refusal message" "refusing to overwrite" "$tmp/err"
 expect "--force overwrites it" 0 "$STAGEC" all --force
 expect "--check after --force" 0 "$STAGEC" all --check
+# -o into another folder of the tree: its files are no orphans
+"$STAGEC" -o out/go services/go/app.yaml 2>/dev/null
+expect "-o output elsewhere in the tree" 0 "$STAGEC" all --check
+if grep -q '^out/' "$tmp/out"; then bad "-o output elsewhere taken for orphans"; grep '^out/' "$tmp/out"; else
+	ok "-o output elsewhere (beside a Dockerfile.dockerignore) is no orphan"; fi
+rm -r out
 
 rm services/go/Dockerfile
 expect "--check with a file missing" 3 "$STAGEC" all --check

@@ -2,14 +2,19 @@
  * embed-templates.c - a build-time tool: writes a C file that holds the
  * text of each template file given, as the embedded_templates[] table of
  * internal.h.  Run by meson; never shipped.  Usage: embed OUT.c FILE...
- * Each file is named by its base name.
+ * Each file is named by its base name, and carries its line-2 hash
+ * (inputs.c), so that a run hashes no built-in template.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int embed_file(FILE *out, const char *path, int index)
+#include "internal.h"
+
+static int embed_file(FILE *out, const char *path, int index, char hash[65])
 {
+	Sha256 s;
+	sha256_init(&s);
 	FILE *in = fopen(path, "rb");
 	if (!in) {
 		perror(path);
@@ -20,8 +25,12 @@ static int embed_file(FILE *out, const char *path, int index)
 	size_t n = 0;
 	while ((c = fgetc(in)) != EOF) {
 		fprintf(out, "%s%d,", n % 20 == 0 ? "\n" : "", c);
+		unsigned char byte = (unsigned char)c;
+		sha256_update(&s, &byte, 1);
 		n++;
 	}
+	sha256_hex(&s, hash);
+	hash[INPUT_HASH_LEN] = '\0';
 	fprintf(out, "0};\n");
 	fclose(in);
 	return (int)n;
@@ -42,8 +51,11 @@ int main(int argc, char **argv)
 	      "#include \"internal.h\"\n",
 	      out);
 	int *lens = calloc((size_t)argc, sizeof(int));
+	char (*hashes)[65] = calloc((size_t)argc, sizeof(*hashes));
+	if (!lens || !hashes)
+		return 1;
 	for (int i = 2; i < argc; i++) {
-		lens[i] = embed_file(out, argv[i], i);
+		lens[i] = embed_file(out, argv[i], i, hashes[i]);
 		if (lens[i] < 0)
 			return 1;
 	}
@@ -51,9 +63,10 @@ int main(int argc, char **argv)
 	for (int i = 2; i < argc; i++) {
 		const char *base = strrchr(argv[i], '/');
 		base = base ? base + 1 : argv[i];
-		fprintf(out, "\t{\"%s\", file_%d, %d},\n", base, i, lens[i]);
+		fprintf(out, "\t{\"%s\", file_%d, %d, \"%s\"},\n", base, i, lens[i], hashes[i]);
 	}
 	fprintf(out, "};\nconst size_t embedded_templates_count = %d;\n", argc - 2);
 	free(lens);
+	free(hashes);
 	return fclose(out) == 0 ? 0 : 1;
 }
