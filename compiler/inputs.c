@@ -31,6 +31,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -162,12 +163,45 @@ static const char *relative(Arena *a, const char *from, const char *to)
 	return out;
 }
 
+/* The folder holding .git above dir (policy discovery's limit), or "/". */
+static const char *repository_root(Arena *a, const char *dir)
+{
+	char *d = arena_strdup(a, dir);
+	for (;;) {
+		struct stat st;
+		if (lstat(arena_printf(a, "%s/.git", strcmp(d, "/") ? d : ""), &st) == 0)
+			return d;
+		char *slash = strrchr(d, '/');
+		if (!slash || slash == d)
+			return "/";
+		*slash = '\0';
+	}
+}
+
+static bool below(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return strcmp(dir, "/") == 0 || (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
+}
+
 void inputs_add_file(Inputs *in, InputKind kind, const char *path, const void *data, size_t len)
 {
 	if (!in)
 		return;
-	const char *rel = in->spec_dir ? relative(in->a, absolute(in->a, in->spec_dir), absolute(in->a, path))
-				       : path;
+	if (!in->spec_dir) {
+		inputs_add(in, kind, path, data, len);
+		return;
+	}
+	const char *from = absolute(in->a, in->spec_dir), *to = absolute(in->a, path);
+	const char *rel = relative(in->a, from, to);
+	if (strncmp(rel, "..", 2) == 0) {
+		/* a file outside the spec's repository (a policy in /etc) is named
+		 * by its file name: how deep the checkout sits must not show */
+		if (!in->root)
+			in->root = repository_root(in->a, from);
+		if (!below(to, in->root))
+			rel = strrchr(to, '/') + 1;
+	}
 	inputs_add(in, kind, rel, data, len);
 }
 

@@ -109,6 +109,7 @@ typedef struct Input {
 typedef struct Inputs {
 	Arena *a;
 	const char *spec_dir; /* the real path of the spec's folder */
+	const char *root;     /* the folder holding .git above it, found when first needed */
 	Input *v;
 	size_t n, cap;
 } Inputs;

@@ -10,6 +10,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -103,6 +105,34 @@ static void read_back(void **state)
 	arena_free(a);
 }
 
+/* A file outside the spec's repository (the folder holding .git) is named
+ * by its file name; one inside it, relative to the spec. */
+static void outside_the_repository(void **state)
+{
+	(void)state;
+	Arena *a = arena_new();
+	char base[] = "/tmp/stagec-inputs-XXXXXX";
+	assert_non_null(mkdtemp(base));
+	const char *repo = arena_printf(a, "%s/deep/repo", base), *spec = arena_printf(a, "%s/svc", repo);
+	assert_int_equal(mkdir(arena_printf(a, "%s/deep", base), 0755), 0);
+	assert_int_equal(mkdir(repo, 0755), 0);
+	assert_int_equal(mkdir(arena_printf(a, "%s/.git", repo), 0755), 0);
+	assert_int_equal(mkdir(spec, 0755), 0);
+	Inputs in;
+	inputs_init(&in, a, spec);
+	inputs_add_file(&in, INPUT_POLICY, arena_printf(a, "%s/etc-policy.yaml", base), "p", 1);
+	inputs_add_file(&in, INPUT_POLICY, arena_printf(a, "%s/.stagec/policy.yaml", repo), "q", 1);
+	assert_int_equal(in.n, 2);
+	assert_string_equal(in.v[0].path, "etc-policy.yaml");
+	assert_string_equal(in.v[1].path, "../.stagec/policy.yaml");
+	rmdir(arena_printf(a, "%s/.git", repo));
+	rmdir(spec);
+	rmdir(repo);
+	rmdir(arena_printf(a, "%s/deep", base));
+	rmdir(base);
+	arena_free(a);
+}
+
 /* The build-time hashes of the built-in templates are their bytes' hashes. */
 static void embedded_hashes(void **state)
 {
@@ -121,6 +151,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(line_order_and_paths),
 		cmocka_unit_test(read_back),
+		cmocka_unit_test(outside_the_repository),
 		cmocka_unit_test(embedded_hashes),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
