@@ -31,7 +31,7 @@ fi
 # The templates, in the order meson embeds them.
 mapfile -t templates < <(sed -n -E "s/^[[:space:]]*'([^']+\.yaml)',?[[:space:]]*$/templates\/\1/p" templates/meson.build)
 [ ${#templates[@]} -gt 0 ] || { echo "build.sh: no templates found in templates/meson.build" >&2; exit 1; }
-cc -O1 -o "$OUT/embed-templates" compiler/tools/embed-templates.c
+cc -O1 -Iinclude -Icompiler -o "$OUT/embed-templates" compiler/tools/embed-templates.c compiler/sha256.c
 "$OUT/embed-templates" "$OUT/embedded.c" "${templates[@]}"
 
 # The library's sources, as compiler/meson.build lists them (every
