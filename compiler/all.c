@@ -519,8 +519,8 @@ static void one_spec(Run *run, const char *path, const char *policy)
 		report_diag(run->report, s, REPORT_ERROR, (ReportPos){rel_path(run, path), 0, 0}, "cannot read the spec");
 		return;
 	}
-	/* shown relative to ROOT: a file's "# Spec:" line does not depend on
-	 * the current folder or on how ROOT was spelled */
+	/* diagnostics name the spec relative to ROOT, whichever way ROOT was
+	 * spelled (the files name it by its file name only) */
 	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy,
 			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates};
 	StagecResult *multi = compile(&spec, &o, false);
