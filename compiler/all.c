@@ -784,3 +784,19 @@ done:
 	free(ig.globs);
 	return status;
 }
+
+char **cli_find_specs(const char *root, size_t *ret_n)
+{
+	Ignore ig = {0};
+	ignore_read(root, &ig);
+	PathList specs = {0}, orphans = {0};
+	walk(root, "", &ig, &specs, &orphans);
+	if (specs.n)
+		qsort(specs.v, specs.n, sizeof(*specs.v), cmp_str);
+	paths_free(&orphans);
+	for (size_t i = 0; i < ig.n; i++)
+		free(ig.globs[i]);
+	free(ig.globs);
+	*ret_n = specs.n;
+	return specs.v;
+}

@@ -13,6 +13,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "stagec.h"
+
 typedef struct SpecText {
 	const char *name; /* as shown: the path given, or <stdin> */
 	char *dir;        /* the build context: the spec's folder, or the current one */
@@ -58,5 +60,18 @@ void cli_print_options(FILE *out, const CliOption *table);
 /* One line per shown option, tab-separated: name, short name or "-", the
  * value's name or "-", the values or "-", the help. */
 void cli_list_options(FILE *out, const CliOption *table);
+int stagec_lock_main(int argc, char **argv);
+
+/* lock_cmd.c: --lock=MODE parsed (false: not a mode); the lock for a spec
+ * (path NULL: standard input, whose folder is dir), malloc'd or NULL. */
+bool cli_lock_mode(const char *s, StagecLockMode *ret);
+char *cli_lock_for(const char *spec_path, const char *dir);
+/* The lock of each spec (NULL: none; all NULL under off), each distinct
+ * file checked once: *bad after printing the diagnostics of a bad one.
+ * The array (n entries) and its paths are malloc'd. */
+char **cli_locks_for(char *const *specs, size_t n, StagecLockMode mode, bool *bad);
+/* all.c: the specs below root as `stagec all` finds them, sorted; the
+ * array and its paths are malloc'd. */
+char **cli_find_specs(const char *root, size_t *ret_n);
 
 #endif

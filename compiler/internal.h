@@ -543,12 +543,14 @@ const char *family_user_uid(const Family *f, const char *user);
 typedef enum RuleId {
 	RULE_IMAGES_ALLOW,
 	RULE_IMAGES_DENY_TAGS,
+	RULE_DIGESTS_REQUIRED,
 	RULE_RUN_NON_ROOT,
 	RULE_RUN_HEALTHCHECK,
 	RULE_LABELS_REQUIRED,
 	RULE_PACKAGES_DENY,
 	RULE_LANGUAGES,
 	RULE_ENV_DENY_NAMES,
+	RULE_LOCK_MAX_AGE,
 	RULE_COUNT
 } RuleId;
 
@@ -584,6 +586,8 @@ typedef struct Policy {
 	SrcPos severity_pos[RULE_COUNT];
 	SList allow, deny_tags, labels_required, packages_deny, env_deny;
 	bool non_root, healthcheck_required;
+	bool digests_required;    /* rules.digests: required */
+	long lock_max_age;        /* rules.lock.max_age, in days */
 	PolicyLanguage *languages;
 	size_t nlanguages;
 	PolicyException *exceptions;
@@ -633,6 +637,8 @@ typedef struct RuleInput {
 	const char *spec_real;   /* the spec's real path, for exceptions; NULL: none match */
 	long today;              /* days since 1970-01-01 */
 	const struct Ir *irs[2]; /* multi-stage, single-stage; either may be NULL */
+	const struct Lock *lock; /* the lock file, or NULL (none, or --lock=off) */
+	bool lock_frozen;        /* --lock=frozen reports unlocked images itself */
 } RuleInput;
 typedef struct RuleResults {
 	StagecRuleResult *v;

@@ -45,6 +45,7 @@ static const char usage_head[] =
 	"usage: stagec [options] SPEC\n"
 	"       stagec all [options] [ROOT]   every app.yaml below ROOT ('stagec all --help')\n"
 	"       stagec init [options] [DIR]   write DIR/app.yaml from the project's files\n"
+	"       stagec lock [options] [ROOT|SPEC]   pin base images by digest ('stagec lock --help')\n"
 	"\n"
 	"Compiles a build spec (app.yaml) into a Dockerfile.  SPEC '-' (or /dev/stdin)\n"
 	"reads the spec from standard input, with the current folder as its build context.\n"
@@ -68,11 +69,15 @@ static const char usage_tail[] =
 	"                        $STAGEC_POLICY, else the nearest .stagec/policy.yaml above the\n"
 	"                        spec (up to the folder holding .git), else the built-in baseline\n"
 	"      --no-policy       no policy and no baseline rules\n"
+	"      --lock=MODE       pinned (default): pin the base images the nearest stagec.lock\n"
+	"                        has, warn about those it lacks; frozen: an image it lacks is\n"
+	"                        an error; off: ignore the lock (specs/lock.md)\n"
 	"  -h, --help            show this help\n"
 	"  -V, --version         show the version\n"
 	"\n"
-	"Exit status: 0 success, 1 the spec has errors or breaks a policy rule, 2 usage or\n"
-	"I/O error (an invalid policy file too).\n"
+	"Exit status: 0 success, 1 the spec has errors or breaks a policy rule (or names an\n"
+	"image the lock lacks, under --lock=frozen), 2 usage or I/O error (an invalid policy\n"
+	"or lock file too).\n"
 	"The spec format: specs/schema.md.\n";
 
 typedef struct Cli {
@@ -117,7 +122,7 @@ static bool valid_pass_name(const char *name)
 static int parse_args(int argc, char **argv, Cli *cli)
 {
 	enum { OPT_SINGLE = 256, OPT_BASE, OPT_DUMP, OPT_TEMPLATES, OPT_WERROR, OPT_MAXERR, OPT_FORCE, OPT_POLICY,
-	       OPT_NO_POLICY };
+	       OPT_NO_POLICY, OPT_LOCK };
 	static const struct option longopts[] = {
 		{"output", required_argument, NULL, 'o'},
 		{"single-stage", no_argument, NULL, OPT_SINGLE},
@@ -129,6 +134,7 @@ static int parse_args(int argc, char **argv, Cli *cli)
 		{"force", no_argument, NULL, OPT_FORCE},
 		{"policy", required_argument, NULL, OPT_POLICY},
 		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
+		{"lock", required_argument, NULL, OPT_LOCK},
 		{"help", no_argument, NULL, 'h'},
 		{"version", no_argument, NULL, 'V'},
 		{0},
@@ -178,6 +184,10 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			break;
 		case OPT_NO_POLICY:
 			cli->opts.no_policy = true;
+			break;
+		case OPT_LOCK:
+			if (!cli_lock_mode(optarg, &cli->opts.lock_mode))
+				return usage_error("--lock takes pinned, frozen or off, not '%s'", shown(optarg));
 			break;
 		case 'h':
 			printf("%s%s%s", usage_head, pass_list(), usage_tail);
@@ -682,6 +692,8 @@ int main(int argc, char **argv)
 		return stagec_all_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "init") == 0)
 		return stagec_init_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "lock") == 0)
+		return stagec_lock_main(argc - 1, argv + 1);
 	Cli cli = {0};
 	int status = parse_args(argc, argv, &cli);
 	if (status >= 0)
@@ -703,6 +715,12 @@ int main(int argc, char **argv)
 		free(at);
 		o.policy_path = policy;
 	}
+	/* the lock: the nearest stagec.lock, the same walk */
+	char *lock = NULL;
+	if (o.lock_mode != STAGEC_LOCK_OFF) {
+		lock = cli_lock_for(is_stdin(cli.spec) ? NULL : cli.spec, spec.dir);
+		o.lock_path = lock;
+	}
 	if (!cli.output_dir) {
 		status = compile_variant(&spec, &o, false, NULL);
 	} else {
@@ -723,6 +741,7 @@ int main(int argc, char **argv)
 		free(single.ignore);
 	}
 	free(policy);
+	free(lock);
 	free(spec.text);
 	free(spec.dir);
 	return status;

@@ -18,12 +18,17 @@
  * and line 2 of the Dockerfile and of the .dockerignore names them with
  * their hashes; the other variant's reads are not recorded, so a variant
  * records the same inputs with or without the rules.
+ *
+ * A lock file (lock.c), an input too, freezes the template's default
+ * version before lowering, and pins the images after the rules ran on the
+ * tags, just before emitting.
  */
 #include <libgen.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "internal.h"
+#include "lock.h"
 
 const Pass stagec_passes[] = {
 	{"closure", pass_closure, false},
@@ -47,6 +52,10 @@ struct StagecResult {
 	RuleResults rules;          /* the policy's rules, evaluated */
 	const char **policy_files;  /* the policy chain, outermost first */
 	size_t npolicy_files;
+	const Lock *lock;           /* the lock file used, or NULL */
+	LockUses uses;              /* the images the output names */
+	StagecImage *images;
+	const char *language, *template_default;
 };
 
 const char *const *stagec_pass_names(void)
@@ -198,11 +207,36 @@ static Ir *other_variant(Arena *a, const LowerInput *first, Templates *templates
 	return ir;
 }
 
-static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, Ir *ir, Templates *templates,
-			const char *spec_real, Diags *d)
+/* The lock of the options; NULL when there is none or it is off, and
+ * after errors in it (then usage_error: exit 2). */
+static const Lock *open_lock(StagecResult *r, const StagecOptions *o, Diags *d)
 {
-	RuleInput ri = {p, in->spec, in->tmpl, spec_real, 0, {NULL, NULL}};
-	if (p->nexceptions && !policy_today(d, &ri.today))
+	if (!o->lock_path || o->lock_mode == STAGEC_LOCK_OFF)
+		return NULL;
+	Lock *l = lock_load(r->arena, o->lock_path, NULL, d);
+	if (!l)
+		r->usage_error = true; /* an invalid lock stops the run: exit 2 */
+	return l;
+}
+
+/* The template with the lock's default version, when it freezes one. */
+static Template *locked_template(Arena *a, const Lock *lock, Template *t)
+{
+	const char *v = lock_default_version(lock, t->language);
+	if (!v || strcmp(v, t->default_version) == 0)
+		return t;
+	Template *copy = arena_alloc(a, sizeof(*copy));
+	*copy = *t;
+	copy->default_version = v;
+	return copy;
+}
+
+static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, Ir *ir, Templates *templates,
+			const char *spec_real, const StagecOptions *o, Diags *d)
+{
+	RuleInput ri = {p, in->spec, in->tmpl, spec_real, 0, {NULL, NULL}, r->lock,
+			o->lock_mode == STAGEC_LOCK_FROZEN};
+	if ((p->nexceptions || p->active[RULE_LOCK_MAX_AGE]) && !policy_today(d, &ri.today))
 		return;
 	/* the other variant lives in an arena of its own, freed once the
 	 * rules have run: findings are copied into the result's arena and
@@ -228,6 +262,11 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	for (size_t i = 0; policy && i < policy->nchain; i++)
 		inputs_add_file(&inputs, INPUT_POLICY, policy->chain[i]->path, policy->chain[i]->text,
 				policy->chain[i]->len);
+	r->lock = open_lock(r, o, d); /* so does a bad lock */
+	if (r->usage_error)
+		return false;
+	if (r->lock)
+		inputs_add_file(&inputs, INPUT_LOCK, r->lock->file->path, r->lock->file->text, r->lock->file->len);
 	YNode *root = yaml_load(a, f, d);
 	if (!root)
 		return false;
@@ -253,6 +292,9 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 			diag_error(d, spec->language.pos, "no template for '%s'", spec->language.s);
 		return false;
 	}
+	r->language = t->language;
+	r->template_default = t->default_version;
+	t = locked_template(a, r->lock, t);
 	LowerInput in = {spec, t, &templates, base, o->single_stage, &inputs};
 	if (diags_failed(d)) { /* the spec has errors: report the version's too */
 		lower_check_flavour(a, &in, d);
@@ -270,10 +312,18 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	if (diags_failed(d))
 		return false;
 	if (policy && !o->dump_ir && !o->no_rules) {
-		check_rules(r, policy, &in, ir, &templates, spec_real, d);
+		check_rules(r, policy, &in, ir, &templates, spec_real, o, d);
 		if (diags_failed(d))
 			return false;
 	}
+	/* an image the lock lacks: the rule digests.required says so when
+	 * it ran, else a warning here */
+	bool rule_says = policy && policy->active[RULE_DIGESTS_REQUIRED] && policy->digests_required && !o->no_rules;
+	if (!o->dump_ir && !lock_pin(a, r->lock, o->lock_mode, !rule_says, ir, spec, d, &r->uses))
+		return false;
+	r->images = arena_alloc(a, (r->uses.n + 1) * sizeof(StagecImage));
+	for (size_t i = 0; i < r->uses.n; i++)
+		r->images[i] = (StagecImage){r->uses.v[i].ref, r->uses.v[i].digest, r->uses.v[i].entry != NULL};
 	if (!o->dump_ir && !emit_check_line_length(ir, spec, d))
 		return false;
 	Strbuf out = STRBUF_INIT;
@@ -392,6 +442,27 @@ const StagecRuleResult *stagec_result_rules(const StagecResult *r, size_t *ret_n
 	if (ret_n)
 		*ret_n = r ? r->rules.n : 0;
 	return r ? r->rules.v : NULL;
+}
+
+const char *stagec_result_lock(const StagecResult *r, const char **ret_hash)
+{
+	if (ret_hash)
+		*ret_hash = r && r->lock ? r->lock->hash : "none";
+	return r && r->lock ? r->lock->file->path : NULL;
+}
+
+const StagecImage *stagec_result_images(const StagecResult *r, size_t *ret_n)
+{
+	if (ret_n)
+		*ret_n = r && r->images ? r->uses.n : 0;
+	return r ? r->images : NULL;
+}
+
+const char *stagec_result_language(const StagecResult *r, const char **ret_default)
+{
+	if (ret_default)
+		*ret_default = r ? r->template_default : NULL;
+	return r ? r->language : NULL;
 }
 
 const char *const *stagec_result_policy_files(const StagecResult *r, size_t *ret_n)

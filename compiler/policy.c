@@ -311,17 +311,50 @@ static void read_languages(PCtx *c, const char *path, const YNode *v, SrcPos key
 	activate(c, RULE_LANGUAGES, key_pos);
 }
 
+/* rules.digests: required | off */
+static void read_digests(PCtx *c, const char *path, const YNode *k, const YNode *v)
+{
+	bool ok;
+	read_bool_word(c, v, path, "required", "off", &c->p->digests_required, &ok);
+	if (ok)
+		activate(c, RULE_DIGESTS_REQUIRED, k->pos);
+}
+
+/* rules.lock.max_age: a number of days, "30d" */
+static void read_lock_key(PCtx *c, const char *path, const YNode *k, const YNode *v)
+{
+	if (!want(c, v, path, YNODE_SCALAR, "a number of days (e.g. 30d)"))
+		return;
+	char *end;
+	errno = 0;
+	long n = strtol(v->str, &end, 10);
+	if (errno || end == v->str || *v->str == '-' || *v->str == '+' || n < 1 || n > 36500 ||
+	    strcmp(end, "d") != 0) {
+		diag_error(c->d, v->pos, "'%s' is not an age for '%s'; write a number of days from 1 to 36500 "
+					 "followed by 'd' (e.g. 30d)", v->str, path);
+		return;
+	}
+	c->p->lock_max_age = n;
+	activate(c, RULE_LOCK_MAX_AGE, k->pos);
+}
+
 static const char *const images_keys[] = {"allow", "deny_tags"};
 static const char *const run_keys[] = {"healthcheck", "non_root"};
 static const char *const labels_keys[] = {"required"};
 static const char *const packages_keys[] = {"deny"};
 static const char *const env_keys[] = {"deny_names"};
-static const char *const rules_keys[] = {"env", "images", "labels", "languages", "packages", "run"};
+static const char *const lock_keys[] = {"max_age"};
+static const char *const rules_keys[] = {"digests", "env", "images", "labels", "languages", "lock", "packages",
+					 "run"};
 
 static void read_rules_key(PCtx *c, const char *path, const YNode *k, const YNode *v)
 {
 	if (strcmp(k->str, "languages") == 0) {
 		read_languages(c, path, v, k->pos);
+		return;
+	}
+	if (strcmp(k->str, "digests") == 0) {
+		read_digests(c, path, k, v);
 		return;
 	}
 	if (!want(c, v, path, YNODE_MAP, "a mapping"))
@@ -334,6 +367,8 @@ static void read_rules_key(PCtx *c, const char *path, const YNode *k, const YNod
 		read_keys(c, v, path, labels_keys, COUNT(labels_keys), read_labels_key);
 	else if (strcmp(k->str, "packages") == 0)
 		read_keys(c, v, path, packages_keys, COUNT(packages_keys), read_packages_key);
+	else if (strcmp(k->str, "lock") == 0)
+		read_keys(c, v, path, lock_keys, COUNT(lock_keys), read_lock_key);
 	else
 		read_keys(c, v, path, env_keys, COUNT(env_keys), read_env_key);
 }

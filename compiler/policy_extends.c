@@ -118,6 +118,23 @@ void policy_fold(Arena *a, Policy *acc, const Policy *l, Diags *d)
 				   where(c, acc->rule_pos[RULE_RUN_HEALTHCHECK]));
 		acc->healthcheck_required = acc->healthcheck_required || l->healthcheck_required;
 	}
+	if (l->active[RULE_DIGESTS_REQUIRED]) {
+		if (acc->active[RULE_DIGESTS_REQUIRED] && acc->digests_required && !l->digests_required)
+			diag_error(c->d, l->rule_pos[RULE_DIGESTS_REQUIRED], "'rules.digests: off' drops a rule the "
+									     "parent sets (%s); a policy that extends another "
+									     "may only tighten it",
+				   where(c, acc->rule_pos[RULE_DIGESTS_REQUIRED]));
+		acc->digests_required = acc->digests_required || l->digests_required;
+	}
+	if (l->active[RULE_LOCK_MAX_AGE]) {
+		if (acc->active[RULE_LOCK_MAX_AGE] && l->lock_max_age > acc->lock_max_age)
+			diag_error(c->d, l->rule_pos[RULE_LOCK_MAX_AGE], "'rules.lock.max_age: %ldd' is longer than the "
+									 "parent's %ldd (%s); a policy that extends another "
+									 "may only shorten it", l->lock_max_age,
+				   acc->lock_max_age, where(c, acc->rule_pos[RULE_LOCK_MAX_AGE]));
+		else
+			acc->lock_max_age = l->lock_max_age;
+	}
 	if (l->active[RULE_LANGUAGES]) {
 		if (acc->active[RULE_LANGUAGES])
 			for (size_t i = 0; i < l->nlanguages; i++) {

@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "internal.h"
+#include "lock.h"
 
 const StagecRuleInfo rule_table[RULE_COUNT] = {
 	[RULE_IMAGES_ALLOW] = {"STG101", "images.allow",
@@ -26,6 +27,9 @@ const StagecRuleInfo rule_table[RULE_COUNT] = {
 	[RULE_IMAGES_DENY_TAGS] = {"STG102", "images.deny_tags",
 				   "No base image uses a tag of rules.images.deny_tags (the baseline denies "
 				   "'latest'; a reference without a tag means 'latest')."},
+	[RULE_DIGESTS_REQUIRED] = {"STG103", "digests.required",
+				   "Every base image except scratch is pinned by digest: the spec names it with "
+				   "@sha256:..., or stagec.lock has it ('stagec lock' adds it)."},
 	[RULE_RUN_NON_ROOT] = {"STG201", "run.non_root",
 			       "The final image runs as a user other than root (USER set, not root or 0)."},
 	[RULE_RUN_HEALTHCHECK] = {"STG202", "run.healthcheck",
@@ -39,6 +43,9 @@ const StagecRuleInfo rule_table[RULE_COUNT] = {
 	[RULE_ENV_DENY_NAMES] = {"STG501", "env.deny_names",
 				 "No run.env or build.env name matches a pattern of rules.env.deny_names "
 				 "(secrets belong in build secrets or the runtime, not in the image)."},
+	[RULE_LOCK_MAX_AGE] = {"STG904", "lock.max_age",
+			       "Every stagec.lock entry a spec uses was confirmed (by 'stagec lock --update' or "
+			       "--set) within rules.lock.max_age days; dates honour SOURCE_DATE_EPOCH."},
 };
 
 int rule_by_name(const char *name)
@@ -367,6 +374,41 @@ static void check_env(RCtx *c, const Ir *ir)
 		}
 }
 
+/* An image neither the spec nor the lock pins.  Under --lock=frozen the
+ * compilation already reports it as an error: the finding is not said twice. */
+static void check_digests(RCtx *c, const Ir *ir)
+{
+	if (!c->in->policy->digests_required)
+		return;
+	for (const Stage *st = ir->first; st; st = st->next) {
+		if (strcmp(st->image, "scratch") == 0 || strchr(st->image, '@') || lock_find(c->in->lock, c->a, st->image))
+			continue;
+		const char *key;
+		SrcPos pos = image_pos(c, st->image, &key);
+		Finding *f = finding(c, RULE_DIGESTS_REQUIRED, pos, key,
+				     "the image '%s' is not pinned by digest, which the policy requires (%s); run "
+				     "'stagec lock' to pin it in stagec.lock", st->image,
+				     rule_where(c, RULE_DIGESTS_REQUIRED));
+		f->said = c->in->lock_frozen;
+	}
+}
+
+/* A lock entry confirmed longer ago than the policy allows: reported at
+ * the entry's line in the lock file. */
+static void check_lock_age(RCtx *c, const Ir *ir)
+{
+	long max = c->in->policy->lock_max_age;
+	for (const Stage *st = ir->first; st; st = st->next) {
+		const LockEntry *e = strchr(st->image, '@') ? NULL : lock_find(c->in->lock, c->a, st->image);
+		if (!e || c->in->today - e->confirmed_day <= max)
+			continue;
+		finding(c, RULE_LOCK_MAX_AGE, e->pos, "lock", "the lock entry for '%s' was confirmed on %s, %ld days "
+							      "ago, and the policy allows %ld (%s); run 'stagec lock "
+							      "--update %s'", e->ref, e->confirmed,
+			c->in->today - e->confirmed_day, max, rule_where(c, RULE_LOCK_MAX_AGE), e->ref);
+	}
+}
+
 typedef void (*RuleFn)(RCtx *c, const Ir *ir);
 static const RuleFn rule_fns[RULE_COUNT] = {
 	[RULE_IMAGES_ALLOW] = check_images_allow,
@@ -377,6 +419,8 @@ static const RuleFn rule_fns[RULE_COUNT] = {
 	[RULE_PACKAGES_DENY] = check_packages,
 	[RULE_LANGUAGES] = check_languages,
 	[RULE_ENV_DENY_NAMES] = check_env,
+	[RULE_DIGESTS_REQUIRED] = check_digests,
+	[RULE_LOCK_MAX_AGE] = check_lock_age,
 };
 
 /* ---- exceptions and results ------------------------------------------------ */

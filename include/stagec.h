@@ -22,6 +22,13 @@
 /* A spec (or template) larger than this is refused. */
 #define STAGEC_MAX_SPEC_BYTES (1024 * 1024)
 
+/* How a compilation uses the lock file (stagec.lock, specs/lock.md). */
+typedef enum StagecLockMode {
+	STAGEC_LOCK_PINNED, /* the default: pin what the lock has; warn about what it lacks */
+	STAGEC_LOCK_FROZEN, /* CI: an image the lock lacks is an error (exit 1) */
+	STAGEC_LOCK_OFF,    /* ignore the lock: tags only, template defaults of this stagec */
+} StagecLockMode;
+
 typedef struct StagecOptions {
 	bool single_stage;         /* skip the split: one stage with everything */
 	const char *base;          /* "official" or "debian": overrides the spec's base; NULL keeps it */
@@ -34,6 +41,8 @@ typedef struct StagecOptions {
 	bool no_policy;            /* no rules at all, not even the built-in baseline (non-root, no 'latest') */
 	bool no_rules;             /* apply the policy's defaults and enforce, evaluate no rules: for a driver
 				    * compiling the second variant, whose rules the first result already holds */
+	const char *lock_path;     /* the lock file (see stagec_lock_find); NULL: none */
+	StagecLockMode lock_mode;
 } StagecOptions;
 
 typedef struct StagecResult StagecResult;
@@ -114,6 +123,39 @@ const StagecRuleResult *stagec_result_rules(const StagecResult *r, size_t *ret_n
 /* The policy files that shaped the result, outermost first (for hashes
  * and reports), as shown in diagnostics; *ret_n is 0 under the baseline. */
 const char *const *stagec_result_policy_files(const StagecResult *r, size_t *ret_n);
+
+/* ---- the lock (specs/lock.md) ----------------------------------------------
+ * stagec.lock pins base images by digest and freezes the template
+ * defaults; compiling only reads it, `stagec lock` writes it. */
+
+/* The lock for the spec at spec_path: the nearest stagec.lock walking up
+ * from the spec's folder to the folder holding .git (or the filesystem
+ * root), as stagec_policy_find does.  Returns a malloc'd path, or NULL. */
+char *stagec_lock_find(const char *spec_path);
+
+/* Reads and checks a lock file without compiling anything, so that a
+ * driver can stop before writing (exit 2).  *ret_diagnostics as for
+ * stagec_policy_check. */
+bool stagec_lock_check(const char *path, char **ret_diagnostics);
+
+/* The lock file that shaped the result, as shown in diagnostics, and
+ * "sha256:<hex>" of its bytes in *ret_hash (when not NULL); NULL (and
+ * "none") when no lock was used.  For the drift header. */
+const char *stagec_result_lock(const StagecResult *r, const char **ret_hash);
+
+/* A base image the output names: ref as the FROM line names it without
+ * a digest, and the digest it is pinned to (NULL: a tag only). */
+typedef struct StagecImage {
+	const char *ref;
+	const char *digest;
+	bool locked;        /* the digest came from the lock */
+} StagecImage;
+/* The images of the compiled variant, in FROM order, each once; scratch
+ * left out. */
+const StagecImage *stagec_result_images(const StagecResult *r, size_t *ret_n);
+/* The spec's language, and in *ret_default the default version this
+ * stagec's template gives it (before any lock); NULL before lowering. */
+const char *stagec_result_language(const StagecResult *r, const char **ret_default);
 
 /* The names of the optimisation passes, in the order they run, NULL-terminated. */
 const char *const *stagec_pass_names(void);

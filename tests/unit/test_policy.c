@@ -491,7 +491,7 @@ static void test_rule_non_root_ir(void **state)
 	u->value = "0:0";
 	ir_step_append(st, u);
 	Policy *p = policy_baseline(a);
-	RuleInput in = {p, spec, NULL, NULL, 0, {ir, NULL}};
+	RuleInput in = {p, spec, NULL, NULL, 0, {ir, NULL}, NULL, false};
 	RuleResults out = {0};
 	rules_evaluate(a, &in, &d, &out);
 	assert_int_equal(d.errors, 1);
