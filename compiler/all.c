@@ -61,6 +61,9 @@ static const char all_usage[] =
 	"      --no-policy       no policy and no baseline rules\n"
 	"      --base NAME       override every spec's base\n"
 	"      --templates DIR   read language templates from DIR instead of the built-in ones\n"
+	"      --lock=MODE       pinned (default), frozen or off: how each spec's nearest\n"
+	"                        stagec.lock pins its base images; with --check, an image the\n"
+	"                        lock lacks is an error (specs/lock.md)\n"
 	"  -h, --help            show this help\n"
 	"\n"
 	"Exit status: 0 all clean, 1 a spec has errors or breaks a policy rule, 3 drift\n"
@@ -84,6 +87,7 @@ typedef struct AllCli {
 	const char *base;
 	const char *templates; /* --templates DIR */
 	bool no_policy, check, diff, force;
+	StagecLockMode lock_mode;
 	ReportOut reports[MAX_REPORTS];
 	int nreports;
 } AllCli;
@@ -510,7 +514,7 @@ static StagecResult *compile(const SpecText *spec, const StagecOptions *o, bool 
 	return r;
 }
 
-static void one_spec(Run *run, const char *path, const char *policy)
+static void one_spec(Run *run, const char *path, const char *policy, const char *lock)
 {
 	ReportSpec *s = report_spec(run->report, rel_path(run, path));
 	SpecText spec = {0};
@@ -522,7 +526,10 @@ static void one_spec(Run *run, const char *path, const char *policy)
 	/* diagnostics name the spec relative to ROOT, whichever way ROOT was
 	 * spelled (the files name it by its file name only) */
 	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy,
-			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates};
+			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates,
+			   .lock_path = lock, .lock_mode = run->cli->lock_mode};
+	if (run->cli->check && lock && o.lock_mode == STAGEC_LOCK_PINNED)
+		o.lock_mode = STAGEC_LOCK_FROZEN; /* the check includes the lock's: every image locked */
 	StagecResult *multi = compile(&spec, &o, false);
 	report_rendered(run, s, stagec_result_diagnostics(multi));
 	size_t nrules = 0;
@@ -609,7 +616,7 @@ static void one_spec(Run *run, const char *path, const char *policy)
 static int parse(int argc, char **argv, AllCli *cli)
 {
 	enum { OPT_CHECK = 256, OPT_DIFF, OPT_FORCE, OPT_REPORT, OPT_POLICY, OPT_NO_POLICY, OPT_BASE,
-	       OPT_TEMPLATES };
+	       OPT_TEMPLATES, OPT_LOCK };
 	static const struct option longopts[] = {
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"diff", no_argument, NULL, OPT_DIFF},
@@ -619,6 +626,7 @@ static int parse(int argc, char **argv, AllCli *cli)
 		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
 		{"base", required_argument, NULL, OPT_BASE},
 		{"templates", required_argument, NULL, OPT_TEMPLATES},
+		{"lock", required_argument, NULL, OPT_LOCK},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -634,6 +642,11 @@ static int parse(int argc, char **argv, AllCli *cli)
 		case OPT_NO_POLICY: cli->no_policy = true; break;
 		case OPT_BASE: cli->base = optarg; break;
 		case OPT_TEMPLATES: cli->templates = optarg; break;
+		case OPT_LOCK:
+			if (!cli_lock_mode(optarg, &cli->lock_mode))
+				return cli_error("--lock takes pinned, frozen or off, not '%s'\nTry 'stagec all --help'.",
+						 cli_shown(optarg));
+			break;
 		case OPT_REPORT: {
 			char *colon = strchr(optarg, ':');
 			char name[16];
@@ -734,7 +747,9 @@ int stagec_all_main(int argc, char **argv)
 		}
 		free(diags);
 	}
-	if (!policies || bad_policy) {
+	bool bad_lock = false; /* a bad lock stops the run too */
+	char **locks = bad_policy ? NULL : cli_locks_for(specs.v, specs.n, cli.lock_mode, &bad_lock);
+	if (!policies || bad_policy || !locks || bad_lock) {
 		if (bad_policy)
 			fputs("stagec: error: an invalid policy stops the run; nothing was written\n", stderr);
 		status = 2;
@@ -747,7 +762,7 @@ int stagec_all_main(int argc, char **argv)
 	run.report->drift_checked = cli.check;
 	run.report->time = report_source_date_epoch();
 	for (size_t i = 0; i < specs.n; i++)
-		one_spec(&run, specs.v[i], policies[i]);
+		one_spec(&run, specs.v[i], policies[i], locks[i]);
 	if (!cli.check) {
 		for (size_t i = 0; i < orphans.n; i++)
 			fprintf(stderr, "stagec: warning: '%s' was generated from a spec that is gone; remove it\n",
@@ -776,6 +791,9 @@ done:
 	for (size_t i = 0; i < specs.n && policies; i++)
 		free(policies[i]);
 	free(policies);
+	for (size_t i = 0; i < specs.n && locks; i++)
+		free(locks[i]);
+	free(locks);
 	paths_free(&checked);
 	paths_free(&specs);
 	paths_free(&orphans);

@@ -474,8 +474,9 @@ bool lock_pin(Arena *a, const Lock *lock, StagecLockMode mode, bool report, Ir *
 		if (mode == STAGEC_LOCK_FROZEN) {
 			ok = false;
 			if (where)
-				diag_error(d, pos, "the image '%s' is not in the lock file %s, and --lock=frozen requires "
-						   "it; run 'stagec lock' to add it", st->image, where);
+				diag_error(d, pos, "the image '%s' is not in the lock file %s, and a frozen lock (--lock=frozen, "
+						   "stagec all --check) must have every image; run 'stagec lock' to add it",
+					   st->image, where);
 			else
 				diag_error(d, pos, "the image '%s' is not locked: no stagec.lock was found from the spec's "
 						   "folder up to the repository's root, and --lock=frozen requires one; run "

@@ -487,6 +487,7 @@ int stagec_lock_main(int argc, char **argv)
 	int status = parse(argc, argv, &cli);
 	if (status >= 0)
 		return status;
+	status = 0;
 	struct stat st;
 	if (stat(cli.target, &st) != 0)
 		return cli_error("cannot read '%s': %s", shown(cli.target), strerror(errno));
@@ -508,10 +509,11 @@ int stagec_lock_main(int argc, char **argv)
 	char *lock_path = found;
 	if (!lock_path) {
 		char *copy = strdup(anchor);
-		size_t n = strlen(copy ? dirname(copy) : ".") + sizeof("/" LOCK_FILE_NAME);
+		const char *dir = copy ? dirname(copy) : ".";
+		size_t n = strlen(dir) + sizeof("/" LOCK_FILE_NAME);
 		lock_path = malloc(n);
 		if (lock_path)
-			snprintf(lock_path, n, "%s/" LOCK_FILE_NAME, copy ? dirname(copy) : ".");
+			snprintf(lock_path, n, "%s/" LOCK_FILE_NAME, dir);
 		free(copy);
 	}
 	Arena *a = arena_new();

@@ -1,0 +1,3 @@
+module example.com/scratch-run
+
+go 1.19
