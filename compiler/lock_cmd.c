@@ -165,7 +165,9 @@ static int need_spec(Need *n, const LockCli *cli, const char *spec_path, const c
 			   .lock_mode = mode};
 	for (int v = 0; v < 2 && status == 0; v++) {
 		o.single_stage = v == 1;
-		o.no_rules = v == 1;
+		/* the rules only for --check: an image digests.required reports
+		 * is what this command is here to lock */
+		o.no_rules = v == 1 || cli->action != ACT_CHECK;
 		StagecResult *r = stagec_compile_text(spec.name, spec.dir, spec.text, spec.len, &o);
 		if (!r) {
 			status = cli_error("%s", "out of memory");
