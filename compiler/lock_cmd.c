@@ -6,9 +6,11 @@
  * The lock is the nearest stagec.lock walking up from ROOT (or the spec's
  * folder) to the repository's root, else a new one in ROOT (or beside the
  * spec).  The images it needs are those the generated Dockerfiles name,
- * both variants, after the policy's rewrites: each spec below ROOT (found
- * as `stagec all` finds them) is compiled, quietly, to learn them; a spec
- * whose nearest lock is another file is left to that file.  Actions:
+ * both variants, after the policy's rewrites, for every spec that shares
+ * the lock: each spec below the lock's folder (found as `stagec all` finds
+ * them) whose nearest lock it is, so --prune run in a subfolder keeps what
+ * the rest of the tree needs.  Each is compiled, quietly, to learn them.
+ * Actions:
  *   (none)      resolve the images the lock lacks, freeze the default
  *               version of each language not frozen yet
  *   --list      print what is locked, missing and unused
@@ -51,10 +53,11 @@ static const char lock_usage[] =
 	"usage: stagec lock [options] [ROOT|SPEC]\n"
 	"       stagec lock --update [ROOT|SPEC] [REF...]\n"
 	"\n"
-	"Pins the base images of every app.yaml below ROOT (default '.'), or of one SPEC,\n"
-	"by digest in stagec.lock: the nearest one walking up to the repository's root,\n"
-	"else a new one in ROOT (beside SPEC).  Without an action it resolves the images\n"
-	"the lock lacks and freezes the default version of each language it has not frozen.\n"
+	"Pins base images by digest in stagec.lock: the nearest one walking up from ROOT\n"
+	"(default '.') or SPEC to the repository's root, else a new one in ROOT (beside\n"
+	"SPEC).  The images are those of every app.yaml below the lock's folder that uses\n"
+	"it.  Without an action it resolves the images the lock lacks and freezes the\n"
+	"default version of each language it has not frozen.\n"
 	"Compiling never talks to a registry; this command does, through the resolver.\n"
 	"\n"
 	"      --list            print each image: its digest and date, 'missing' or 'unused'\n"
@@ -495,21 +498,21 @@ int stagec_lock_main(int argc, char **argv)
 		return cli_error("cannot read '%s': %s", shown(cli.target), strerror(errno));
 	bool is_dir = S_ISDIR(st.st_mode);
 
-	/* the specs, and the lock they share */
-	char **specs = NULL;
-	size_t nspecs = 0;
-	if (is_dir) {
-		specs = cli_find_specs(cli.target, &nspecs);
-	} else {
-		specs = calloc(2, sizeof(char *));
-		if (specs)
-			specs[nspecs++] = strdup(cli.target);
-	}
+	/* the lock, and the specs that share it: every spec below its folder
+	 * whose nearest lock it is (so that --prune never drops an entry a
+	 * spec elsewhere in its tree needs), or, for a new lock, the specs
+	 * below ROOT or the one SPEC */
 	char anchor[PATH_MAX];
 	snprintf(anchor, sizeof(anchor), "%s%s", cli.target, is_dir ? "/app.yaml" : "");
 	char *found = stagec_lock_find(anchor);
 	char *lock_path = found;
-	if (!lock_path) {
+	char **specs = NULL;
+	size_t nspecs = 0;
+	if (found) {
+		char *copy = strdup(found);
+		specs = copy ? cli_find_specs(dirname(copy), &nspecs) : NULL;
+		free(copy);
+	} else {
 		char *copy = strdup(anchor);
 		const char *dir = copy ? dirname(copy) : ".";
 		size_t n = strlen(dir) + sizeof("/" LOCK_FILE_NAME);
@@ -517,6 +520,17 @@ int stagec_lock_main(int argc, char **argv)
 		if (lock_path)
 			snprintf(lock_path, n, "%s/" LOCK_FILE_NAME, dir);
 		free(copy);
+		if (is_dir) {
+			specs = cli_find_specs(cli.target, &nspecs);
+		} else if ((specs = calloc(2, sizeof(char *)))) {
+			specs[nspecs++] = strdup(cli.target);
+		}
+	}
+	if (!lock_path || !specs) {
+		status = cli_error("%s", "out of memory");
+		free(specs);
+		free(lock_path);
+		return status;
 	}
 	Arena *a = arena_new();
 	Diags d;
@@ -543,9 +557,10 @@ int stagec_lock_main(int argc, char **argv)
 	int findings = 0;
 	for (size_t i = 0; needs && i < nspecs && status == 0; i++) {
 		char *own = stagec_lock_find(specs[i]);
-		bool other = own && found && strcmp(own, found) != 0;
-		if (other) {
-			fprintf(stderr, "stagec lock: %s uses its own lock %s; left to it\n", shown(specs[i]), shown(own));
+		if (own && (!found || strcmp(own, found) != 0)) {
+			if (!found || cli.action == ACT_LIST)
+				fprintf(stderr, "stagec lock: %s has its own lock %s; left to it\n", shown(specs[i]),
+					shown(own));
 		} else {
 			int errors = need.errors;
 			status = need_spec(&need, &cli, specs[i], found, mode);

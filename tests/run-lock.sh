@@ -91,6 +91,8 @@ expect "--set of scratch" 2 "$STAGEC" lock --set "scratch=$(d 7)"
 cmp -s stagec.lock "$tmp/lock2" && ok "a refused --set changes nothing" || bad "a refused --set changed the lock"
 expect "--list shows unused entries" 0 "$STAGEC" lock --list
 has "node:20-slim unused" "^node:20-slim unused$" "$tmp/out"
+expect "--prune in one service's folder" 0 sh -c "cd services/go && '$STAGEC' lock --prune"
+has "it keeps what the other services need" "image: python:3.11-slim@" stagec.lock
 expect "--prune" 0 "$STAGEC" lock --prune
 hasnt "--prune dropped node:20-slim" "node:20-slim" stagec.lock
 cmp -s stagec.lock "$tmp/lock1" && ok "--prune gives back the lock of the specs" || bad "--prune left more"

@@ -10,8 +10,9 @@
 #     be there);
 #   - every tests/errors/*.yaml, from inside tests/errors, expecting exit
 #     status 1 (or the number in NAME.status), and tests/errors/NAME/app.yaml
-#     (but those that need a setup.sh);
-#   - every tests/cases/NAME/app.yaml (exit 1 when it has expect-error).
+#     (but those that need a setup.sh; exit 1 or the number in app.status);
+#   - every tests/cases/NAME/app.yaml with its options file (exit 1 when it
+#     has expect-error).
 # A test passes when stagec's exit status is the expected one and valgrind
 # reports no error.  STAGEC must be a build without sanitizers.  Runs
 # VALGRIND_JOBS tests at a time (default: the number of CPUs).  Prints
@@ -98,14 +99,19 @@ for spec in tests/errors/*/app.yaml; do
 	name=${spec#tests/errors/}
 	name=${name%/app.yaml}
 	[ -f "$spec" ] && [ ! -L "tests/errors/$name" ] && [ ! -f "tests/errors/$name/setup.sh" ] || continue
-	start "errors/$name" 1 "$ROOT/tests/errors" "$name/app.yaml"
+	want=1
+	[ -f "tests/errors/$name/app.status" ] && want=$(cat "tests/errors/$name/app.status")
+	start "errors/$name" "$want" "$ROOT/tests/errors" "$name/app.yaml"
 done
 for spec in tests/cases/*/app.yaml; do
 	[ -f "$spec" ] || continue
 	name=$(basename "$(dirname "$spec")")
 	want=0
 	[ -f "tests/cases/$name/expect-error" ] && want=1
-	start "cases/$name" "$want" "$ROOT" "$spec"
+	opts=
+	[ -f "tests/cases/$name/options" ] && opts=$(cat "tests/cases/$name/options")
+	# shellcheck disable=SC2086
+	start "cases/$name" "$want" "$ROOT" $opts "$spec"
 done
 wait
 
