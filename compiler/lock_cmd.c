@@ -49,7 +49,26 @@
 #define DEFAULT_RESOLVER "skopeo inspect --format '{{.Digest}}' docker://{}"
 #define MAX_SETS 64
 
-static const char lock_usage[] =
+enum { O_LIST = 256, O_SET, O_UPDATE, O_PRUNE, O_CHECK, O_OUTDATED, O_RESOLVER, O_POLICY, O_NO_POLICY,
+       O_LIST_OPTIONS };
+
+/* The one option table: --help and --list-options (cli_options.c). */
+static const CliOption lock_options[] = {
+	{"list", 0, O_LIST, NULL, NULL, "print each image: its digest and date, 'missing' or 'unused'"},
+	{"set", 0, O_SET, "REF=DIGEST", NULL, "lock REF to DIGEST (repeatable); '--set -' reads 'REF DIGEST' lines"},
+	{"update", 0, O_UPDATE, NULL, NULL, "resolve the REFs again, or every image and the template defaults"},
+	{"prune", 0, O_PRUNE, NULL, NULL, "drop entries and templates no spec uses"},
+	{"check", 0, O_CHECK, NULL, NULL, "offline, writes nothing: everything locked, Dockerfiles use the digests"},
+	{"outdated", 0, O_OUTDATED, NULL, NULL, "ask the resolver about every entry; list the tags that moved"},
+	{"resolver", 0, O_RESOLVER, "CMD", NULL, "the command printing a tag's digest, {} the reference"},
+	{"policy", 0, O_POLICY, "FILE", NULL, "the policy for every spec (its registry rewrites, its max age)"},
+	{"no-policy", 0, O_NO_POLICY, NULL, NULL, "no policy"},
+	{"help", 'h', 'h', NULL, NULL, "show this help"},
+	{"list-options", 0, O_LIST_OPTIONS, NULL, NULL, NULL}, /* for the man page and the completions */
+	{0},
+};
+
+static const char lock_head[] =
 	"usage: stagec lock [options] [ROOT|SPEC]\n"
 	"       stagec lock --update [ROOT|SPEC] [REF...]\n"
 	"\n"
@@ -57,23 +76,13 @@ static const char lock_usage[] =
 	"(default '.') or SPEC to the repository's root, else a new one in ROOT (beside\n"
 	"SPEC).  The images are those of every app.yaml below the lock's folder that uses\n"
 	"it.  Without an action it resolves the images the lock lacks and freezes the\n"
-	"default version of each language it has not frozen.\n"
-	"Compiling never talks to a registry; this command does, through the resolver.\n"
+	"default version of each language it has not frozen.  Compiling never talks to a\n"
+	"registry; this command does, through the resolver.\n"
+	"\n";
+static const char lock_tail[] =
 	"\n"
-	"      --list            print each image: its digest and date, 'missing' or 'unused'\n"
-	"      --set REF=DIGEST  lock REF to DIGEST (repeatable); '--set -' reads lines\n"
-	"                        'REF DIGEST' from standard input\n"
-	"      --update          resolve the REFs again, or every image and the template defaults\n"
-	"      --prune           drop entries and templates no spec uses\n"
-	"      --check           write nothing: every image locked, every generated Dockerfile\n"
-	"                        beside a spec pinned to the locked digest, no entry older than\n"
-	"                        the policy's rules.lock.max_age\n"
-	"      --outdated        ask the resolver about every entry; list the tags that moved\n"
-	"      --resolver CMD    the command printing a tag's digest, {} the reference; default\n"
-	"                        $STAGEC_RESOLVER, else " DEFAULT_RESOLVER "\n"
-	"      --policy FILE     the policy for every spec (its registry rewrites, its max age)\n"
-	"      --no-policy       no policy\n"
-	"  -h, --help            show this help\n"
+	"The resolver: --resolver, else $STAGEC_RESOLVER, else\n"
+	"  " DEFAULT_RESOLVER "\n"
 	"\n"
 	"Exit status: 0 done, 1 a spec has errors, --check found a problem or --outdated a\n"
 	"moved tag, 2 usage or I/O error, an invalid lock file or a failing resolver.\n";
@@ -356,42 +365,37 @@ static bool is_path(const char *s)
 
 static int parse(int argc, char **argv, LockCli *cli)
 {
-	enum { OPT_LIST = 256, OPT_SET, OPT_UPDATE, OPT_PRUNE, OPT_CHECK, OPT_OUTDATED, OPT_RESOLVER, OPT_POLICY,
-	       OPT_NO_POLICY };
-	static const struct option longopts[] = {
-		{"list", no_argument, NULL, OPT_LIST},
-		{"set", required_argument, NULL, OPT_SET},
-		{"update", no_argument, NULL, OPT_UPDATE},
-		{"prune", no_argument, NULL, OPT_PRUNE},
-		{"check", no_argument, NULL, OPT_CHECK},
-		{"outdated", no_argument, NULL, OPT_OUTDATED},
-		{"resolver", required_argument, NULL, OPT_RESOLVER},
-		{"policy", required_argument, NULL, OPT_POLICY},
-		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
+	struct option longopts[sizeof(lock_options) / sizeof(lock_options[0])];
+	size_t n = 0;
+	for (const CliOption *op = lock_options; op->name; op++, n++)
+		longopts[n] = (struct option){op->name, op->arg ? required_argument : no_argument, NULL, op->id};
+	longopts[n] = (struct option){0};
 	opterr = 0;
 	optind = 1;
 	int c, st = -1;
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1 && st < 0) {
 		switch (c) {
-		case OPT_LIST: st = set_action(cli, ACT_LIST); break;
-		case OPT_UPDATE: st = set_action(cli, ACT_UPDATE); break;
-		case OPT_PRUNE: st = set_action(cli, ACT_PRUNE); break;
-		case OPT_CHECK: st = set_action(cli, ACT_CHECK); break;
-		case OPT_OUTDATED: st = set_action(cli, ACT_OUTDATED); break;
-		case OPT_SET:
+		case O_LIST: st = set_action(cli, ACT_LIST); break;
+		case O_UPDATE: st = set_action(cli, ACT_UPDATE); break;
+		case O_PRUNE: st = set_action(cli, ACT_PRUNE); break;
+		case O_CHECK: st = set_action(cli, ACT_CHECK); break;
+		case O_OUTDATED: st = set_action(cli, ACT_OUTDATED); break;
+		case O_SET:
 			st = set_action(cli, ACT_SET);
 			if (st < 0 && cli->nsets == MAX_SETS)
 				st = usage("at most %d --set options; give more as lines on standard input (--set -)", MAX_SETS);
 			else if (st < 0)
 				cli->sets[cli->nsets++] = optarg;
 			break;
-		case OPT_RESOLVER: cli->resolver = optarg; break;
-		case OPT_POLICY: cli->policy = optarg; break;
-		case OPT_NO_POLICY: cli->no_policy = true; break;
-		case 'h': fputs(lock_usage, stdout); return 0;
+		case O_RESOLVER: cli->resolver = optarg; break;
+		case O_POLICY: cli->policy = optarg; break;
+		case O_NO_POLICY: cli->no_policy = true; break;
+		case O_LIST_OPTIONS: cli_list_options(stdout, lock_options); return 0;
+		case 'h':
+			fputs(lock_head, stdout);
+			cli_print_options(stdout, lock_options);
+			fputs(lock_tail, stdout);
+			return 0;
 		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
 		default: return usage("unknown option '%s'", argv[optind - 1]);
 		}

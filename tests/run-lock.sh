@@ -97,6 +97,14 @@ expect "--prune" 0 "$STAGEC" lock --prune
 hasnt "--prune dropped node:20-slim" "node:20-slim" stagec.lock
 cmp -s stagec.lock "$tmp/lock1" && ok "--prune gives back the lock of the specs" || bad "--prune left more"
 
+expect "two actions at once" 2 "$STAGEC" lock --list --check
+has "one action at a time" "give one action at a time" "$tmp/err"
+expect "--update of something that is not a reference" 2 "$STAGEC" lock --update "no such/Image"
+expect "--help" 0 "$STAGEC" lock --help
+for o in $("$STAGEC" lock --list-options | cut -f1); do
+	grep -q -- "--$o" "$tmp/out" && ok "--help shows --$o" || bad "--help lacks --$o"
+done
+
 # ---- compiling with it ----------------------------------------------------------
 expect "stagec SPEC with the lock" 0 "$STAGEC" services/flask/app.yaml
 has "FROM pinned, tag kept" "^FROM python:3.11-slim@$(d 1)$" "$tmp/out"
