@@ -816,5 +816,5 @@ char **cli_find_specs(const char *root, size_t *ret_n)
 		free(ig.globs[i]);
 	free(ig.globs);
 	*ret_n = specs.n;
-	return specs.v;
+	return specs.v ? specs.v : calloc(1, sizeof(char *)); /* NULL only when memory runs out */
 }

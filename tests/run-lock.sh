@@ -62,6 +62,9 @@ RES="$tmp/resolve {}"
 cd "$R" || exit 2
 export SOURCE_DATE_EPOCH=1764547200 # 2025-12-01
 
+mkdir -p "$tmp/empty/.git"
+expect "a tree without specs" 0 "$STAGEC" lock --list "$tmp/empty"
+
 # ---- the lock command -----------------------------------------------------------
 expect "--list with no lock" 0 "$STAGEC" lock --list
 has "--list names a missing image" "^python:3.11-slim missing$" "$tmp/out"
