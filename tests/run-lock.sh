@@ -133,6 +133,7 @@ has "--update took the new digest" "image: golang:1.19@$(d 8)" stagec.lock
 expect "lock --check sees the stale Dockerfile" 1 "$STAGEC" lock --check
 has "at its FROM line" "services/go/Dockerfile:[0-9]*: error: FROM golang:1.19 uses $(d 2)" "$tmp/err"
 expect "stagec all --check sees it stale" 3 "$STAGEC" all --check .
+has "because the lock changed (line 2 records it)" "^services/go/Dockerfile: stale (.*lock \.\./\.\./stagec.lock" "$tmp/out"
 expect "stagec all rewrites it" 0 "$STAGEC" all .
 expect "lock --check: clean again" 0 "$STAGEC" lock --check
 
