@@ -21,6 +21,10 @@
  * generate, or one whose content no longer matches its out= hash (edited
  * by hand).  Exit status: 2 usage, I/O or a bad policy; else 1 a spec with errors or
  * error findings; else 3 drift (--check); else 0.
+ * With -o DIR the spec in ROOT/F writes DIR/F/ instead (four files: both
+ * <dockerfile>.dockerignore), and orphans are DIR's; a spec whose context:
+ * is above its folder gets those four names beside it too.
+ * --changed-files keeps the specs a list of paths touches (changed.c).
  */
 #define _GNU_SOURCE
 #include <dirent.h>
@@ -36,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "changed.h"
 #include "cli.h"
 #include "internal.h"
 #include "project/project.h"
@@ -53,6 +58,16 @@ static const char all_usage[] =
 	"      --check           write nothing; report each generated file as fresh, stale\n"
 	"                        (and which input changed), edited, missing or orphan\n"
 	"      --diff            with --check, print unified diffs of what would change\n"
+	"  -o, --output DIR      mirror the tree into DIR instead: DIR/<folder>/Dockerfile,\n"
+	"                        Dockerfile.single, Dockerfile.dockerignore and\n"
+	"                        Dockerfile.single.dockerignore (build with -f and the\n"
+	"                        spec's folder as the context); --check compares there\n"
+	"      --changed-files FILE\n"
+	"                        only the specs that the paths in FILE ('-': stdin; one a\n"
+	"                        line, relative to the current folder, as `git diff\n"
+	"                        --name-only` prints them when run from the repository's\n"
+	"                        root) touch: in the spec's folder or its context:, a file\n"
+	"                        of its policy chain, its stagec.lock, or in its -o folder\n"
 	"      --force           overwrite files stagec did not generate (or edited by hand)\n"
 	"      --report FORMAT:FILE\n"
 	"                        also write a report: text, junit, sarif or json (repeatable)\n"
@@ -70,9 +85,14 @@ static const char all_usage[] =
 	"only (--check), 2 usage or I/O error, or an invalid policy (nothing written).\n";
 
 
-/* The files written beside each spec, in this order. */
+/* The files written beside each spec, in this order; under -o DIR, the
+ * mirrored folder holds MIRROR_NAMES instead: Docker reads
+ * <dockerfile>.dockerignore beside a Dockerfile outside the context. */
 enum { F_MULTI, F_SINGLE, F_IGNORE, NFILES };
 static const char *const FILE_NAMES[NFILES] = {"Dockerfile", "Dockerfile.single", ".dockerignore"};
+enum { NMIRROR = 4 };
+static const char *const MIRROR_NAMES[NMIRROR] = {"Dockerfile", "Dockerfile.single", "Dockerfile.dockerignore",
+						  "Dockerfile.single.dockerignore"};
 
 #define MAX_REPORTS 8
 
@@ -86,6 +106,8 @@ typedef struct AllCli {
 	const char *policy;
 	const char *base;
 	const char *templates; /* --templates DIR */
+	const char *output; /* -o DIR: the tree mirrored there */
+	const char *changed; /* --changed-files FILE|-: only the specs these paths touch */
 	bool no_policy, check, diff, force;
 	StagecLockMode lock_mode;
 	ReportOut reports[MAX_REPORTS];
@@ -126,7 +148,12 @@ static int cmp_str(const void *a, const void *b)
 
 /* ---- reading files -------------------------------------------------------- */
 
-/* The whole file, NUL-terminated, or NULL (errno set). */
+/* The most slurp() reads: generated files, .stagecignore and policies are
+ * far smaller; a larger one is refused with EFBIG, not read into memory. */
+#define SLURP_MAX (16 * 1024 * 1024)
+
+/* The whole file, NUL-terminated, or NULL (errno set: EFBIG when it is
+ * larger than SLURP_MAX, EINVAL when it is not a regular file). */
 static char *slurp(const char *path, size_t *ret_len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -138,10 +165,21 @@ static char *slurp(const char *path, size_t *ret_len)
 		errno = EINVAL;
 		return NULL;
 	}
+	if (st.st_size > SLURP_MAX) {
+		close(fd);
+		errno = EFBIG;
+		return NULL;
+	}
 	size_t cap = (size_t)st.st_size + 1, len = 0;
 	char *buf = malloc(cap + 1);
 	while (buf) {
 		if (len == cap) {
+			if (cap > SLURP_MAX) { /* it grew while read */
+				free(buf);
+				buf = NULL;
+				errno = EFBIG;
+				break;
+			}
 			cap *= 2;
 			char *bigger = realloc(buf, cap + 1);
 			if (!bigger)
@@ -154,20 +192,37 @@ static char *slurp(const char *path, size_t *ret_len)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
+			int e = errno;
 			free(buf);
 			buf = NULL;
+			errno = e;
 			break;
 		}
 		if (n == 0)
 			break;
 		len += (size_t)n;
 	}
+	int e = errno;
 	close(fd);
 	if (buf) {
 		buf[len] = '\0';
 		if (ret_len)
 			*ret_len = len;
 	}
+	errno = e;
+	return buf;
+}
+
+/* Why slurp() returned NULL, as the end of a message. */
+static const char *slurp_error(int e)
+{
+	static char buf[96];
+	if (e == EFBIG)
+		snprintf(buf, sizeof(buf), "it is larger than %d MiB, more than stagec reads", SLURP_MAX / (1024 * 1024));
+	else if (e == EINVAL)
+		snprintf(buf, sizeof(buf), "it is not a regular file");
+	else
+		snprintf(buf, sizeof(buf), "%s", strerror(e));
 	return buf;
 }
 
@@ -178,13 +233,19 @@ typedef struct Ignore {
 	size_t n;
 } Ignore;
 
-static void ignore_read(const char *root, Ignore *ig)
+/* Reads ROOT/.stagecignore; false (after an error) when it is there and
+ * cannot be read. */
+static bool ignore_read(const char *root, Ignore *ig)
 {
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/.stagecignore", root);
 	char *text = slurp(path, NULL);
-	if (!text)
-		return;
+	if (!text) {
+		if (errno == ENOENT)
+			return true;
+		cli_error("cannot read '%s': %s", cli_shown(path), slurp_error(errno));
+		return false;
+	}
 	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
 		size_t len = strlen(line);
 		while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
@@ -202,6 +263,7 @@ static void ignore_read(const char *root, Ignore *ig)
 		ig->globs[ig->n++] = strdup(line);
 	}
 	free(text);
+	return true;
 }
 
 /* rel: the path below ROOT.  A glob with a slash matches the whole
@@ -239,6 +301,15 @@ static bool generated_by_all(const char *path)
 	return inputs_line(buf) != NULL;
 }
 
+/* The -o folder, when it lies below ROOT: discovery does not enter it. */
+static struct stat output_st;
+static bool output_known;
+
+static bool is_output_dir(const struct stat *st)
+{
+	return output_known && st->st_dev == output_st.st_dev && st->st_ino == output_st.st_ino;
+}
+
 /* Walks dir (rel below the root): specs and orphaned generated files. */
 static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *specs, PathList *orphans)
 {
@@ -266,7 +337,7 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 		if (ignored(ig, sub, name))
 			continue;
 		if (S_ISDIR(st.st_mode)) {
-			if (!skipped_dir(name))
+			if (!skipped_dir(name) && !is_output_dir(&st))
 				walk(path, sub, ig, specs, orphans);
 		} else if (S_ISREG(st.st_mode)) {
 			if (strcmp(name, "app.yaml") == 0) {
@@ -277,6 +348,9 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 			} else {
 				for (int f = 0; f < NFILES; f++)
 					if (strcmp(name, FILE_NAMES[f]) == 0 && generated_by_all(path))
+						paths_push(&gen, strdup(path));
+				for (int f = 2; f < NMIRROR; f++) /* beside a spec with context: */
+					if (strcmp(name, MIRROR_NAMES[f]) == 0 && generated_by_all(path))
 						paths_push(&gen, strdup(path));
 			}
 		}
@@ -289,6 +363,46 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 			paths_push(orphans, gen.v[i]);
 	}
 	free(gen.v);
+}
+
+/* Walks the -o folder dir (rel below it): a generated file in a folder
+ * whose mirrored spec folder (in spec_dirs, sorted) holds no spec is an
+ * orphan. */
+static void walk_mirror(const char *dir, const char *rel, const PathList *spec_dirs, PathList *orphans)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return; /* no output yet: no orphans */
+	const char *key = rel;
+	bool has_spec = spec_dirs->n && bsearch(&key, spec_dirs->v, spec_dirs->n, sizeof(char *), cmp_str);
+	PathList subdirs = {0};
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		const char *name = e->d_name;
+		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+			continue;
+		char path[PATH_MAX], sub[PATH_MAX];
+		if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
+		    snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name) >= (int)sizeof(sub))
+			continue;
+		struct stat st;
+		if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
+			continue;
+		if (S_ISDIR(st.st_mode)) {
+			paths_push(&subdirs, strdup(sub));
+		} else if (S_ISREG(st.st_mode) && !has_spec) {
+			for (int f = 0; f < NMIRROR; f++)
+				if (strcmp(name, MIRROR_NAMES[f]) == 0 && generated_by_all(path))
+					paths_push(orphans, strdup(path));
+		}
+	}
+	closedir(d);
+	for (size_t i = 0; i < subdirs.n; i++) {
+		char path[PATH_MAX];
+		snprintf(path, sizeof(path), "%s/%s", dir, subdirs.v[i] + (*rel ? strlen(rel) + 1 : 0));
+		walk_mirror(path, subdirs.v[i], spec_dirs, orphans);
+	}
+	paths_free(&subdirs);
 }
 
 /* ---- a line diff ------------------------------------------------------------- */
@@ -473,6 +587,11 @@ static void check_file(Run *run, ReportSpec *s, const char *path, const char *wa
 {
 	size_t len = 0;
 	char *have = slurp(path, &len);
+	if (!have && errno != ENOENT) {
+		cli_error("cannot check '%s': %s", cli_shown(path), slurp_error(errno));
+		run->io_failed = true;
+		return;
+	}
 	if (!have) {
 		drift(run, s, path, REPORT_MISSING, NULL);
 		if (run->cli->diff)
@@ -514,6 +633,25 @@ static StagecResult *compile(const SpecText *spec, const StagecOptions *o, bool 
 	return r;
 }
 
+/* The folder a spec's files go to, and their names: beside the spec, or
+ * with -o DIR the spec's folder below ROOT mirrored under DIR (arena). */
+static char *out_dir(Run *run, const char *spec_path, const char *const **ret_names, int *ret_n)
+{
+	char *copy = arena_strdup(run->arena, spec_path);
+	char *dir = dirname(copy);
+	if (!run->cli->output) {
+		*ret_names = FILE_NAMES;
+		*ret_n = NFILES;
+		return arena_strdup(run->arena, dir);
+	}
+	*ret_names = MIRROR_NAMES;
+	*ret_n = NMIRROR;
+	const char *rel = rel_path(run, dir);
+	if (strcmp(rel, ".") == 0 || strcmp(dir, run->cli->root) == 0)
+		return arena_strdup(run->arena, run->cli->output);
+	return arena_printf(run->arena, "%s/%s", run->cli->output, rel);
+}
+
 static void one_spec(Run *run, const char *path, const char *policy, const char *lock)
 {
 	ReportSpec *s = report_spec(run->report, rel_path(run, path));
@@ -551,32 +689,42 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 			run->io_failed = true;
 	} else {
 		/* line 2 is the library's: the same as a hand run's */
-		char *texts[NFILES] = {
+		char *texts[NMIRROR] = {
 			strdup(stagec_result_output(multi)),
 			strdup(stagec_result_output(single)),
 			strdup(stagec_result_dockerignore(multi)),
+			strdup(stagec_result_dockerignore(single)),
 		};
-		if (!texts[0] || !texts[1] || !texts[2]) {
+		if (!texts[0] || !texts[1] || !texts[2] || !texts[3]) {
 			fputs("stagec: error: out of memory\n", stderr);
 			exit(2);
 		}
+		const char *const *names;
+		int nfiles;
+		char *dir = out_dir(run, path, &names, &nfiles);
+		if (stagec_result_context(multi)) {
+			/* the spec's folder is not the context's root: Docker reads
+			 * only <dockerfile>.dockerignore there */
+			names = MIRROR_NAMES;
+			nfiles = NMIRROR;
+		}
 		if (run->cli->check) {
-			for (int f = 0; f < NFILES; f++) {
-				char shownpath[PATH_MAX];
-				char *copy = strdup(path);
-				snprintf(shownpath, sizeof(shownpath), "%s/%s", dirname(copy), FILE_NAMES[f]);
-				free(copy);
-				check_file(run, s, shownpath, texts[f]);
-			}
+			for (int f = 0; f < nfiles; f++)
+				check_file(run, s, arena_printf(run->arena, "%s/%s", dir, names[f]), texts[f]);
 		} else {
 			bool same = true;
-			char *copy = strdup(path);
-			char *dir = dirname(copy);
 			bool hand_edited = false;
-			for (int f = 0; f < NFILES; f++) {
+			/* a killed run's leftovers go even when nothing is rewritten */
+			cli_remove_stale_temps(dir);
+			for (int f = 0; f < nfiles; f++) {
 				char out[PATH_MAX];
-				snprintf(out, sizeof(out), "%s/%s", dir, FILE_NAMES[f]);
+				snprintf(out, sizeof(out), "%s/%s", dir, names[f]);
 				char *have = slurp(out, NULL);
+				if (!have && errno == EFBIG) {
+					cli_error("refusing to overwrite '%s': %s; move it away", cli_shown(out),
+						  slurp_error(errno));
+					hand_edited = true;
+				}
 				same = same && have && strcmp(have, texts[f]) == 0;
 				const char *line2 = have ? inputs_line(have) : NULL;
 				if (line2 && inputs_edited(have, line2) && !run->cli->force) {
@@ -592,17 +740,16 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 			} else if (same) {
 				run->unchanged++;
 			} else {
-				CliFile files[NFILES];
-				for (int f = 0; f < NFILES; f++)
-					files[f] = (CliFile){FILE_NAMES[f], texts[f]};
-				if (cli_write_files(dir, files, NFILES, run->cli->force) == 0)
+				CliFile files[NMIRROR];
+				for (int f = 0; f < nfiles; f++)
+					files[f] = (CliFile){names[f], texts[f]};
+				if (cli_write_files(dir, files, (size_t)nfiles, run->cli->force) == 0)
 					run->written++;
 				else
 					run->io_failed = true;
 			}
-			free(copy);
 		}
-		for (int f = 0; f < NFILES; f++)
+		for (int f = 0; f < NMIRROR; f++)
 			free(texts[f]);
 	}
 	stagec_result_free(multi);
@@ -611,13 +758,98 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 	free(spec.dir);
 }
 
+/* A folder below -o DIR as the spec folder it mirrors, relative to ROOT ("." for DIR). */
+static const char *mirrored_rel(const Run *run, const char *dir)
+{
+	size_t n = strlen(run->cli->output);
+	if (strncmp(dir, run->cli->output, n) == 0 && dir[n] == '/')
+		return dir + n + 1;
+	return ".";
+}
+
+/* Under -o, the orphans are the generated files of DIR whose spec folder
+ * has no spec (not those of ROOT, which this run does not write). */
+static void mirror_orphans(Run *run, const PathList *specs, PathList *orphans)
+{
+	for (size_t i = 0; i < orphans->n; i++)
+		free(orphans->v[i]);
+	orphans->n = 0;
+	PathList dirs = {0};
+	for (size_t i = 0; i < specs->n; i++) {
+		char *copy = strdup(specs->v[i]);
+		const char *dir = dirname(copy);
+		const char *rel = strcmp(dir, run->cli->root) == 0 ? "." : rel_path(run, dir);
+		paths_push(&dirs, strdup(strcmp(rel, ".") == 0 ? "" : rel));
+		free(copy);
+	}
+	if (dirs.n)
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_str);
+	walk_mirror(run->cli->output, "", &dirs, orphans);
+	if (orphans->n)
+		qsort(orphans->v, orphans->n, sizeof(*orphans->v), cmp_str);
+	paths_free(&dirs);
+}
+
+/* Keeps the specs (with their policies and locks) and the orphans the changed paths
+ * touch; an orphan's spec folder is the one it lies in.  Returns 0, or 2
+ * when the list cannot be read. */
+static int select_changed(Run *run, PathList *specs, char **policies, char **locks, PathList *orphans)
+{
+	const AllCli *cli = run->cli;
+	Changed *c = changed_read(cli->changed);
+	if (!c)
+		return 2;
+	size_t kept = 0;
+	for (size_t i = 0; i < specs->n; i++) {
+		const char *mirror = NULL;
+		if (cli->output) {
+			const char *const *names;
+			int n;
+			mirror = out_dir(run, specs->v[i], &names, &n);
+		}
+		if (changed_touches(c, specs->v[i], policies[i], locks[i], mirror)) {
+			specs->v[kept] = specs->v[i];
+			locks[kept] = locks[i];
+			policies[kept++] = policies[i];
+		} else {
+			free(specs->v[i]);
+			free(policies[i]);
+			free(locks[i]);
+			policies[i] = locks[i] = NULL;
+		}
+	}
+	for (size_t i = kept; i < specs->n; i++)
+		policies[i] = locks[i] = NULL;
+	specs->n = kept;
+	kept = 0;
+	for (size_t i = 0; i < orphans->n; i++) {
+		char *copy = strdup(orphans->v[i]);
+		const char *dir = copy ? dirname(copy) : ".";
+		char spec[PATH_MAX];
+		if (cli->output) /* DIR/F/...: its spec was ROOT/F/app.yaml */
+			snprintf(spec, sizeof(spec), "%s/%s/app.yaml", cli->root, mirrored_rel(run, dir));
+		else
+			snprintf(spec, sizeof(spec), "%s/app.yaml", dir);
+		if (changed_touches(c, spec, NULL, NULL, cli->output ? dir : NULL))
+			orphans->v[kept++] = orphans->v[i];
+		else
+			free(orphans->v[i]);
+		free(copy);
+	}
+	orphans->n = kept;
+	changed_free(c);
+	return 0;
+}
+
 /* ---- the command ---------------------------------------------------------------- */
 
 static int parse(int argc, char **argv, AllCli *cli)
 {
 	enum { OPT_CHECK = 256, OPT_DIFF, OPT_FORCE, OPT_REPORT, OPT_POLICY, OPT_NO_POLICY, OPT_BASE,
-	       OPT_TEMPLATES, OPT_LOCK };
+	       OPT_TEMPLATES, OPT_LOCK, OPT_CHANGED };
 	static const struct option longopts[] = {
+		{"changed-files", required_argument, NULL, OPT_CHANGED},
+		{"output", required_argument, NULL, 'o'},
 		{"check", no_argument, NULL, OPT_CHECK},
 		{"diff", no_argument, NULL, OPT_DIFF},
 		{"force", no_argument, NULL, OPT_FORCE},
@@ -633,8 +865,10 @@ static int parse(int argc, char **argv, AllCli *cli)
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
 		switch (c) {
+		case 'o': cli->output = optarg; break;
+		case OPT_CHANGED: cli->changed = optarg; break;
 		case OPT_CHECK: cli->check = true; break;
 		case OPT_DIFF: cli->diff = true; break;
 		case OPT_FORCE: cli->force = true; break;
@@ -711,10 +945,18 @@ int stagec_all_main(int argc, char **argv)
 	struct stat st;
 	if (stat(cli.root, &st) != 0 || !S_ISDIR(st.st_mode))
 		return cli_error("'%s' is not a folder; give stagec all the root of the specs", cli_shown(cli.root));
+	output_known = false;
+	if (cli.output) {
+		if (stat(cli.output, &output_st) == 0 && !S_ISDIR(output_st.st_mode))
+			return cli_error("'%s' is not a folder; give -o a folder (it is created when missing)",
+					 cli_shown(cli.output));
+		output_known = stat(cli.output, &output_st) == 0;
+	}
 
 	/* 1. discovery */
 	Ignore ig = {0};
-	ignore_read(cli.root, &ig);
+	if (!ignore_read(cli.root, &ig))
+		return 2;
 	PathList specs = {0}, orphans = {0};
 	walk(cli.root, "", &ig, &specs, &orphans);
 	if (specs.n)
@@ -761,6 +1003,15 @@ int stagec_all_main(int argc, char **argv)
 	run.report = report_new(run.arena, STAGEC_VERSION);
 	run.report->drift_checked = cli.check;
 	run.report->time = report_source_date_epoch();
+	if (cli.output)
+		mirror_orphans(&run, &specs, &orphans);
+	/* --changed-files: the specs (and orphans) those paths touch */
+	size_t all_specs = specs.n;
+	if (cli.changed && select_changed(&run, &specs, policies, locks, &orphans) != 0) {
+		arena_free(run.arena);
+		status = 2;
+		goto done;
+	}
 	for (size_t i = 0; i < specs.n; i++)
 		one_spec(&run, specs.v[i], policies[i], locks[i]);
 	if (!cli.check) {
@@ -771,7 +1022,8 @@ int stagec_all_main(int argc, char **argv)
 		for (size_t i = 0; i < orphans.n; i++) {
 			char *copy = strdup(orphans.v[i]);
 			char spec_path[PATH_MAX];
-			snprintf(spec_path, sizeof(spec_path), "%s/app.yaml", rel_path(&run, dirname(copy)));
+			snprintf(spec_path, sizeof(spec_path), "%s/app.yaml",
+				 cli.output ? mirrored_rel(&run, dirname(copy)) : rel_path(&run, dirname(copy)));
 			ReportSpec *s = report_spec(run.report, spec_path);
 			s->compile = REPORT_GONE;
 			drift(&run, s, orphans.v[i], REPORT_ORPHAN, NULL);
@@ -780,6 +1032,8 @@ int stagec_all_main(int argc, char **argv)
 	}
 	if (write_reports(&run) != 0)
 		run.io_failed = true;
+	if (cli.changed)
+		fprintf(stderr, "all: --changed-files: %zu of %zu specs touched\n", specs.n, all_specs);
 	if (cli.check)
 		fprintf(stderr, "all: %zu specs, %d files drifted, %d with errors\n", specs.n, run.drift, run.errors);
 	else

@@ -35,6 +35,10 @@ typedef struct CliFile {
  * Prints what went wrong; returns 0 or 2. */
 int cli_write_files(const char *dir, const CliFile *files, size_t n, bool force);
 
+/* Removes the temporary files (.stagec-PID-XXXXXX) in dir of runs that
+ * were killed before they could (their process is gone). */
+void cli_remove_stale_temps(const char *dir);
+
 /* Prints "stagec: error: MESSAGE" on stderr; returns 2 (an I/O error). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

@@ -274,9 +274,22 @@ static void emit_header(Strbuf *out, const EmitInfo *info, const char *what)
 	strbuf_addf(out, "), %s.\n", what);
 }
 
+/* With a context above the spec's folder: how to build. */
+static void emit_context(Strbuf *out, const Ir *ir, const EmitInfo *info)
+{
+	if (!ir->context)
+		return;
+	strbuf_adds(out, "# Build context: ");
+	emit_comment_text(out, ir->context);
+	strbuf_addf(out, " from the spec's folder: docker build -f %s ", info->single_stage ? "Dockerfile.single" : "Dockerfile");
+	emit_comment_text(out, ir->context);
+	strbuf_adds(out, "\n");
+}
+
 void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out)
 {
 	emit_header(out, info, info->single_stage ? "single-stage" : "multi-stage");
+	emit_context(out, ir, info);
 	for (const Stage *s = ir->first; s; s = s->next) {
 		strbuf_addc(out, '\n');
 		if (s->name)

@@ -299,7 +299,9 @@ typedef struct Spec {
 	SStr base;            /* absent: the default base (bases.yaml) */
 	SStr image_build, image_run;
 	SStr family_build, family_run; /* images.build_family / run_family: for images no pattern knows */
-	SStr source;          /* app folder relative to the context; default "." */
+	SStr source;          /* the app's folder relative to the spec's; default "." */
+	SStr context;         /* context: the build context relative to the spec's folder,
+				 "." or ".." steps ("../.."); s == NULL when absent */
 	SStr program;         /* which program to build when the project has several; NULL: absent */
 	SList manifests;      /* dependencies.manifest: a string or a list; default from the template */
 	SList system;         /* dependencies.system: packages to build */
@@ -422,6 +424,15 @@ typedef struct Template {
 	size_t nflavours;
 	const char *init;         /* PID 1 for the app: "tini" (it ignores SIGTERM as PID 1) or NULL/"none" */
 	SrcPos init_pos;
+	/* workspace: how an app builds from a context above its folder (the
+	 * spec's context:); absent: the language does not say, and context:
+	 * is refused */
+	bool has_workspace;
+	StrList ws_root;          /* files at the context's root that make it a workspace root */
+	StrList ws_members;       /* the app's own manifests the root's install also reads */
+	bool ws_install;          /* false: no install layer at a workspace root (the build fetches) */
+	StrList ws_when;          /* the install rules (by their `when` files) known to work at a
+				     workspace root; empty: any */
 	/* where things are in the template file, for dumps and diagnostics */
 	SrcPos pos, workdir_pos, env_pos, build_env_pos, build_pos, command_pos, port_pos;
 } Template;
@@ -727,6 +738,9 @@ typedef struct Ir {
 	const Family *build_family, *run_family;
 	const char *workdir;
 	const char *source_dir;  /* the app's folder in the context ("." by default) */
+	const char *context;     /* the spec's context: ("../.."), or NULL: the spec's folder */
+	const char *image_root;  /* with context: the image's folder that holds the context
+				    (workdir is the app's folder inside it); NULL otherwise */
 	Artifact *artifacts;     /* what the final stage copies from the builder */
 	size_t nartifacts;
 	bool source_at_runtime;

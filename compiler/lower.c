@@ -42,13 +42,21 @@ typedef struct Lower {
 	StrList var_names, var_values;
 	Ir *ir;
 	Stage *stage;
-	char *context_real; /* realpath of the spec's folder */
+	char *context_real; /* realpath of the build context: the spec's folder, or its context: */
+	const char *context_shown; /* the context as the user names it, with context: */
+	const char *app_rel;  /* with context: the spec's folder in the context ("apps/web"); else NULL */
+	const char *image_root; /* with context: the folder of the image that mirrors the context */
+	bool ws_root;         /* with context: its root is the language's workspace root */
+	const char *app_source; /* with context: the app's folder in it (Ir.source_dir) */
 	Project project;    /* the project's files, read safely and once */
 } Lower;
 
-/* The spec's folder as the user named it (spec->dir is its real path). */
+/* The spec's folder as the user named it (spec->dir is its real path), or
+ * with context: the context's folder. */
 static const char *display_dir(const Lower *L)
 {
+	if (L->context_shown)
+		return L->context_shown;
 	const char *path = L->spec->file->path;
 	const char *slash = strrchr(path, '/');
 	if (!slash)
@@ -152,7 +160,7 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 			   "rename the file or folder", path.s);
 		return false;
 	}
-	char *full = arena_printf(L->a, "%s/%s", L->spec->dir, path.s);
+	char *full = arena_printf(L->a, "%s/%s", L->context_real ? L->context_real : L->spec->dir, path.s);
 	struct stat st;
 	if (lstat(full, &st) != 0) {
 		if (must_exist)
@@ -459,7 +467,8 @@ static bool files_exist(Lower *L, const StrList *when)
 {
 	for (size_t i = 0; i < when->n; i++) {
 		struct stat st;
-		const char *p = join_path(L, L->spec->dir, join_path(L, L->ir->source_dir, when->v[i]));
+		const char *p = join_path(L, L->context_real ? L->context_real : L->spec->dir,
+					  join_path(L, L->ir->source_dir, when->v[i]));
 		if (stat(p, &st) != 0)
 			return false;
 	}
@@ -505,6 +514,13 @@ static bool collect_manifests(Lower *L, const TmplInstall *rule, StrList *out)
 	if (!collect_listed(L, rule, out))
 		return false;
 	const char *src = L->ir->source_dir;
+	if (L->app_rel) {
+		/* with context: every path relative to the context, and a local
+		 * path a manifest names may be anywhere inside it */
+		for (size_t i = 0; i < out->n; i++)
+			out->v[i] = join_path(L, src, out->v[i]);
+		src = ".";
+	}
 	SrcPos blame = L->spec->manifests.present ? L->spec->manifests.pos : L->spec->language.pos;
 	StrList local = {0};
 	bool ok = true;
@@ -622,7 +638,58 @@ static bool check_lockfiles(Lower *L)
 	return false;
 }
 
+/* At a workspace root (context:), the app's own manifests (the template's
+ * workspace members) and the local paths they name join the root's. */
+static void add_members(Lower *L, StrList *needs)
+{
+	SrcPos blame = L->spec->context.pos;
+	StrList local = {0};
+	for (size_t i = 0; i < L->t->ws_members.n; i++) {
+		const char *m = join_path(L, L->ir->source_dir, L->t->ws_members.v[i]);
+		bool is_dir, exists;
+		if (!check_context_path(L, (SStr){m, blame}, false, &is_dir, &exists) || is_dir)
+			continue;
+		if (!strlist_contains(needs, m))
+			strlist_push(L->a, needs, m);
+		project_local_paths(&L->project, ".", m, blame, &local);
+	}
+	for (size_t i = 0; i < local.n; i++)
+		if (!covered(needs, local.v[i]))
+			strlist_push(L->a, needs, local.v[i]);
+}
+
+/* The install rule, chosen by the files of the app's folder or, at a
+ * workspace root (context:), by the root's files, where it then runs. */
+static const TmplInstall *lower_install_at(Lower *L);
+
 static const TmplInstall *lower_install(Lower *L)
+{
+	if (!L->ws_root)
+		return lower_install_at(L);
+	if (!L->t->ws_install)
+		return NULL; /* the build fetches what the workspace needs */
+	const char *app = L->ir->source_dir;
+	L->ir->source_dir = ".";
+	/* a rule stagec does not know to work at a workspace root is refused,
+	 * not written into a Dockerfile that would fail */
+	const TmplInstall *pick = L->t->ws_when.n ? pick_install(L, has_build(L)) : NULL;
+	for (size_t i = 0; pick && i < pick->when.n; i++) {
+		if (strlist_contains(&L->t->ws_when, pick->when.v[i]))
+			continue;
+		diag_error(L->d, L->spec->context.pos,
+			   "the workspace at '%s' installs from %s, and stagec builds a %s workspace member "
+			   "only from %s there; build the app from its own folder (leave 'context' out), or "
+			   "use one of those",
+			   display_dir(L), pick->when.v[i], L->t->language, list_text(L, &L->t->ws_when));
+		L->ir->source_dir = app;
+		return NULL;
+	}
+	const TmplInstall *rule = lower_install_at(L);
+	L->ir->source_dir = app;
+	return rule;
+}
+
+static const TmplInstall *lower_install_at(Lower *L)
 {
 	if (!check_lockfiles(L))
 		return NULL;
@@ -652,6 +719,12 @@ static const TmplInstall *lower_install(Lower *L)
 		return NULL;
 	if (!needs.n || !rule->commands.n)
 		return rule->build.n ? rule : NULL; /* a rule that only chooses the build */
+	const char *app = L->ir->source_dir;
+	if (L->ws_root) {
+		L->ir->source_dir = L->app_source;
+		add_members(L, &needs);
+		L->ir->source_dir = app;
+	}
 	add_var(L, "manifest", needs.v[0]);
 	const char *stem = base_name(needs.v[0]), *dot = strrchr(stem, '.');
 	add_var(L, "manifest_stem", dot && dot != stem ? arena_strndup(L->a, stem, (size_t)(dot - stem)) : stem);
@@ -947,6 +1020,104 @@ static void collect_artifacts(Lower *L)
 				L->fl->pos);
 }
 
+/* "a/b/" and "./a" as "a/b" and "a"; "" for ".". */
+static const char *plain_rel(Lower *L, const char *path)
+{
+	while (path[0] == '.' && path[1] == '/')
+		path += 2;
+	if (strcmp(path, ".") == 0)
+		return "";
+	size_t n = strlen(path);
+	while (n && path[n - 1] == '/')
+		n--;
+	return arena_strndup(L->a, path, n);
+}
+
+/* context: the folder that many '..' steps above the spec's real folder
+ * (whose parents are real folders too: no symlink leads out of it),
+ * inside the repository (the nearest folder above the spec holding .git),
+ * for a language whose template says how a workspace builds.  Sets
+ * context_real, context_shown and app_rel; false after an error. */
+static bool lower_context(Lower *L)
+{
+	const Spec *s = L->spec;
+	if (!s->context.s || !L->context_real)
+		return true;
+	int up = 0;
+	for (const char *p = s->context.s; *p;) {
+		size_t n = strcspn(p, "/");
+		up += n == 2;
+		p += n + (p[n] == '/');
+	}
+	if (!up)
+		return true; /* "." is the spec's folder, as without the key */
+	if (!L->t->has_workspace) {
+		diag_error(L->d, s->context.pos, "stagec does not know how a %s app builds from a context above "
+						 "its folder (the template has no 'workspace', templates/README.md); "
+						 "leave 'context' out, or copy what the app needs into its folder",
+			   L->t->language);
+		return false;
+	}
+	if (s->manifests.present) {
+		diag_error(L->d, s->manifests.pos, "dependencies.manifest does not go with 'context' (the "
+						   "manifests then come from the workspace's root and the app's folder); "
+						   "leave it out");
+		return false;
+	}
+	char *ctx = arena_strdup(L->a, L->context_real);
+	for (int i = 0; i < up; i++) {
+		char *slash = strrchr(ctx, '/');
+		if (!slash || slash == ctx) {
+			diag_error(L->d, s->context.pos, "'%s' climbs above the top folder; use fewer '..' steps",
+				   s->context.s);
+			return false;
+		}
+		*slash = '\0';
+	}
+	/* the repository: the nearest folder holding .git, from the spec's up */
+	char *repo = arena_strdup(L->a, L->context_real);
+	for (;;) {
+		struct stat st;
+		if (lstat(arena_printf(L->a, "%s/.git", repo), &st) == 0)
+			break;
+		char *slash = strrchr(repo, '/');
+		if (!slash || slash == repo) {
+			repo = NULL;
+			break;
+		}
+		*slash = '\0';
+	}
+	if (repo && strlen(ctx) < strlen(repo)) {
+		int depth = 0; /* the spec's folder, in folders below the repository's root */
+		for (const char *p = L->context_real + strlen(repo); *p; p++)
+			depth += *p == '/';
+		diag_error(L->d, s->context.pos, "'%s' leaves the repository (the folder holding .git is %d "
+						 "up from the spec's); use a context inside it",
+			   s->context.s, depth);
+		return false;
+	}
+	L->app_rel = arena_strdup(L->a, L->context_real + strlen(ctx) + 1);
+	L->context_real = ctx;
+	/* shown as the user would: the spec's folder as named, steps taken off */
+	const char *shown = display_dir(L);
+	char *sh = arena_strdup(L->a, shown);
+	int taken = 0;
+	while (taken < up) {
+		char *slash = strrchr(sh, '/');
+		const char *last = slash ? slash + 1 : sh;
+		if (strcmp(last, ".") == 0 || strcmp(last, "..") == 0 || !*last)
+			break;
+		taken++;
+		if (!slash) {
+			sh = arena_strdup(L->a, ".");
+			break;
+		}
+		*slash = '\0';
+	}
+	L->context_shown = taken == up ? sh : join_path(L, shown, s->context.s);
+	return true;
+}
+
 bool lower_check_flavour(Arena *a, const LowerInput *in, Diags *d)
 {
 	Lower L = {.a = a, .d = d, .spec = in->spec, .t = in->tmpl, .ts = in->templates, .base = in->base};
@@ -961,7 +1132,9 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	char resolved[PATH_MAX];
 	if (realpath(s->dir, resolved))
 		L.context_real = arena_strdup(a, resolved);
-	project_init(&L.project, a, d, s->dir, display_dir(&L));
+	if (!lower_context(&L))
+		return NULL;
+	project_init(&L.project, a, d, L.context_real ? L.context_real : s->dir, display_dir(&L));
 	L.project.program = s->program;
 	L.project.inputs = in->inputs;
 	if (!pick_flavour(&L))
@@ -1021,11 +1194,27 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		add_var(&L, L.fl_build->var_names.v[i], L.fl_build->var_values.v[i]);
 	ir->workdir = L.workdir;
 	ir->source_dir = s->source.s ? s->source.s : ".";
+	if (L.app_rel) {
+		/* with context: the app's folder inside it, where it builds and
+		 * runs; the image's workdir holds the whole context */
+		const char *src = plain_rel(&L, ir->source_dir);
+		ir->source_dir = L.app_source = *src ? join_path(&L, L.app_rel, src) : L.app_rel;
+		ir->context = s->context.s;
+		ir->image_root = L.image_root = L.workdir;
+		ir->workdir = L.workdir = join_path(&L, L.workdir, ir->source_dir);
+		L.ws_root = true;
+		for (size_t i = 0; i < L.t->ws_root.n; i++) {
+			struct stat st;
+			L.ws_root &= stat(join_path(&L, L.context_real, L.t->ws_root.v[i]), &st) == 0;
+		}
+		add_var(&L, "workdir", L.ws_root ? L.image_root : L.workdir);
+	}
 	ir->source_at_runtime = L.t->source_at_runtime;
 	collect_artifacts(&L);
 
 	bool is_dir, exists;
-	if (s->source.s && check_context_path(&L, s->source, true, &is_dir, &exists) && !is_dir)
+	if (s->source.s &&
+	    check_context_path(&L, (SStr){ir->source_dir, s->source.pos}, true, &is_dir, &exists) && !is_dir)
 		diag_error(d, s->source.pos, "'source' must name a folder, and '%s' is a file", s->source.s);
 
 	L.stage = ir_stage_append(ir, NULL, ir->build_image, L.build_fam);
@@ -1034,7 +1223,10 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	lower_user_setup(&L, &user);
 	Step *wd = add_step(&L, STEP_WORKDIR, ROLE_BOTH, s->workdir.s ? s->workdir.pos : L.t->workdir_pos,
 			    s->workdir.s ? "run.workdir" : "the template's workdir");
-	wd->value = L.workdir;
+	/* at a workspace root, the install runs at the root: the app's own
+	 * folder becomes the WORKDIR after the source is copied */
+	bool root_install = L.ws_root && L.t->ws_install;
+	wd->value = root_install ? L.image_root : L.workdir;
 	add_env(&L, ROLE_BOTH, L.t->env_pos, arena_printf(a, "%s environment", L.t->language), &L.t->env_names,
 		&L.t->env_values, true);
 	add_env(&L, ROLE_BOTH, L.fl->env_pos, arena_printf(a, "%s environment", L.t->language),
@@ -1043,8 +1235,12 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	Step *src = add_step(&L, STEP_COPY, L.t->source_at_runtime ? ROLE_BOTH : ROLE_BUILD,
 			     s->source.pos.file ? s->source.pos : s->language.pos, "the app's source");
 	src->tag = TAG_SOURCE;
-	strlist_push(a, &src->args, ir->source_dir);
-	src->value = ".";
+	strlist_push(a, &src->args, L.app_rel ? "." : ir->source_dir);
+	src->value = L.app_rel ? arena_printf(a, "%s/", L.image_root) : ".";
+	if (root_install) {
+		Step *app = add_step(&L, STEP_WORKDIR, ROLE_BOTH, s->context.pos, "the app's folder in the workspace");
+		app->value = L.workdir;
+	}
 	const TmplInstall *rule = lower_install(&L);
 	drop_uninstalled_artifacts(&L);
 	lower_build(&L, rule);

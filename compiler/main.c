@@ -419,7 +419,7 @@ static void temp_remove(int slot)
 /* Removes .stagec-PID-* files in dir whose process is gone (killed before
  * it could clean up).  Files of a live process, and names in any other
  * form, stay. */
-static void remove_stale_temps(const char *dir)
+void cli_remove_stale_temps(const char *dir)
 {
 	DIR *d = opendir(dir);
 	if (!d)
@@ -587,6 +587,7 @@ static bool same_folder(const char *a, const char *b)
  * freed before the next one runs. */
 typedef struct Variant {
 	char *output, *ignore;
+	bool context; /* the spec's context: is above its folder */
 } Variant;
 
 /* The -o folder: both variants and their ignore files. */
@@ -596,8 +597,9 @@ static int write_outputs(const Cli *cli, const SpecText *spec, const Variant *mu
 	struct stat st;
 	bool exists = stat(dir, &st) == 0;
 	/* Docker reads .dockerignore only at the root of the build context,
-	 * and <dockerfile>.dockerignore beside the Dockerfile */
-	bool beside_spec = exists && S_ISDIR(st.st_mode) && same_folder(dir, spec->dir);
+	 * and <dockerfile>.dockerignore beside the Dockerfile; with context:
+	 * above the spec, its folder is not the context's root */
+	bool beside_spec = exists && S_ISDIR(st.st_mode) && same_folder(dir, spec->dir) && !multi->context;
 	CliFile files[] = {
 		{.name = "Dockerfile", .text = multi->output},
 		{.name = "Dockerfile.single", .text = single->output},
@@ -635,7 +637,7 @@ int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
 		return cli_error("cannot create the output folder '%s': %s", shown(dir), strerror(errno));
 
 	catch_signals();
-	remove_stale_temps(dir);
+	cli_remove_stale_temps(dir);
 	int status = 0;
 	for (size_t i = 0; i < n && !status; i++)
 		if (write_temp(&files[i], dir) != 0)
@@ -676,6 +678,7 @@ static int compile_variant(const SpecText *spec, const StagecOptions *o, bool qu
 	if (status == 0 && keep) {
 		keep->output = strdup(stagec_result_output(r));
 		keep->ignore = strdup(stagec_result_dockerignore(r));
+		keep->context = stagec_result_context(r) != NULL;
 		if (!keep->output || !keep->ignore)
 			status = cli_error("%s", "out of memory");
 	} else if (status == 0) {

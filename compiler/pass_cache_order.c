@@ -29,6 +29,14 @@ static const char *dest_of(Arena *a, const char *path)
 	return arena_printf(a, "./%.*s/", (int)(slash - path), path);
 }
 
+/* With a context (Ir.image_root), needs are relative to it, and go to the
+ * same place under the image's root. */
+static const char *dest_in(const Ir *ir, const char *path)
+{
+	const char *d = dest_of(ir->arena, path);
+	return ir->image_root ? arena_printf(ir->arena, "%s/%s", ir->image_root, d + 2) : d;
+}
+
 static const char *src_of(Arena *a, const char *source_dir, const char *path)
 {
 	if (strcmp(source_dir, ".") == 0)
@@ -44,7 +52,7 @@ static void copy_manifests(Ir *ir, Stage *s, Step *before, const Step *install)
 	for (size_t i = 0; i < n; i++) {
 		if (done[i])
 			continue;
-		const char *dest = dest_of(ir->arena, install->needs.v[i]);
+		const char *dest = dest_in(ir, install->needs.v[i]);
 		Step *cp = ir_step_new(ir, STEP_COPY, ROLE_BUILD, install->pos,
 				       "manifests first, so a source edit keeps the install cached");
 		cp->tag = TAG_MANIFEST;
@@ -52,12 +60,13 @@ static void copy_manifests(Ir *ir, Stage *s, Step *before, const Step *install)
 		bool is_dir = dest[strlen(dest) - 1] == '/' &&
 			      install->needs.v[i][strlen(install->needs.v[i]) - 1] == '/';
 		for (size_t j = i; j < n; j++) {
-			if (done[j] || strcmp(dest_of(ir->arena, install->needs.v[j]), dest) != 0)
+			if (done[j] || strcmp(dest_in(ir, install->needs.v[j]), dest) != 0)
 				continue;
 			bool j_dir = install->needs.v[j][strlen(install->needs.v[j]) - 1] == '/';
 			if (j_dir != is_dir || (is_dir && j != i))
 				continue;
-			strlist_push(ir->arena, &cp->args, src_of(ir->arena, ir->source_dir, install->needs.v[j]));
+			strlist_push(ir->arena, &cp->args,
+				     src_of(ir->arena, ir->image_root ? "." : ir->source_dir, install->needs.v[j]));
 			done[j] = true;
 		}
 		ir_step_insert_before(s, before, cp);

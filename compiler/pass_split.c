@@ -35,11 +35,14 @@ static void copy_artifact(Ir *ir, Stage *final, const Artifact *art, SrcPos pos)
 	ir_step_append(final, cp);
 }
 
-/* path is the app's folder or lies below it */
+/* path is the app's folder or lies below it; with a context, the image's
+ * folder that holds the context (the app's folder and the workspace
+ * around it: what a build rewrites) */
 static bool in_workdir(const Ir *ir, const char *path)
 {
-	size_t n = strlen(ir->workdir);
-	return strncmp(path, ir->workdir, n) == 0 && (path[n] == '/' || !path[n]);
+	const char *top = ir->image_root ? ir->image_root : ir->workdir;
+	size_t n = strlen(top);
+	return strncmp(path, top, n) == 0 && (path[n] == '/' || !path[n]);
 }
 
 static bool produced_by_any(const Stage *s, const char *path)
@@ -64,6 +67,7 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	for (const Step *st = app->first; st; st = st->next)
 		if (ir->source_at_runtime && st->rebuilds_source)
 			source_rebuilt = true;
+	const char *top = ir->image_root ? ir->image_root : ir->workdir; /* as in_workdir */
 
 	for (size_t i = 0; i < ir->nartifacts; i++) {
 		const Artifact *art = &ir->artifacts[i];
@@ -100,8 +104,8 @@ int pass_split(Ir *ir, PassCtx *ctx)
 			if (st->tag == TAG_SOURCE && source_rebuilt) {
 				copy->from = BUILDER;
 				copy->args.n = 0;
-				strlist_push(ir->arena, &copy->args, ir->workdir);
-				copy->value = ir->workdir;
+				strlist_push(ir->arena, &copy->args, top);
+				copy->value = top;
 				copy->why = "the app, as the build left it";
 			}
 			ir_step_append(final, copy);

@@ -45,6 +45,7 @@ struct StagecResult {
 	bool ok;
 	char *output;
 	char *dockerignore;
+	const char *context;        /* the spec's context: above its folder ("../.."), or NULL */
 	char *diagnostics;
 	int errors, warnings;
 	bool io_error;
@@ -331,6 +332,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	const char *options = o->single_stage ? "single" : "multi";
 	if (o->base)
 		options = arena_printf(a, "%s,base=%s", options, o->base);
+	r->context = ir->context ? arena_strdup(r->arena, ir->context) : NULL;
 	if (o->dump_ir)
 		ir_dump(ir, &out);
 	else
@@ -413,6 +415,11 @@ const char *stagec_result_output(const StagecResult *r)
 const char *stagec_result_dockerignore(const StagecResult *r)
 {
 	return r && r->dockerignore ? r->dockerignore : "";
+}
+
+const char *stagec_result_context(const StagecResult *r)
+{
+	return r ? r->context : NULL;
 }
 
 const char *stagec_result_diagnostics(const StagecResult *r)

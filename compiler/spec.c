@@ -317,7 +317,7 @@ static const struct {
 	const char *key, *level;
 } key_homes[] = {
 	{"name", ""}, {"language", ""}, {"version", ""}, {"base", ""}, {"images", ""},
-	{"source", ""}, {"program", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
+	{"source", ""}, {"context", ""}, {"program", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
 	{"dockerignore", ""},
 	{"manifest", "dependencies"}, {"system", "dependencies"}, {"runtime", "dependencies"},
 	{"command", "run"}, {"entrypoint", "run"}, {"port", "run"}, {"user", "run"}, {"env", "run"},
@@ -493,6 +493,44 @@ static void read_source(Ctx *c, const YNode *v)
 {
 	if (read_str(c, v, "source", &c->spec->source))
 		check_path(c, v, v->str, "source", false);
+}
+
+/* context: the build context, a folder that holds the spec's: "." or
+ * ".." steps.  Whether it stays in the repository is lowering's check. */
+static void read_context(Ctx *c, const YNode *v)
+{
+	if (!read_str(c, v, "context", &c->spec->context))
+		return;
+	const char *s = v->str;
+	const char *shown = show(c, s);
+	if (!*s) {
+		diag_error(c->d, v->pos, "'context' is empty; give the folder above the spec's that holds the "
+					 "whole project, as '..' steps (e.g. '../..')");
+		c->spec->context.s = NULL;
+		return;
+	}
+	if (has_control_chars(s)) {
+		msg_control(c, v, arena_printf(c->a, "the path '%s'", shown));
+		c->spec->context.s = NULL;
+		return;
+	}
+	if (*s == '/') {
+		diag_error(c->d, v->pos, "'%s' is an absolute path; give the context relative to the spec's "
+					 "folder, as '..' steps (e.g. '../..'), so the spec works in any checkout", shown);
+		c->spec->context.s = NULL;
+		return;
+	}
+	for (const char *p = s; *p;) {
+		size_t n = strcspn(p, "/");
+		if (!((n == 2 && p[0] == '.' && p[1] == '.') || (n == 1 && p[0] == '.') || n == 0)) {
+			diag_error(c->d, v->pos, "'%s' does not name a folder that holds the spec's; 'context' "
+						 "takes '..' steps up from it (e.g. '../..'), and the app is the "
+						 "spec's folder inside", shown);
+			c->spec->context.s = NULL;
+			return;
+		}
+		p += n + (p[n] == '/');
+	}
 }
 
 /* program: a Go main package folder (cmd/api), a Cargo binary, a .csproj;
@@ -856,6 +894,7 @@ static void read_dockerignore(Ctx *c, const YNode *v)
 static const Field top_fields[] = {
 	{"base", read_base},
 	{"build", read_build},
+	{"context", read_context},
 	{"dependencies", read_dependencies},
 	{"dockerignore", read_dockerignore},
 	{"images", read_images},
@@ -919,7 +958,7 @@ Spec *spec_parse(Arena *a, const YNode *root, const SourceFile *f, const char *d
 	/* absent values take their parent's position */
 	SStr *strs[] = {&spec->name, &spec->language, &spec->version, &spec->base,
 			&spec->image_build, &spec->image_run, &spec->family_build, &spec->family_run,
-			&spec->source, &spec->program, &spec->user, &spec->workdir};
+			&spec->source, &spec->context, &spec->program, &spec->user, &spec->workdir};
 	for (size_t i = 0; i < COUNT(strs); i++)
 		strs[i]->pos = root->pos;
 

@@ -350,13 +350,36 @@ static void read_probes(TReader *r, const YNode *n, Template *t)
 	}
 }
 
+/* workspace: {root: [files], members: [files], install: bool} */
+static void read_workspace(TReader *r, const YNode *n, Template *t)
+{
+	static const char *const keys[] = {"root", "members", "install", "install_when"};
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_MAP) {
+		diag_error(r->d, n->pos, "expected a mapping for 'workspace', not %s", ynode_kind_name(n->kind));
+		r->ok = false;
+		return;
+	}
+	t_known_keys(r, n, keys, sizeof(keys) / sizeof(*keys));
+	t->has_workspace = true;
+	t_list(r, ynode_get(n, "root"), "root", &t->ws_root);
+	t_list(r, ynode_get(n, "members"), "members", &t->ws_members);
+	t->ws_install = t_bool(r, ynode_get(n, "install"), "install", true);
+	t_list(r, ynode_get(n, "install_when"), "install_when", &t->ws_when);
+	if (!t->ws_root.n) {
+		diag_error(r->d, n->pos, "'workspace' needs 'root': the files that make a context's root a workspace");
+		r->ok = false;
+	}
+}
+
 Template *template_load(Arena *a, const Templates *ts, const char *language, Diags *d)
 {
 	static const char *const keys[] = {
 		"language", "versions", "default_version", "workdir", "manifests", "env",
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
-		"dependencies_required", "probes", "build_env", "init", "lockfiles"};
+		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -402,6 +425,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t->init = t_init(&r, ynode_get(root, "init"));
 	t->init_pos = t_pos(root, "init");
 	read_flavours(&r, ts, ynode_get(root, "flavours"), t);
+	read_workspace(&r, ynode_get(root, "workspace"), t);
 	if (!t->language || strcmp(t->language, language) != 0) {
 		diag_error(d, root->pos, "template for '%s' must say 'language: %s'", language, language);
 		r.ok = false;

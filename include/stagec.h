@@ -59,6 +59,11 @@ bool stagec_result_ok(const StagecResult *r);
 const char *stagec_result_output(const StagecResult *r);
 /* The .dockerignore text that goes with the output. */
 const char *stagec_result_dockerignore(const StagecResult *r);
+/* The spec's context: when it names a folder above the spec's ("../.."),
+ * else NULL (the context is the spec's folder).  With one, the Dockerfile
+ * is not at the context's root: Docker reads its ignore file only as
+ * <dockerfile>.dockerignore beside it. */
+const char *stagec_result_context(const StagecResult *r);
 /* All diagnostics, rendered (file:line:col: level: message, source line, caret).
  * Empty when there are none. */
 const char *stagec_result_diagnostics(const StagecResult *r);

@@ -12,7 +12,12 @@
 # is fresh to --check; the verdict names the input that changed (the spec,
 # a project file, a template under --templates, the policy), and a source
 # file is no input; discovery's skipped folders, symlinks and
-# .stagecignore, and './all' as a spec.
+# .stagecignore, and './all' as a spec.  -o DIR (the mirrored tree),
+# --changed-files (which specs a list of paths touches; context: and
+# extends), and faults on a tree of 60 specs: a run killed by SIGTERM or
+# SIGKILL while writing leaves every file whole (SIGTERM: no temporary
+# files; the next run removes a SIGKILLed run's), three runs at once, a bad
+# parent policy stops everything, and slurp's 16 MiB cap is an error.
 # Usage: tests/run-all-cmd.sh path/to/stagec   (run from the repository root)
 set -u
 STAGEC=${1:?usage: run-all-cmd.sh STAGEC}
@@ -261,6 +266,96 @@ n=$(find services -name 'Dockerfile*' | wc -l)
 has "a bad policy: positioned" "policy.yaml:3:" "$tmp/err"
 cp "$tmp/policy.yaml" .stagec/policy.yaml
 
+# -o DIR mirrors the tree: four files per spec, named as cli.md says
+O=$tmp/mirror
+expect "-o DIR: first run" 0 "$STAGEC" all -o "$O" .
+for f in Dockerfile Dockerfile.single Dockerfile.dockerignore Dockerfile.single.dockerignore; do
+	[ -f "$O/services/go/$f" ] && ok "-o: $f mirrored" || bad "-o: no $O/services/go/$f"
+done
+[ ! -e "$O/services/go/.dockerignore" ] && ok "-o: no .dockerignore (Docker would not read it there)" || bad "-o wrote .dockerignore"
+n=$(find "$O" -type f | wc -l)
+[ "$n" -eq 12 ] && ok "-o: 3 specs x 4 files" || bad "-o: $n files, wanted 12"
+# the same bytes as the single-spec -o into a folder that is not the spec's
+"$STAGEC" -o "$tmp/single-o" services/go/app.yaml 2>/dev/null
+for f in Dockerfile Dockerfile.single Dockerfile.dockerignore Dockerfile.single.dockerignore; do
+	cmp -s "$O/services/go/$f" "$tmp/single-o/$f" && ok "-o: $f is stagec -o's, byte for byte" ||
+		bad "-o: $f differs from stagec -o's"
+done
+expect "-o: --check on the mirror" 0 "$STAGEC" all -o "$O" --check .
+has "-o: --check names the mirrored files" "$O/services/go/Dockerfile.single.dockerignore: fresh" "$tmp/out"
+expect "-o: a second run changes nothing" 0 "$STAGEC" all -o "$O" .
+has "-o: unchanged" "0 written, 3 unchanged" "$tmp/err"
+sed -i 's/^USER /USER  /' "$O/services/go/Dockerfile"
+expect "-o: --check finds a hand edit in the mirror" 3 "$STAGEC" all -o "$O" --check
+has "-o: edited" "$O/services/go/Dockerfile: edited" "$tmp/out"
+expect "-o: a plain run refuses the hand edit" 2 "$STAGEC" all -o "$O"
+expect "-o: --force" 0 "$STAGEC" all -o "$O" --force
+mv services/rust "$tmp/rust-away"
+expect "-o: --check with a spec gone" 3 "$STAGEC" all -o "$O" --check
+has "-o: orphans are found in the mirror" "$O/services/rust/Dockerfile.dockerignore: orphan" "$tmp/out"
+if grep -q "^services/" "$tmp/out"; then bad "-o: --check looked at the in-place files"; else ok "-o: in-place files are not -o's"; fi
+mv "$tmp/rust-away" services/rust
+# the mirror inside ROOT is not searched for specs or in-place orphans
+expect "-o inside ROOT" 0 "$STAGEC" all -o mirror-in .
+expect "-o inside ROOT: --check" 0 "$STAGEC" all -o mirror-in --check .
+if grep -q orphan "$tmp/out"; then bad "-o inside ROOT: its files taken for orphans"; else ok "-o inside ROOT: no orphans"; fi
+rm -rf mirror-in
+printf 'x\n' >"$tmp/notdir"
+expect "-o onto a file" 2 "$STAGEC" all -o "$tmp/notdir" .
+
+# --changed-files: only the specs the listed paths touch (paths relative to
+# the current folder, as `git diff --name-only` prints them from the root)
+"$STAGEC" all >/dev/null 2>&1
+printf 'services/go/main.go\n' >"$tmp/changed"
+expect "--changed-files: a source file" 0 "$STAGEC" all --check --changed-files "$tmp/changed"
+has "--changed-files: the go spec checked" "services/go/Dockerfile: fresh" "$tmp/out"
+if grep -q "services/flask" "$tmp/out"; then bad "--changed-files: flask checked though untouched"; else ok "--changed-files: the others left out"; fi
+has "--changed-files: the count" "all: --changed-files: 1 of 3 specs touched" "$tmp/err"
+printf 'README.md\n\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 0 ] && ! grep -q ": fresh" "$tmp/out" && ok "--changed-files -: an unrelated path touches nothing" ||
+	bad "--changed-files -: an unrelated path"
+has "--changed-files -: none touched" "0 of 3 specs touched" "$tmp/err"
+printf '.stagec/policy.yaml\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err"
+has "--changed-files: the policy touches every spec" "3 of 3 specs touched" "$tmp/err"
+printf 'services/flask/Dockerfile\n' >"$tmp/changed"
+sed -i 's/^USER /USER  /' services/flask/Dockerfile
+expect "--changed-files: a hand edit of a generated file is checked" 3 "$STAGEC" all --check --changed-files "$tmp/changed"
+has "--changed-files: edited" "services/flask/Dockerfile: edited" "$tmp/out"
+"$STAGEC" all --force >/dev/null 2>&1
+# from another folder, the same paths name the same files
+(cd services && printf 'go/app.yaml\n' | "$STAGEC" all --check --changed-files - .. >"$tmp/out" 2>"$tmp/err")
+has "--changed-files: paths relative to the current folder" "1 of 3 specs touched" "$tmp/err"
+mv services/rust/app.yaml "$tmp/rust.yaml"
+printf 'services/go/main.go\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err"
+if grep -q orphan "$tmp/out"; then bad "--changed-files: an untouched orphan reported"; else ok "--changed-files: untouched orphans left out"; fi
+printf 'services/rust/app.yaml\n' >"$tmp/changed"
+expect "--changed-files: a deleted spec" 3 "$STAGEC" all --check --changed-files "$tmp/changed"
+has "--changed-files: its files are orphans" "services/rust/Dockerfile: orphan" "$tmp/out"
+mv "$tmp/rust.yaml" services/rust/app.yaml
+expect "--changed-files: a list that cannot be read" 2 "$STAGEC" all --changed-files "$tmp/no-such-list"
+# a context: above the spec: a change anywhere in it touches the spec;
+# a parent policy the nearest one extends is in the chain
+W=$tmp/ws && mkdir -p "$W/platform" "$W/repo/.stagec" && git init -q "$W/repo" 2>/dev/null || mkdir -p "$W/repo/.git"
+cp -r "$SRC/tests/cases/npm-workspace" "$W/repo/ws"
+cp -r "$SRC/examples/go" "$W/repo/go" && rm -f "$W/repo/go/Dockerfile"* "$W/repo/go/.dockerignore"
+printf 'version: 1\nrules:\n  images: {deny_tags: [latest]}\n' >"$W/platform/policy.yaml"
+printf 'version: 1\nextends: [../../platform/policy.yaml]\n' >"$W/repo/.stagec/policy.yaml"
+(cd "$W/repo" && "$STAGEC" all >/dev/null 2>&1)
+[ -f "$W/repo/ws/apps/web/Dockerfile.dockerignore" ] && [ -f "$W/repo/ws/apps/web/Dockerfile.single.dockerignore" ] &&
+	[ ! -e "$W/repo/ws/apps/web/.dockerignore" ] && ok "context: the ignore files beside the Dockerfiles as Docker reads them" ||
+	bad "context: ignore files"
+cp -r "$W/repo/ws" "$W/repo/ws2" && rm -f "$W/repo/ws2/apps/web/Dockerfile"*
+"$STAGEC" -o "$W/repo/ws2/apps/web" "$W/repo/ws2/apps/web/app.yaml" 2>/dev/null
+rm -rf "$W/repo/ws2/apps/web/app.yaml"
+[ -f "$W/repo/ws2/apps/web/Dockerfile.dockerignore" ] && [ ! -e "$W/repo/ws2/apps/web/.dockerignore" ] && ok "context: -o into the spec's folder writes no .dockerignore" ||
+	bad "context: -o wrote .dockerignore beside a Dockerfile not at the context's root"
+rm -rf "$W/repo/ws2"
+(cd "$W/repo" && printf 'ws/packages/greet/index.js\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err")
+has "--changed-files: a sibling package touches the workspace member" "ws/apps/web/Dockerfile: fresh" "$tmp/out"
+has "--changed-files: only the member" "1 of 2 specs touched" "$tmp/err"
+(cd "$W/repo" && printf '../platform/policy.yaml\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err")
+has "--changed-files: a parent policy (extends) touches every spec" "2 of 2 specs touched" "$tmp/err"
+
 # "./all" is a spec, "all" the command; usage errors
 mkdir all && cp "$SRC/examples/go/"* all/ 2>/dev/null
 cp -r "$SRC/examples/go/." all/
@@ -270,6 +365,91 @@ expect "bad --report format" 2 "$STAGEC" all --report xml:x
 expect "ROOT not a folder" 2 "$STAGEC" all services/go/app.yaml
 expect "all --help" 0 "$STAGEC" all --help
 has "all --help names --check" "--check" "$tmp/out"
+
+# ---- faults -------------------------------------------------------------------
+# A tree of many specs, so that a run is still writing when it is killed.
+F=$tmp/faults && mkdir -p "$F"
+i=0
+while [ $i -lt 60 ]; do
+	mkdir -p "$F/s$i" && cp "$SRC/examples/go/app.yaml" "$SRC/examples/go/go.mod" "$SRC/examples/go/main.go" "$F/s$i/"
+	i=$((i + 1))
+done
+cd "$F" || exit 2
+# whole: every spec's folder holds all three files or none, and --check
+# finds each file fresh or missing (never edited: a half-written file would be)
+whole() { # name
+	"$STAGEC" all --check >"$tmp/whole" 2>/dev/null
+	bad_dirs=0
+	for d in s*; do
+		n=$(ls "$d" | grep -c -e '^Dockerfile$' -e '^Dockerfile.single$' -e '^.dockerignore$')
+		n=$((n + $(ls -A "$d" | grep -c '^.dockerignore$')))
+		[ "$n" -eq 0 ] || [ "$n" -eq 3 ] || bad_dirs=$((bad_dirs + 1))
+	done
+	if grep -v -e ': fresh$' -e ': missing$' -e ': stale (spec app.yaml changed)$' "$tmp/whole" | grep -q .; then
+		bad "$1: a file is not whole"; grep -v -e ': fresh$' -e ': missing$' "$tmp/whole" | head -n 5
+	elif [ $bad_dirs -ne 0 ]; then bad "$1: $bad_dirs folders with some of their files"
+	else ok "$1: every file whole, each folder all or nothing ($(grep -c ': fresh$' "$tmp/whole") fresh)"; fi
+}
+temps() { find . -name '.stagec-*' | wc -l; }
+# killed while writing: SIGTERM removes the run's temporary files
+killed() { # SIGNAL
+	rm -f s*/Dockerfile s*/Dockerfile.single s*/.dockerignore
+	"$STAGEC" all >/dev/null 2>"$tmp/killed.err" &
+	pid=$!
+	n=0
+	# once the first spec's files are in place (at most 10 s)
+	while [ ! -e s0/Dockerfile ] && [ $n -lt 1000 ]; do sleep 0.01; n=$((n + 1)); done
+	if kill -"$1" $pid 2>/dev/null; then midway=yes; else midway=no; fi
+	wait $pid 2>/dev/null
+	status=$?
+	if grep -q '^all: ' "$tmp/killed.err"; then midway=no; fi
+	echo "# SIG$1: exit $status, killed while writing: $midway, $(ls s*/Dockerfile 2>/dev/null | wc -l) of 60 written"
+}
+killed TERM
+[ "$status" -eq 143 ] || [ "$midway" = no ] && ok "SIGTERM: the run dies of the signal (exit 143)" || bad "SIGTERM: exit $status"
+[ "$(temps)" -eq 0 ] && ok "SIGTERM: no temporary files left" || { bad "SIGTERM: $(temps) temporary files left"; find . -name '.stagec-*' | head -n 3; }
+whole "SIGTERM"
+killed KILL
+whole "SIGKILL"
+expect "after SIGKILL: a full run" 0 "$STAGEC" all
+[ "$(temps)" -eq 0 ] && ok "after SIGKILL: the next run removes the dead run's temporary files" ||
+	bad "after SIGKILL: $(temps) temporary files left"
+# three runs at once over every spec, each rewriting all of them
+for d in s*; do printf '\n# concurrent\n' >>"$d/app.yaml"; done
+"$STAGEC" all >/dev/null 2>&1 & p1=$!
+"$STAGEC" all >/dev/null 2>&1 & p2=$!
+"$STAGEC" all >/dev/null 2>&1 & p3=$!
+wait $p1; wait $p2; wait $p3
+expect "three runs at once: every file fresh after" 0 "$STAGEC" all --check
+whole "three runs at once"
+[ "$(temps)" -eq 0 ] && ok "three runs at once: no temporary files" || bad "three runs at once: $(temps) temporary files"
+# a policy with errors, even in a parent it extends, stops the run before
+# anything is written (exit 2, positioned), with -o too
+rm -f s*/Dockerfile s*/Dockerfile.single s*/.dockerignore
+mkdir -p .stagec platform
+printf 'version: 1\nrules:\n  run: {non_rot: true}\n' >platform/base.yaml
+printf 'version: 1\nextends: [../platform/base.yaml]\n' >.stagec/policy.yaml
+expect "a bad parent policy" 2 "$STAGEC" all
+has "a bad parent policy: positioned in the parent" "base.yaml:3:" "$tmp/err"
+expect "a bad parent policy, -o" 2 "$STAGEC" all -o "$tmp/faults-out"
+[ "$(find . "$tmp/faults-out" -name 'Dockerfile*' 2>/dev/null | wc -l)" -eq 0 ] && ok "a bad policy: nothing written" ||
+	bad "a bad policy: files written"
+rm -rf .stagec platform
+# slurp's cap: a file too large to read is an error that says so, not a
+# drift or an overwrite
+"$STAGEC" all >/dev/null 2>&1
+truncate -s 17M s1/Dockerfile
+expect "--check of a file over the cap" 2 "$STAGEC" all --check
+has "the cap, said" "cannot check 's1/Dockerfile': it is larger than 16 MiB" "$tmp/err"
+expect "a run over a file over the cap" 2 "$STAGEC" all
+has "the cap: refused" "refusing to overwrite 's1/Dockerfile': it is larger than 16 MiB" "$tmp/err"
+[ "$(stat -c %s s1/Dockerfile)" -eq $((17 * 1024 * 1024)) ] && ok "the cap: the file is kept" || bad "the cap: the file was rewritten"
+rm s1/Dockerfile
+truncate -s 17M .stagecignore
+expect "a .stagecignore over the cap" 2 "$STAGEC" all
+has "the cap: .stagecignore" "cannot read './.stagecignore': it is larger than 16 MiB" "$tmp/err"
+rm .stagecignore
+cd "$R" || exit 2
 
 echo "run-all-cmd: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -65,7 +65,7 @@ finish() {
 }
 
 if ! apt_install meson ninja-build pkg-config gcc libc6-dev libyaml-dev libxml2-dev libjansson-dev libcmocka-dev bc \
-	valgrind python3 python3-jsonschema python3-yaml libxml2-utils curl scdoc man-db zsh fish; then
+	valgrind python3 python3-jsonschema python3-yaml libxml2-utils curl scdoc man-db zsh fish git pre-commit; then
 	echo "could not install the build dependencies"
 	total_fail=1
 	finish

@@ -112,10 +112,12 @@ done
 # stderr (warnings); an optional file `options` holds extra options, and
 # a case with a file `expect-error` must be refused with the text in
 # tests/golden/case-NAME/stderr.
-for spec in tests/cases/*/app.yaml; do
+# A case may hold its spec deeper (a workspace member with context:):
+# tests/cases/ws/apps/web/app.yaml is case ws-apps-web.
+for spec in $(find tests/cases -name app.yaml | LC_ALL=C sort); do
 	[ -f "$spec" ] || continue
 	dir=$(dirname "$spec")
-	c=$(basename "$dir")
+	c=$(echo "${dir#tests/cases/}" | tr / -)
 	g=tests/golden/case-$c
 	opts=
 	[ -f "$dir/options" ] && opts=$(cat "$dir/options")

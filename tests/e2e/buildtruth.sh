@@ -8,7 +8,8 @@
 # temporary directory and builds both with `DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain
 # -f FILE DIR`, with stagec's .dockerignore beside each as FILE.dockerignore (BuildKit reads it
 # instead of the example's own). With --dockerfiles DIR it takes DIR/<example>/<flavour>.{multi,single}.Dockerfile
-# instead (hand-written references, see tests/e2e/handwritten/). Then it checks:
+# instead (hand-written references, see tests/e2e/handwritten/). A spec with context: above its
+# folder (a workspace member) is built in that context, as its Dockerfile's header says. Then it checks:
 #   runs         both containers answer GET / on the exposed port (published on 127.0.0.1 only),
 #                with the same body;
 #   stops        each container that answered is stopped with `docker stop` (SIGTERM, then SIGKILL
@@ -186,11 +187,13 @@ run_one() {
   rc=$?
   if [ $rc -ne 0 ]; then notok "$id generate : exit $rc"; tail_log "$w/gen.err"; return; fi
 
-  # build both
-  local v failed=0
+  # build both, in the context the Dockerfile names (a spec's context: above its folder, a line
+  # "# Build context: ../.. from the spec's folder: ..." in the header), else the example's folder
+  local v failed=0 ctx
+  ctx=$(sed -n '1,5s/^# Build context: \([./]*\) from the spec.s folder:.*/\1/p' "$w/multi.Dockerfile")
   for v in multi single; do
     log="$w/$v.build.log"; t0=$(now)
-    if build "$TAG/$name:$fl-$v" "$w/$v.Dockerfile" "$ex" "$log"; then
+    if build "$TAG/$name:$fl-$v" "$w/$v.Dockerfile" "$ex/${ctx:-.}" "$log"; then
       ok "$id build $v ($(elapsed "$t0") s)"
     else
       notok "$id build $v : docker build failed after $(elapsed "$t0") s; build log tail:"
@@ -275,13 +278,16 @@ run_one() {
   fi
 
   # 4. caching
-  local copy="$w/copy" src cmt
-  mkdir -p "$copy"; cp -a "$ex/." "$copy/"
-  if ! src=$($CHECK srcfile "$copy" "$w/multi.json"); then
+  # (with a context above the example, the whole context is copied and the app edited inside it)
+  local copy="$w/copy" src cmt ctxdir app="."
+  ctxdir=$(cd "$ex/${ctx:-.}" && pwd)
+  [ "$ctxdir" != "$ex" ] && app=${ex#"$ctxdir"/}
+  mkdir -p "$copy"; cp -a "$ctxdir/." "$copy/"
+  if ! src=$($CHECK srcfile "$copy/$app" "$w/multi.json"); then
     notok "$id caching : no source file found to edit"
   else
     case "$src" in *.py|*.rb) cmt="# buildtruth cache probe $(date +%s%N)" ;; *) cmt="// buildtruth cache probe $(date +%s%N)" ;; esac
-    echo "$cmt" >>"$copy/$src"
+    echo "$cmt" >>"$copy/$app/$src"
     log="$w/rebuild.log"; t0=$(now)
     if ! build "$TAG/$name:$fl-rebuild" "$w/multi.Dockerfile" "$copy" "$log"; then
       notok "$id caching : rebuild after editing $src failed; build log tail:"; tail_log "$log"
