@@ -353,6 +353,13 @@ rm -rf "$W/repo/ws2"
 (cd "$W/repo" && printf 'ws/packages/greet/index.js\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err")
 has "--changed-files: a sibling package touches the workspace member" "ws/apps/web/Dockerfile: fresh" "$tmp/out"
 has "--changed-files: only the member" "1 of 2 specs touched" "$tmp/err"
+# a stagec.lock above the spec's folder is one of its inputs
+mkdir -p "$W/lk/x" "$W/lk/go" && git init -q "$W/lk" 2>/dev/null || mkdir -p "$W/lk/.git"
+cp -r "$SRC/tests/cases/lock-pinned" "$W/lk/x/a" && mv "$W/lk/x/a/stagec.lock" "$W/lk/x/"
+cp "$SRC/examples/go/app.yaml" "$SRC/examples/go/go.mod" "$SRC/examples/go/main.go" "$W/lk/go/"
+(cd "$W/lk" && "$STAGEC" all >/dev/null 2>&1 && printf 'x/stagec.lock\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err")
+has "--changed-files: a lock file touches the specs it pins" "1 of 2 specs touched" "$tmp/err"
+has "--changed-files: the lock's spec" "x/a/Dockerfile: fresh" "$tmp/out"
 (cd "$W/repo" && printf '../platform/policy.yaml\n' | "$STAGEC" all --check --changed-files - >"$tmp/out" 2>"$tmp/err")
 has "--changed-files: a parent policy (extends) touches every spec" "2 of 2 specs touched" "$tmp/err"
 
