@@ -46,6 +46,7 @@
 #include "project/project.h"
 #include "report/report.h"
 #include "stagec.h"
+#include "xmllib.h"
 
 static const char all_usage[] =
 	"usage: stagec all [options] [ROOT]\n"
@@ -524,6 +525,7 @@ typedef struct Run {
 	const AllCli *cli;
 	Report *report;
 	Arena *arena;
+	StagecCache *cache; /* templates and policies, read once */
 	int written, unchanged, errors, drift;
 	bool io_failed;
 } Run;
@@ -664,7 +666,7 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 	/* diagnostics name the spec relative to ROOT, whichever way ROOT was
 	 * spelled (the files name it by its file name only) */
 	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy,
-			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates,
+			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates, .cache = run->cache,
 			   .lock_path = lock, .lock_mode = run->cli->lock_mode};
 	if (run->cli->check && lock && o.lock_mode == STAGEC_LOCK_PINNED)
 		o.lock_mode = STAGEC_LOCK_FROZEN; /* the check includes the lock's: every image locked */
@@ -725,8 +727,9 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 						  slurp_error(errno));
 					hand_edited = true;
 				}
-				same = same && have && strcmp(have, texts[f]) == 0;
-				const char *line2 = have ? inputs_line(have) : NULL;
+				bool equal = have && strcmp(have, texts[f]) == 0;
+				same = same && equal;
+				const char *line2 = have && !equal ? inputs_line(have) : NULL;
 				if (line2 && inputs_edited(have, line2) && !run->cli->force) {
 					fprintf(stderr, "stagec: error: refusing to overwrite '%s', edited by hand since "
 						"stagec generated it; move the change into the spec, or use --force\n",
@@ -921,7 +924,8 @@ static int write_reports(Run *run)
 		const ReportOut *ro = &run->cli->reports[i];
 		Strbuf sb = STRBUF_INIT;
 		if (report_write(run->report, ro->format, &sb) != 0) {
-			status = cli_error("cannot render the report '%s'", cli_shown(ro->path));
+			status = cli_error("cannot render the report '%s'%s%s", cli_shown(ro->path),
+					   *xmllib_error() ? ": " : "", xmllib_error());
 		} else {
 			char *copy = strdup(ro->path), *copy2 = strdup(ro->path);
 			CliFile f = {basename(copy2), strbuf_str(&sb)};
@@ -999,7 +1003,7 @@ int stagec_all_main(int argc, char **argv)
 	}
 
 	/* 3. each spec */
-	Run run = {.cli = &cli, .arena = arena_new()};
+	Run run = {.cli = &cli, .arena = arena_new(), .cache = stagec_cache_new()};
 	run.report = report_new(run.arena, STAGEC_VERSION);
 	run.report->drift_checked = cli.check;
 	run.report->time = report_source_date_epoch();
@@ -1009,9 +1013,11 @@ int stagec_all_main(int argc, char **argv)
 	size_t all_specs = specs.n;
 	if (cli.changed && select_changed(&run, &specs, policies, locks, &orphans) != 0) {
 		arena_free(run.arena);
+		stagec_cache_free(run.cache);
 		status = 2;
 		goto done;
 	}
+	cli_defer_sync(true); /* one sync at the end, not one per file */
 	for (size_t i = 0; i < specs.n; i++)
 		one_spec(&run, specs.v[i], policies[i], locks[i]);
 	if (!cli.check) {
@@ -1030,6 +1036,9 @@ int stagec_all_main(int argc, char **argv)
 			free(copy);
 		}
 	}
+	if (cli_sync() != 0)
+		run.io_failed = true;
+	cli_defer_sync(false); /* the reports: each synced as it is written */
 	if (write_reports(&run) != 0)
 		run.io_failed = true;
 	if (cli.changed)
@@ -1041,6 +1050,7 @@ int stagec_all_main(int argc, char **argv)
 			run.unchanged, run.errors);
 	status = run.io_failed ? 2 : run.errors ? 1 : run.drift ? 3 : 0;
 	arena_free(run.arena);
+	stagec_cache_free(run.cache);
 done:
 	for (size_t i = 0; i < specs.n && policies; i++)
 		free(policies[i]);

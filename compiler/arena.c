@@ -25,6 +25,16 @@ struct Arena {
 	Block *head;
 };
 
+static void *xmalloc(size_t n)
+{
+	void *p = malloc(n);
+	if (!p) {
+		fputs("stagec: out of memory\n", stderr);
+		abort();
+	}
+	return p;
+}
+
 static void *xcalloc(size_t n)
 {
 	void *p = calloc(1, n);
@@ -60,7 +70,10 @@ void *arena_alloc(Arena *a, size_t size)
 	Block *b = a->head;
 	if (!b || b->size - b->used < size) {
 		size_t cap = size > ARENA_BLOCK ? size : ARENA_BLOCK;
-		b = xcalloc(sizeof(Block) + cap);
+		/* not zeroed here: each allocation is, below, so a compilation
+		 * that uses a few KiB of a block zeroes only those */
+		b = xmalloc(sizeof(Block) + cap);
+		b->used = 0;
 		b->size = cap;
 		if (a->head && size > ARENA_BLOCK) {
 			/* keep filling the current block; park the big one behind it */
@@ -73,6 +86,7 @@ void *arena_alloc(Arena *a, size_t size)
 	}
 	void *p = (char *)b->data + b->used;
 	b->used += size;
+	memset(p, 0, size);
 	return p;
 }
 

@@ -34,6 +34,10 @@ typedef struct CliFile {
  * that exists must be a regular file stagec generated, unless force.
  * Prints what went wrong; returns 0 or 2. */
 int cli_write_files(const char *dir, const CliFile *files, size_t n, bool force);
+/* With on, cli_write_files no longer fsyncs each file: cli_sync() syncs
+ * every file system written to since, once (syncfs).  Returns 0 or 2. */
+void cli_defer_sync(bool on);
+int cli_sync(void);
 
 /* Removes the temporary files (.stagec-PID-XXXXXX) in dir of runs that
  * were killed before they could (their process is gone). */

@@ -249,13 +249,15 @@ static bool read_group(Arena *a, const YNode *root, const char *key, StrList *ou
 
 bool dockerignore_lower(Arena *a, Ir *ir, const Templates *ts, const Template *t, const Spec *s, Diags *d)
 {
-	const SourceFile *f = template_source(a, ts, DATA_FILE, d);
-	if (!f) {
+	const YNode *root = ts->dockerignore_yaml; /* read once when the set is cached (cache.c) */
+	const SourceFile *f = root ? NULL : template_source(a, ts, DATA_FILE, d);
+	if (!root && !f) {
 		diag_error(d, (SrcPos){0}, "the templates folder '%s' has no readable %s; copy stagec's "
 					   "templates/%s there", ts->dir ? ts->dir : "(built in)", DATA_FILE, DATA_FILE);
 		return false;
 	}
-	const YNode *root = yaml_load(a, f, d);
+	if (!root)
+		root = template_yaml(a, f, d);
 	if (!root)
 		return false;
 	if (root->kind != YNODE_MAP) {

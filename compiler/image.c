@@ -98,13 +98,42 @@ bool image_matches(Arena *a, const char *pattern, const char *ref)
 	return glob_match(normalise(a, pattern, true), normalise(a, ref, false));
 }
 
+/* The family of ref, matched with a scratch arena: a template set may be
+ * shared by thousands of compilations (cache.c), and matching must not
+ * grow its arena. */
+static const Family *match_family(const Templates *t, const char *ref)
+{
+	Arena *scratch = arena_new();
+	const Family *found = NULL;
+	for (size_t i = 0; i < t->nfamilies && !found; i++)
+		for (size_t j = 0; j < t->families[i].match.n && !found; j++)
+			if (image_matches(scratch, t->families[i].match.v[j], ref))
+				found = &t->families[i];
+	arena_free(scratch);
+	return found;
+}
+
+/* Answers are remembered per reference (a spec asks several times, and a
+ * monorepo's specs name few images); at most FAMILY_MEMO_MAX of them, so
+ * the memo stays small whatever the specs name. */
+#define FAMILY_MEMO_MAX 256
+
 const Family *family_for_image(const Templates *t, const char *ref)
 {
-	for (size_t i = 0; i < t->nfamilies; i++)
-		for (size_t j = 0; j < t->families[i].match.n; j++)
-			if (image_matches(t->arena, t->families[i].match.v[j], ref))
-				return &t->families[i];
-	return NULL;
+	FamilyMemo *m = t->family_memo;
+	for (size_t i = 0; m && i < m->n; i++)
+		if (strcmp(m->refs[i], ref) == 0)
+			return m->families[i];
+	const Family *f = match_family(t, ref);
+	if (m && m->n < FAMILY_MEMO_MAX) {
+		if (!m->refs) {
+			m->refs = arena_alloc(t->arena, FAMILY_MEMO_MAX * sizeof(*m->refs));
+			m->families = arena_alloc(t->arena, FAMILY_MEMO_MAX * sizeof(*m->families));
+		}
+		m->refs[m->n] = arena_strdup(t->arena, ref);
+		m->families[m->n++] = f;
+	}
+	return f;
 }
 
 const Family *family_named(const Templates *t, const char *name)

@@ -472,6 +472,28 @@ typedef struct RuntimeLibs {
 	size_t n, cap;
 } RuntimeLibs;
 void runtime_libs_add(Arena *a, RuntimeLibs *l, const char *dev, const StrList *runtime);
+/* Reads a runtime-libs.yaml into out (runtime_libs.c); false after errors
+ * (not a mapping of libraries, or not sorted). */
+bool runtime_libs_parse(Arena *a, const SourceFile *f, RuntimeLibs *out, Diags *d);
+
+/* The built-in table, generated at build time from templates/runtime-libs.yaml
+ * (runtime_libs_table.c, by tools/gen-runtime-libs-table.c): entries sorted
+ * by dev; names are offsets into the pool, NUL-terminated; entry i's
+ * runtime packages are names[first .. first + n). */
+typedef struct BuiltinRuntimeLib {
+	uint32_t dev, first, n;
+} BuiltinRuntimeLib;
+extern const char builtin_runtime_pool[];
+extern const uint32_t builtin_runtime_names[];
+extern const BuiltinRuntimeLib builtin_runtime_libs[];
+extern const size_t builtin_runtime_libs_count;
+
+/* family_for_image's answers, per image reference (image.c). */
+typedef struct FamilyMemo {
+	const char **refs;
+	const struct Family **families;
+	size_t n;
+} FamilyMemo;
 
 typedef struct Templates {
 	const char *dir;        /* NULL: the built-in copies */
@@ -481,8 +503,13 @@ typedef struct Templates {
 	Base *bases;
 	size_t nbases;
 	const char *default_base;
-	RuntimeLibs libs;       /* read on first use: most specs need none of it */
-	bool libs_loaded;
+	RuntimeLibs libs;       /* a --templates folder's table, read on first use */
+	bool libs_loaded;       /* libs read, or the built-in table chosen */
+	bool libs_builtin;      /* the built-in table applies (no folder's own) */
+	StrList *builtin_libs;  /* the built-in entries handed out, one list each */
+	const char *libs_hash;  /* the table's line-2 hash, once read */
+	FamilyMemo *family_memo; /* which family an image reference is in */
+	const struct YNode *dockerignore_yaml; /* dockerignore.yaml, parsed once by a cache; NULL: each time */
 	Arena *arena;
 	Diags *diags;
 	Inputs *inputs;         /* records each file of the set read (template_source); NULL: none */
@@ -500,9 +527,20 @@ const TmplFlavour *template_flavour(const Template *t, const char *base);
 Template *template_load(Arena *a, const Templates *t, const char *language, Diags *d);
 /* probe_read() (probe.c) is declared in project/project.h. */
 
-/* The runtime packages that the -dev package dev implies, or NULL.  Reads the runtime-library table the first time a
- * -dev package is asked for; errors in it go to the templates' Diags. */
+/* The runtime packages that the -dev package dev implies, or NULL
+ * (runtime_libs.c): from the built-in table, or from a --templates
+ * folder's runtime-libs.yaml, read the first time a -dev package is asked
+ * for; errors in it go to the templates' Diags. */
 const StrList *runtime_libs_for(Templates *t, const char *dev);
+
+/* ---- cache.c -------------------------------------------------------------
+ * A StagecCache (stagec.h) keeps what loaded without diagnostics; with
+ * c == NULL, or for what did not load cleanly, these load into a, with
+ * d, as without a cache.  cache_templates opens into *own then.  The files
+ * of the set a compilation would have read are recorded into its inputs
+ * (line 2) all the same, cached or not. */
+Templates *cache_templates(StagecCache *c, Arena *a, Templates *own, const char *dir, Inputs *inputs, Diags *d);
+Template *cache_template(StagecCache *c, Arena *a, const Templates *ts, const char *language, Diags *d);
 
 /* Built-in templates, compiled in from templates/ (embedded.c, generated). */
 typedef struct EmbeddedFile {
@@ -513,6 +551,28 @@ typedef struct EmbeddedFile {
 } EmbeddedFile;
 extern const EmbeddedFile embedded_templates[];
 extern const size_t embedded_templates_count;
+/* The node trees of the built-in template files, made at build time
+ * (template_trees.c, by tools/gen-template-trees.c): nodes in preorder;
+ * a collection's children are kids[first ..] (two per pair of a mapping);
+ * str is an offset into pool, UINT32_MAX for none. */
+typedef struct TreeNode {
+	uint8_t kind, plain, is_null;
+	uint32_t line, col, str, len, n, first;
+} TreeNode;
+typedef struct EmbeddedTree {
+	const char *name;
+	const TreeNode *nodes;
+	const uint32_t *kids;
+	const char *pool;
+	size_t nnodes;
+} EmbeddedTree;
+extern const EmbeddedTree embedded_trees[];
+extern const size_t embedded_trees_count;
+/* A template file's tree (template_tree.c): built from the build-time data
+ * when f holds a built-in file's bytes, else parsed with yaml_load. */
+YNode *template_yaml(Arena *a, const SourceFile *f, Diags *d);
+/* The build-time tree of f's bytes, or NULL (for tests). */
+const EmbeddedTree *template_tree_of(const SourceFile *f);
 /* A file of the template set: from the --templates folder when given (the
  * shared data files fall back to the built-in copies), else built in. */
 const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d);
@@ -608,6 +668,8 @@ typedef struct Policy {
 /* Reads path (shown as display) and its parents.  Returns NULL after adding
  * positioned errors: a policy with errors is never applied. */
 Policy *policy_load(Arena *a, const char *path, const char *display, Diags *d);
+/* policy_load through a StagecCache (cache.c): each file read once a process. */
+Policy *cache_policy(StagecCache *c, Arena *a, const char *path, Diags *d);
 /* The built-in baseline: run.non_root, and images.deny_tags [latest] as a
  * warning (an image without a tag means latest). */
 Policy *policy_baseline(Arena *a);

@@ -509,6 +509,57 @@ static bool write_all(int fd, const char *text, size_t len)
 	return true;
 }
 
+/* ---- durability: each file, or one sync at the end ------------------------
+ * By default each file is fsync'ed before it is renamed into place.  A run
+ * that writes thousands of files (stagec all) defers that instead: the
+ * file systems written to are remembered (a folder of each) and synced
+ * once, by cli_sync(), after the last rename. */
+
+#define MAX_SYNC_FS 16
+
+static bool sync_deferred;
+static int sync_fds[MAX_SYNC_FS];
+static dev_t sync_devs[MAX_SYNC_FS];
+static int sync_n;
+static bool sync_overflow; /* more file systems than slots: sync them all */
+
+void cli_defer_sync(bool on)
+{
+	sync_deferred = on;
+}
+
+static void remember_fs(const char *dir)
+{
+	struct stat st;
+	if (stat(dir, &st) != 0)
+		return;
+	for (int i = 0; i < sync_n; i++)
+		if (sync_devs[i] == st.st_dev)
+			return;
+	int fd = sync_n < MAX_SYNC_FS ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (fd < 0) {
+		sync_overflow = true;
+		return;
+	}
+	sync_devs[sync_n] = st.st_dev;
+	sync_fds[sync_n++] = fd;
+}
+
+int cli_sync(void)
+{
+	int status = 0;
+	for (int i = 0; i < sync_n; i++) {
+		if (syncfs(sync_fds[i]) != 0 && status == 0)
+			status = cli_error("cannot sync the files written: %s", strerror(errno));
+		close(sync_fds[i]);
+	}
+	sync_n = 0;
+	if (sync_overflow)
+		sync();
+	sync_overflow = false;
+	return status;
+}
+
 static int write_temp(OutFile *o, const char *dir)
 {
 	int fd;
@@ -517,7 +568,10 @@ static int write_temp(OutFile *o, const char *dir)
 		return -1;
 	bool ok = write_all(fd, o->text, strlen(o->text));
 	ok = fchmod(fd, 0644) == 0 && ok;
-	ok = fsync(fd) == 0 && ok;
+	if (sync_deferred)
+		remember_fs(dir);
+	else
+		ok = fsync(fd) == 0 && ok;
 	ok = close(fd) == 0 && ok;
 	return ok ? 0 : -1;
 }

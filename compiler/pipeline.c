@@ -165,7 +165,7 @@ static Policy *open_policy(StagecResult *r, const StagecOptions *o, Diags *d)
 		return NULL;
 	if (!o->policy_path)
 		return policy_baseline(r->arena);
-	Policy *p = policy_load(r->arena, o->policy_path, NULL, d);
+	Policy *p = cache_policy(o->cache, r->arena, o->policy_path, d);
 	if (!p) {
 		r->usage_error = true; /* an invalid policy stops the run: exit 2 */
 		return NULL;
@@ -276,18 +276,19 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	Spec *spec = spec_parse(a, root, f, dir, d);
 	if (!spec)
 		return false;
-	Templates templates;
-	if (!templates_open_recording(a, &templates, o->templates_dir, &inputs, d))
+	Templates own;
+	Templates *templates = cache_templates(o->cache, a, &own, o->templates_dir, &inputs, d);
+	if (!templates)
 		return false;
 	if (spec->language.s && *spec->language.s)
-		check_language(d, spec, &templates);
+		check_language(d, spec, templates);
 	const char *base_opt = base_option(policy, o, d);
-	const char *base = check_base(d, spec, &templates, base_opt);
+	const char *base = check_base(d, spec, templates, base_opt);
 	if (!base && base_opt)
 		r->usage_error = true; /* --base names no base: the command line is wrong */
-	if (!spec->language.s || !strlist_contains(&templates.languages, spec->language.s) || !base)
+	if (!spec->language.s || !strlist_contains(&templates->languages, spec->language.s) || !base)
 		return false;
-	Template *t = template_load(a, &templates, spec->language.s, d);
+	Template *t = cache_template(o->cache, a, templates, spec->language.s, d);
 	if (!t) {
 		if (!diags_failed(d))
 			diag_error(d, spec->language.pos, "no template for '%s'", spec->language.s);
@@ -296,15 +297,15 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	r->language = t->language;
 	r->template_default = t->default_version;
 	t = locked_template(a, r->lock, t);
-	LowerInput in = {spec, t, &templates, base, o->single_stage, &inputs};
+	LowerInput in = {spec, t, templates, base, o->single_stage, &inputs};
 	if (diags_failed(d)) { /* the spec has errors: report the version's too */
 		lower_check_flavour(a, &in, d);
 		return false;
 	}
 	Ir *ir = lower_spec(a, &in, d);
-	if (!ir || !dockerignore_lower(a, ir, &templates, t, spec, d))
+	if (!ir || !dockerignore_lower(a, ir, templates, t, spec, d))
 		return false;
-	PassCtx ctx = {a, d, &templates, o->single_stage};
+	PassCtx ctx = {a, d, templates, o->single_stage};
 	bool stopped = false;
 	ir = run_passes(ir, &ctx, o->dump_ir && *o->dump_ir ? o->dump_ir : NULL, &stopped);
 	if (!ir || diags_failed(d))
@@ -313,7 +314,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	if (diags_failed(d))
 		return false;
 	if (policy && !o->dump_ir && !o->no_rules) {
-		check_rules(r, policy, &in, ir, &templates, spec_real, o, d);
+		check_rules(r, policy, &in, ir, templates, spec_real, o, d);
 		if (diags_failed(d))
 			return false;
 	}

@@ -7,7 +7,9 @@
  * the key; this file reads it through the project readers
  * (compiler/project/: one safe open, positions kept):
  *   toml:    "section.key", read with the TOML reader
- *   xml:     an XPath evaluated with libxml2 (no network, no entities)
+ *   xml:     an XPath evaluated with libxml2 (no network, no entities);
+ *            a path of local names in a plain document without it
+ *            (project/xml_path.c)
  *   program: which program to build (project_program: go-main,
  *            cargo-bin, cargo-bin-path, dotnet-project)
  * What comes back reaches the Dockerfile, so a toml or xml value must be a
@@ -16,8 +18,7 @@
  */
 #include <string.h>
 
-#include <libxml/parser.h>
-#include <libxml/xpath.h>
+#include "xmllib.h"
 
 #include "project/project.h"
 
@@ -45,26 +46,42 @@ static const char *trim(Arena *a, const char *s)
 static ProjectStatus xml_value(Project *p, const char *path, const char *xpath, SrcPos blame,
 			       const char **ret, SrcPos *ret_pos)
 {
+	/* the plain case without libxml2 (xml_path.c); the rest with it */
+	const SourceFile *src;
+	ProjectStatus st = project_read(p, path, PROJECT_XML, blame, &src);
+	if (st != PROJECT_OK)
+		return st;
+	const char *found;
+	int found_line;
+	int lite = xml_path(p->a, src->text, src->len, xpath, &found, &found_line);
+	if (lite >= 0) {
+		if (lite == 1) {
+			*ret = trim(p->a, found);
+			*ret_pos = (SrcPos){src, found_line, 1};
+		}
+		return PROJECT_OK;
+	}
 	xmlDocPtr doc;
-	ProjectStatus st = project_xml_read(p, path, blame, &doc);
+	st = project_xml_read(p, path, blame, &doc);
 	if (st != PROJECT_OK)
 		return st;
 	const SourceFile *f = project_entry(p, path)->file;
-	xmlXPathContextPtr ctx = xmlXPathNewContext(doc);
-	xmlXPathObjectPtr obj = ctx ? xmlXPathEvalExpression((const xmlChar *)xpath, ctx) : NULL;
+	const XmlLib *X = xmllib(); /* loaded: the document was read with it */
+	xmlXPathContextPtr ctx = X->XPathNewContext(doc);
+	xmlXPathObjectPtr obj = ctx ? X->XPathEvalExpression((const xmlChar *)xpath, ctx) : NULL;
 	if (obj && obj->type == XPATH_NODESET && obj->nodesetval && obj->nodesetval->nodeNr > 0) {
 		xmlNodePtr node = obj->nodesetval->nodeTab[0];
-		xmlChar *text = xmlNodeGetContent(node);
+		xmlChar *text = X->NodeGetContent(node);
 		if (text) {
 			*ret = trim(p->a, (const char *)text);
-			xmlFree(text);
+			(*X->Free)(text);
 		}
-		long line = xmlGetLineNo(node);
+		long line = X->GetLineNo(node);
 		*ret_pos = (SrcPos){f, line > 0 ? (int)line : 1, 1};
 	}
-	xmlXPathFreeObject(obj);
-	xmlXPathFreeContext(ctx);
-	xmlFreeDoc(doc);
+	X->XPathFreeObject(obj);
+	X->XPathFreeContext(ctx);
+	X->FreeDoc(doc);
 	return PROJECT_OK;
 }
 

@@ -385,7 +385,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
 	if (!f)
 		return NULL;
-	YNode *root = yaml_load(a, f, d);
+	YNode *root = template_yaml(a, f, d);
 	if (!root)
 		return NULL;
 	TReader r = {a, d, true};
@@ -441,49 +441,6 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	return r.ok ? t : NULL;
 }
 
-void runtime_libs_add(Arena *a, RuntimeLibs *l, const char *dev, const StrList *runtime)
-{
-	if (l->n == l->cap) {
-		size_t cap = l->cap ? 2 * l->cap : 1024;
-		RuntimeLib *v = arena_alloc(a, cap * sizeof(*v));
-		if (l->n)
-			memcpy(v, l->v, l->n * sizeof(*v));
-		l->v = v;
-		l->cap = cap;
-	}
-	l->v[l->n].dev = dev;
-	l->v[l->n].runtime = *runtime;
-	l->n++;
-}
-
-static void read_runtime_libs(Arena *a, Templates *t, Diags *d)
-{
-	const SourceFile *f = template_source(a, t, "runtime-libs.yaml", d);
-	if (!f)
-		return;
-	YNode *root = yaml_load(a, f, d);
-	const YNode *libs = ynode_get(root, "libraries");
-	if (!libs || libs->kind != YNODE_MAP)
-		return;
-	for (size_t i = 0; i < libs->n; i++) {
-		const YNode *v = libs->pairs[i].value;
-		if (v->kind != YNODE_SEQ)
-			continue;
-		StrList runtime = {0};
-		for (size_t j = 0; j < v->n; j++)
-			if (v->items[j]->kind == YNODE_SCALAR && valid_package_name(v->items[j]->str))
-				strlist_push(a, &runtime, v->items[j]->str);
-		const char *dev = libs->pairs[i].key->str;
-		if (t->libs.n && strcmp(t->libs.v[t->libs.n - 1].dev, dev) >= 0) {
-			diag_error(d, libs->pairs[i].key->pos,
-				   "runtime-libs.yaml must be sorted by name (regenerate it with "
-				   "templates/tools/gen-runtime-libs.sh)");
-			return;
-		}
-		runtime_libs_add(a, &t->libs, dev, &runtime);
-	}
-}
-
 static bool is_language_file(const char *name, size_t *stem)
 {
 	size_t n = strlen(name);
@@ -529,7 +486,7 @@ static void read_family(TReader *r, const YNode *k, const YNode *n, Family *f)
 static bool read_families(Arena *a, Templates *t, Diags *d)
 {
 	const SourceFile *f = template_source(a, t, "families.yaml", d);
-	YNode *root = f ? yaml_load(a, f, d) : NULL;
+	YNode *root = f ? template_yaml(a, f, d) : NULL;
 	const YNode *fams = ynode_get(root, "families");
 	if (!fams || fams->kind != YNODE_MAP || !fams->n) {
 		if (root)
@@ -547,7 +504,7 @@ static bool read_bases(Arena *a, Templates *t, Diags *d)
 {
 	static const char *const keys[] = {"about", "exact_versions"};
 	const SourceFile *f = template_source(a, t, "bases.yaml", d);
-	YNode *root = f ? yaml_load(a, f, d) : NULL;
+	YNode *root = f ? template_yaml(a, f, d) : NULL;
 	const YNode *bases = ynode_get(root, "bases");
 	if (!bases || bases->kind != YNODE_MAP || !bases->n) {
 		if (root)
@@ -604,33 +561,8 @@ bool templates_open_recording(Arena *a, Templates *t, const char *dir, Inputs *i
 	strlist_sort_unique(&t->languages);
 	t->arena = a;
 	t->diags = d;
+	t->family_memo = arena_alloc(a, sizeof(*t->family_memo));
 	if (!read_families(a, t, d) || !read_bases(a, t, d))
 		return false;
 	return d->errors == errors;
-}
-
-const StrList *runtime_libs_for(Templates *t, const char *dev)
-{
-	size_t len = strlen(dev);
-	if (len < 5 || strcmp(dev + len - 4, "-dev") != 0)
-		return NULL; /* the table maps -dev packages only */
-	if (!t->libs_loaded) {
-		t->libs_loaded = true;
-		read_runtime_libs(t->arena, t, t->diags);
-	}
-	const RuntimeLibs *l = &t->libs;
-	/* the table is sorted by the generator; a binary search keeps a
-	 * 5000-entry table cheap */
-	size_t lo = 0, hi = l->n;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-		int c = strcmp(l->v[mid].dev, dev);
-		if (c == 0)
-			return l->v[mid].runtime.n ? &l->v[mid].runtime : NULL;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return NULL;
 }

@@ -29,6 +29,14 @@ typedef enum StagecLockMode {
 	STAGEC_LOCK_OFF,    /* ignore the lock: tags only, template defaults of this stagec */
 } StagecLockMode;
 
+/* What a process that compiles many specs reads once (cache.c): the
+ * template set, each language's template, each policy file.  Pass one in
+ * StagecOptions.cache to every compilation; free it after the last result.
+ * Not for use by two threads at once. */
+typedef struct StagecCache StagecCache;
+StagecCache *stagec_cache_new(void); /* NULL when memory runs out */
+void stagec_cache_free(StagecCache *c);
+
 typedef struct StagecOptions {
 	bool single_stage;         /* skip the split: one stage with everything */
 	const char *base;          /* "official" or "debian": overrides the spec's base; NULL keeps it */
@@ -43,6 +51,8 @@ typedef struct StagecOptions {
 				    * compiling the second variant, whose rules the first result already holds */
 	const char *lock_path;     /* the lock file (see stagec_lock_find); NULL: none */
 	StagecLockMode lock_mode;
+
+	StagecCache *cache;        /* NULL: templates and policies read for this compilation alone */
 } StagecOptions;
 
 typedef struct StagecResult StagecResult;

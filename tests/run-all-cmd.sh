@@ -233,6 +233,11 @@ else
 fi
 has "the JUnit report names the bad spec" "services/broken/app.yaml" "$tmp/r.xml"
 has "the SARIF report carries rule ids" "STG" "$tmp/c.sarif"
+# libxml2 is loaded for the JUnit writer only; when it cannot be, the
+# report fails with the reason (exit 2), and the other reports are written
+expect "a JUnit report without libxml2" 2 env STAGEC_LIBXML2="$tmp/no-libxml2.so" "$STAGEC" all --check --report junit:"$tmp/n.xml" --report sarif:"$tmp/n.sarif"
+has "the JUnit failure names libxml2" "cannot render the report '$tmp/n.xml': cannot load $tmp/no-libxml2.so" "$tmp/err"
+[ ! -e "$tmp/n.xml" ] && [ -s "$tmp/n.sarif" ] && ok "no JUnit file, the SARIF one written" || bad "no JUnit file, the SARIF one written"
 
 # the same files whichever way ROOT is named
 (cd services && "$STAGEC" all .. >"$tmp/out" 2>"$tmp/err")

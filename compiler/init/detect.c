@@ -21,7 +21,7 @@
 #include <strings.h>
 #include <sys/stat.h>
 
-#include <libxml/tree.h>
+#include "xmllib.h" /* libxml2, loaded when XML is first read */
 
 #include "init/init.h"
 

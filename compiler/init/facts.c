@@ -10,7 +10,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include <libxml/tree.h>
+#include "xmllib.h" /* libxml2, loaded when XML is first read */
 
 #include "init/init.h"
 

@@ -6,7 +6,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include <libxml/tree.h>
+#include "xmllib.h" /* libxml2, loaded when XML is first read */
 
 #include "init/init.h"
 

@@ -22,7 +22,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include <libxml/tree.h>
+#include "xmllib.h" /* libxml2, loaded when XML is first read */
 
 #include "init/init.h"
 

@@ -7,12 +7,13 @@
  * unexpanded reference).  Its own printing is off; the parser context's
  * last error becomes one diagnostic at libxml2's line and column in the
  * file, instead of the bare "I/O error" libxml2 prints on its own.
+ * libxml2 is loaded here, on the first XML file (xmllib.h); when it cannot
+ * be, the file gets an error saying so.
  */
 #include <string.h>
 
-#include <libxml/parser.h>
-
 #include "project.h"
+#include "xmllib.h"
 
 struct _xmlDoc *project_xml(const SourceFile *f, Diags *d)
 {
@@ -20,15 +21,20 @@ struct _xmlDoc *project_xml(const SourceFile *f, Diags *d)
 		diag_error(d, (SrcPos){f, 1, 1}, "'%s' is too large to read as XML", f->path);
 		return NULL;
 	}
-	xmlParserCtxtPtr ctxt = xmlNewParserCtxt();
+	const XmlLib *X = xmllib();
+	if (!X) {
+		diag_error(d, (SrcPos){f, 1, 1}, "cannot read '%s' as XML: %s", f->path, xmllib_error());
+		return NULL;
+	}
+	xmlParserCtxtPtr ctxt = X->NewParserCtxt();
 	if (!ctxt) {
 		diag_error(d, (SrcPos){f, 1, 1}, "cannot read '%s': out of memory", f->path);
 		return NULL;
 	}
-	xmlDocPtr doc = xmlCtxtReadMemory(ctxt, f->text, (int)f->len, f->path, NULL,
+	xmlDocPtr doc = X->CtxtReadMemory(ctxt, f->text, (int)f->len, f->path, NULL,
 					  XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc || !ctxt->wellFormed) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		const xmlError *e = X->CtxtGetLastError(ctxt);
 		SrcPos pos = {f, 1, 1};
 		const char *what = "it is not well-formed";
 		if (e) {
@@ -45,10 +51,11 @@ struct _xmlDoc *project_xml(const SourceFile *f, Diags *d)
 			}
 		}
 		diag_error(d, pos, "'%s' is not well-formed XML: %s; fix the file", f->path, what);
-		xmlFreeDoc(doc);
+		if (doc)
+			X->FreeDoc(doc);
 		doc = NULL;
 	}
-	xmlFreeParserCtxt(ctxt);
+	X->FreeParserCtxt(ctxt);
 	return doc;
 }
 

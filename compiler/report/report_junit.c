@@ -1,5 +1,7 @@
 /*
- * report_junit.c - the JUnit XML report, written with libxml2's xmlTextWriter.
+ * report_junit.c - the JUnit XML report, written with libxml2's xmlTextWriter
+ * (loaded on first use, xmllib.h; when it cannot be, the writer fails and
+ * xmllib_error() says why).
  *
  * One <testsuite> per spec, named by its path; in it one <testcase> per
  * rule evaluated, passes included, named "STG201 run.non_root", plus
@@ -18,12 +20,12 @@
  */
 #include <stdio.h>
 
-#include <libxml/xmlwriter.h>
-
 #include "report/report.h"
+#include "xmllib.h"
 
 typedef struct Junit {
 	const Report *r;
+	const XmlLib *X;
 	xmlTextWriterPtr w;
 	int rc; /* the first libxml2 error, or 0 */
 } Junit;
@@ -41,17 +43,17 @@ static void check(Junit *j, int rc)
 
 static void start(Junit *j, const char *name)
 {
-	check(j, xmlTextWriterStartElement(j->w, x(name)));
+	check(j, j->X->TextWriterStartElement(j->w, x(name)));
 }
 
 static void end(Junit *j)
 {
-	check(j, xmlTextWriterEndElement(j->w));
+	check(j, j->X->TextWriterEndElement(j->w));
 }
 
 static void attr(Junit *j, const char *name, const char *value)
 {
-	check(j, xmlTextWriterWriteAttribute(j->w, x(name), x(report_clean(j->r->arena, value, REPORT_CLEAN_XML))));
+	check(j, j->X->TextWriterWriteAttribute(j->w, x(name), x(report_clean(j->r->arena, value, REPORT_CLEAN_XML))));
 }
 
 static void attr_int(Junit *j, const char *name, int value)
@@ -63,7 +65,7 @@ static void attr_int(Junit *j, const char *name, int value)
 
 static void text(Junit *j, const char *s)
 {
-	check(j, xmlTextWriterWriteString(j->w, x(report_clean(j->r->arena, s, REPORT_CLEAN_XML))));
+	check(j, j->X->TextWriterWriteString(j->w, x(report_clean(j->r->arena, s, REPORT_CLEAN_XML))));
 }
 
 /* The counts of one spec's suite. */
@@ -201,17 +203,20 @@ static void drift_case(Junit *j, const ReportSpec *s)
 
 int report_write_junit(const Report *r, Strbuf *out)
 {
-	xmlBufferPtr buf = xmlBufferCreate();
+	const XmlLib *X = xmllib();
+	if (!X)
+		return -1; /* xmllib_error() says why */
+	xmlBufferPtr buf = X->BufferCreate();
 	if (!buf)
 		return -1;
-	Junit j = {.r = r, .w = xmlNewTextWriterMemory(buf, 0)};
+	Junit j = {.r = r, .X = X, .w = X->NewTextWriterMemory(buf, 0)};
 	if (!j.w) {
-		xmlBufferFree(buf);
+		X->BufferFree(buf);
 		return -1;
 	}
-	check(&j, xmlTextWriterSetIndent(j.w, 1));
-	check(&j, xmlTextWriterSetIndentString(j.w, x("  ")));
-	check(&j, xmlTextWriterStartDocument(j.w, NULL, "UTF-8", NULL));
+	check(&j, X->TextWriterSetIndent(j.w, 1));
+	check(&j, X->TextWriterSetIndentString(j.w, x("  ")));
+	check(&j, X->TextWriterStartDocument(j.w, NULL, "UTF-8", NULL));
 
 	SuiteCounts total = {0};
 	for (size_t i = 0; i < r->nspecs; i++) {
@@ -246,10 +251,10 @@ int report_write_junit(const Report *r, Strbuf *out)
 		end(&j);
 	}
 	end(&j);
-	check(&j, xmlTextWriterEndDocument(j.w));
-	xmlFreeTextWriter(j.w); /* flushes into buf */
+	check(&j, X->TextWriterEndDocument(j.w));
+	X->FreeTextWriter(j.w); /* flushes into buf */
 	if (j.rc == 0)
-		strbuf_add(out, (const char *)xmlBufferContent(buf), (size_t)xmlBufferLength(buf));
-	xmlBufferFree(buf);
+		strbuf_add(out, (const char *)X->BufferContent(buf), (size_t)X->BufferLength(buf));
+	X->BufferFree(buf);
 	return j.rc == 0 ? 0 : -1;
 }

@@ -33,6 +33,17 @@ mapfile -t templates < <(sed -n -E "s/^[[:space:]]*'([^']+\.yaml)',?[[:space:]]*
 [ ${#templates[@]} -gt 0 ] || { echo "build.sh: no templates found in templates/meson.build" >&2; exit 1; }
 cc -O1 -Iinclude -Icompiler -o "$OUT/embed-templates" compiler/tools/embed-templates.c compiler/sha256.c
 "$OUT/embed-templates" "$OUT/embedded.c" "${templates[@]}"
+# The runtime-library table as C, by the generator meson builds (the same
+# sources as gen_libs_tool in compiler/meson.build).
+cc -O1 -std=c17 -D_XOPEN_SOURCE=700 -Iinclude -Icompiler $(pkg-config --cflags yaml-0.1) -o "$OUT/gen-runtime-libs-table" \
+	compiler/tools/gen-runtime-libs-table.c compiler/runtime_libs_read.c compiler/yaml.c compiler/arena.c \
+	compiler/diag.c compiler/source.c compiler/strbuf.c compiler/strlist.c compiler/validate.c $(pkg-config --libs yaml-0.1)
+"$OUT/gen-runtime-libs-table" "$OUT/runtime_libs_table.c" templates/runtime-libs.yaml
+# The templates' node trees as C (gen_trees_tool in compiler/meson.build).
+cc -O1 -std=c17 -D_XOPEN_SOURCE=700 -Iinclude -Icompiler $(pkg-config --cflags yaml-0.1) -o "$OUT/gen-template-trees" \
+	compiler/tools/gen-template-trees.c compiler/yaml.c compiler/arena.c compiler/diag.c compiler/source.c \
+	compiler/strbuf.c compiler/strlist.c $(pkg-config --libs yaml-0.1)
+"$OUT/gen-template-trees" "$OUT/template_trees.c" "${templates[@]}"
 
 # The library's sources, as compiler/meson.build lists them (every
 # compiler/*.c but main.c and the build tools).
@@ -48,6 +59,6 @@ grep -q jansson_dep compiler/meson.build && pkgs+=(jansson)
 clang -std=c17 -g -O1 -D_XOPEN_SOURCE=700 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-Iinclude -Icompiler $(pkg-config --cflags "${pkgs[@]}") \
-	"${sources[@]}" "$OUT/embedded.c" tests/fuzz/fuzz_compile.c \
-	$(pkg-config --libs "${pkgs[@]}") -o "$OUT/fuzz_compile"
+	"${sources[@]}" "$OUT/embedded.c" "$OUT/runtime_libs_table.c" "$OUT/template_trees.c" tests/fuzz/fuzz_compile.c \
+	$(pkg-config --libs "${pkgs[@]}") -ldl -o "$OUT/fuzz_compile"
 echo "build.sh: built $OUT/fuzz_compile"

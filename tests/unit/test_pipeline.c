@@ -182,6 +182,64 @@ static void compiling_twice_gives_the_same_bytes(void **state)
 	arena_free(a);
 }
 
+/* A StagecCache (cache.c) changes nothing a compilation says: every
+ * example, both variants and both bases, compiled twice through one cache
+ * (the second time from what the cache kept), gives the bytes and the
+ * diagnostics of a compilation without one. */
+static void a_cache_changes_nothing(void **state)
+{
+	(void)state;
+	Arena *a = arena_new();
+	StrList examples = {0};
+	list_examples(a, &examples);
+	StagecCache *cache = stagec_cache_new();
+	assert_non_null(cache);
+	for (int round = 0; round < 2; round++)
+		for (size_t e = 0; e < examples.n; e++)
+			for (int v = 0; v < 4; v++) {
+				char *spec = arena_printf(a, "examples/%s/app.yaml", examples.v[e]);
+				StagecOptions o = {.single_stage = v & 1, .base = bases[v >> 1]};
+				StagecResult *plain = stagec_compile(spec, &o);
+				o.cache = cache;
+				StagecResult *cached = stagec_compile(spec, &o);
+				assert_int_equal(stagec_result_status(cached), stagec_result_status(plain));
+				assert_string_equal(stagec_result_output(cached), stagec_result_output(plain));
+				assert_string_equal(stagec_result_dockerignore(cached), stagec_result_dockerignore(plain));
+				assert_string_equal(stagec_result_diagnostics(cached), stagec_result_diagnostics(plain));
+				stagec_result_free(plain);
+				stagec_result_free(cached);
+			}
+	stagec_cache_free(cache);
+	arena_free(a);
+}
+
+/* What did not load cleanly is not kept: a policy with an error is
+ * reported, at its line, by every compilation that uses it. */
+static void a_cache_keeps_no_broken_policy(void **state)
+{
+	(void)state;
+	char tmpl[] = "/tmp/stagec-test-XXXXXX";
+	char *dir = mkdtemp(tmpl);
+	assert_non_null(dir);
+	char path[256];
+	snprintf(path, sizeof(path), "%s/policy.yaml", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs("version: 1\nrulez: {}\n", f);
+	fclose(f);
+	StagecCache *cache = stagec_cache_new();
+	for (int i = 0; i < 2; i++) {
+		StagecOptions o = {.policy_path = path, .cache = cache};
+		StagecResult *r = stagec_compile("examples/go/app.yaml", &o);
+		assert_int_equal(stagec_result_status(r), 2);
+		assert_non_null(strstr(stagec_result_diagnostics(r), "policy.yaml:2:1: error: unknown key 'rulez'"));
+		stagec_result_free(r);
+	}
+	stagec_cache_free(cache);
+	unlink(path);
+	rmdir(dir);
+}
+
 /* Writes a spec with a requirements.txt beside it into a fresh folder. */
 static char *write_spec(const char *text)
 {
@@ -312,6 +370,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(single_and_multi_are_equivalent),
 		cmocka_unit_test(compiling_twice_gives_the_same_bytes),
+		cmocka_unit_test(a_cache_changes_nothing),
+		cmocka_unit_test(a_cache_keeps_no_broken_policy),
 		cmocka_unit_test(hostile_values_stay_inside_their_instruction),
 		cmocka_unit_test(run_flags_stay_arguments),
 		cmocka_unit_test(long_lines_are_refused),

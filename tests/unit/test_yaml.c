@@ -629,10 +629,68 @@ static void test_root_kinds(void **state)
 	*state = t;
 }
 
+/* Two trees alike: kinds, flags, strings, lengths, positions, children. */
+static void assert_same_tree(const YNode *x, const YNode *y)
+{
+	assert_int_equal(x->kind, y->kind);
+	assert_int_equal(x->plain, y->plain);
+	assert_int_equal(x->is_null, y->is_null);
+	assert_ptr_equal(x->pos.file, y->pos.file);
+	assert_int_equal(x->pos.line, y->pos.line);
+	assert_int_equal(x->pos.col, y->pos.col);
+	assert_int_equal(x->len, y->len);
+	assert_int_equal(x->n, y->n);
+	assert_true((x->str == NULL) == (y->str == NULL));
+	if (x->str)
+		assert_memory_equal(x->str, y->str, x->len + 1);
+	for (size_t i = 0; i < x->n; i++) {
+		if (x->kind == YNODE_SEQ) {
+			assert_same_tree(x->items[i], y->items[i]);
+		} else {
+			assert_same_tree(x->pairs[i].key, y->pairs[i].key);
+			assert_same_tree(x->pairs[i].value, y->pairs[i].value);
+		}
+	}
+}
+
+/* The trees made at build time (template_tree.c) are the ones yaml_load
+ * gives for every built-in template file; a file whose bytes differ from
+ * the built-in ones (a --templates copy, edited) is parsed instead. */
+static void test_template_trees_equal_the_yaml(void **state)
+{
+	(void)state;
+	size_t seen = 0;
+	for (size_t i = 0; i < embedded_templates_count; i++) {
+		const EmbeddedFile *e = &embedded_templates[i];
+		if (strcmp(e->name, "runtime-libs.yaml") == 0)
+			continue; /* a C table of its own: test_runtime_libs.c */
+		Arena *a = arena_new();
+		Diags d;
+		diags_init(&d, a, 20, false);
+		const SourceFile *f = source_from_string(a, e->name, e->text, e->len);
+		assert_non_null(template_tree_of(f));
+		YNode *parsed = yaml_load(a, f, &d);
+		YNode *built = template_yaml(a, f, &d);
+		assert_non_null(parsed);
+		assert_non_null(built);
+		assert_int_equal(d.errors, 0);
+		assert_same_tree(parsed, built);
+		seen++;
+		/* one byte changed: not the built-in file any more */
+		char *copy = arena_strndup(a, e->text, e->len);
+		copy[e->len - 1] = copy[e->len - 1] == '\n' ? ' ' : '\n';
+		const SourceFile *g = source_from_string(a, e->name, copy, e->len);
+		assert_null(template_tree_of(g));
+		arena_free(a);
+	}
+	assert_int_equal(seen, embedded_trees_count);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_positions, setup, teardown),
+		cmocka_unit_test(test_template_trees_equal_the_yaml),
 		cmocka_unit_test_setup_teardown(test_mapping_keeps_order, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kind_names, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_duplicate_keys, setup, teardown),

@@ -1,0 +1,82 @@
+#!/usr/bin/env bash
+# monorepo.sh - `stagec all` over a generated monorepo, in one process.
+#
+#   bench/monorepo.sh [STAGEC] [SPECS]      (default build/stagec, 10000)
+#
+# Generates a tree of SPECS services in a temporary folder: copies of the
+# examples (examples/*/: every stack, each with its manifests and
+# sources, the generated files left out), round robin, 23 to a group
+# folder (services/gNNNN/EXAMPLE), under a .git folder so the policy
+# walk stops at the root, and synced to disk before anything is timed.
+# Then it times, with GNU time: `stagec all` on the fresh tree (every file
+# written; durability by one syncfs at the end), `stagec all` again (all
+# unchanged), and `stagec all --check` on the unchanged tree; and prints
+# the specs, the seconds (wall, and CPU: user + system) and the peak
+# memory (maximum resident set size) of each, then the same first run on
+# a tree of a tenth the size, for memory that stays flat per spec.  The
+# goal (issue 10): 10,000 specs written in under 2 s, --check no slower.
+# MONOREPO_KEEP=DIR keeps the tree in DIR.
+set -uo pipefail
+cd "$(dirname "$0")/.." || exit 2
+STAGEC=${1:-build/stagec}
+SPECS=${2:-10000}
+case $STAGEC in /*) ;; *) STAGEC=$PWD/$STAGEC ;; esac
+[ -x "$STAGEC" ] || { echo "monorepo: $STAGEC not found; build first" >&2; exit 2; }
+[ -x /usr/bin/time ] || { echo "monorepo: needs GNU time (apt-get install time)" >&2; exit 2; }
+work=${MONOREPO_KEEP:-$(mktemp -d /tmp/stagec-monorepo.XXXXXX)}
+[ -n "${MONOREPO_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
+mkdir -p "$work"
+
+# generate ROOT N: N services below ROOT
+generate() {
+	local root=$1 n=$2 batch=$1.batch
+	rm -rf "$root" "$batch"
+	mkdir -p "$root/.git" "$batch"
+	local ex=() e
+	for e in examples/*/; do
+		e=$(basename "$e")
+		ex+=("$e")
+		mkdir -p "$batch/$e"
+		(cd "examples/$e" && tar cf - --exclude=Dockerfile --exclude=Dockerfile.single --exclude=.dockerignore .) |
+			(cd "$batch/$e" && tar xf -)
+	done
+	local k=${#ex[@]} g=0 left
+	while [ $((g * k)) -lt "$n" ]; do
+		local gd
+		gd=$(printf '%s/services/g%04d' "$root" "$g")
+		mkdir -p "$gd"
+		left=$((n - g * k))
+		if [ "$left" -ge "$k" ]; then
+			cp -r "$batch/." "$gd/"
+		else
+			for ((i = 0; i < left; i++)); do cp -r "$batch/${ex[$i]}" "$gd/"; done
+		fi
+		g=$((g + 1))
+	done
+	rm -rf "$batch"
+	sync
+}
+
+# timed LABEL ARGS...: runs stagec all ARGS in the tree; prints a row
+timed() {
+	local label=$1 root=$2
+	shift 2
+	(cd "$root" && /usr/bin/time -f 'TIME %e %U %S %M' "$STAGEC" all "$@" . >/dev/null 2>"$work/err")
+	local t summary
+	t=$(grep '^TIME' "$work/err" | tail -n 1)
+	summary=$(grep '^all:' "$work/err" | tail -n 1)
+	read -r _ wall user sys rss <<<"$t"
+	printf '| %s | %s | %.2f | %.2f | %.1f | %s |\n' "$label" "$(find "$root/services" -name app.yaml | wc -l)" \
+		"$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$summary"
+}
+
+echo "| run | specs | wall s | CPU s | peak MB | summary |"
+echo "|---|---:|---:|---:|---:|---|"
+small=$((SPECS / 10))
+generate "$work/small" "$small"
+timed "all (files written)" "$work/small"
+rm -rf "$work/small"
+generate "$work/repo" "$SPECS"
+timed "all (files written)" "$work/repo"
+timed "all (unchanged)" "$work/repo"
+timed "all --check (unchanged)" "$work/repo" --check
