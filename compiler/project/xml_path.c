@@ -132,6 +132,12 @@ static bool xml_char(unsigned long c)
 static bool read_char(Reader *r, bool keep)
 {
 	const unsigned char *s = (const unsigned char *)r->p;
+	if (s[0] >= 0x20 && s[0] < 0x80) { /* most of a document */
+		r->p++;
+		if (keep)
+			strbuf_addc(&r->text, (char)s[0]);
+		return true;
+	}
 	size_t left = (size_t)(r->end - r->p), n;
 	unsigned long c;
 	if (s[0] < 0x80)
@@ -383,7 +389,10 @@ static bool read_element(Reader *r)
 			bool keep = r->capture >= 0;
 			if (r->p == r->end)
 				return false;
-			if (at(r, "</")) {
+			if (*r->p != '<' && *r->p != '&') { /* text */
+				if ((*r->p == ']' && at(r, "]]>")) || !read_char(r, keep))
+					return false;
+			} else if (at(r, "</")) {
 				r->p += 2;
 				const char *name;
 				size_t len;
@@ -413,10 +422,7 @@ static bool read_element(Reader *r)
 					return false;
 			} else if (at(r, "<")) {
 				break; /* a child element */
-			} else if (*r->p == '&') {
-				if (!read_ref(r, keep))
-					return false;
-			} else if (at(r, "]]>") || !read_char(r, keep)) {
+			} else if (!read_ref(r, keep)) { /* at '&' */
 				return false;
 			}
 		}
