@@ -7,9 +7,8 @@
  * the key; this file reads it through the project readers
  * (compiler/project/: one safe open, positions kept):
  *   toml:    "section.key", read with the TOML reader
- *   xml:     an XPath evaluated with libxml2 (no network, no entities);
- *            a path of local names in a plain document without it
- *            (project/xml_path.c)
+ *   xml:     an XPath evaluated with libxml2 (no network, no entities),
+ *            loaded on the first XML file (xmllib.h)
  *   program: which program to build (project_program: go-main,
  *            cargo-bin, cargo-bin-path, dotnet-project)
  * What comes back reaches the Dockerfile, so a toml or xml value must be a
@@ -46,23 +45,8 @@ static const char *trim(Arena *a, const char *s)
 static ProjectStatus xml_value(Project *p, const char *path, const char *xpath, SrcPos blame,
 			       const char **ret, SrcPos *ret_pos)
 {
-	/* the plain case without libxml2 (xml_path.c); the rest with it */
-	const SourceFile *src;
-	ProjectStatus st = project_read(p, path, PROJECT_XML, blame, &src);
-	if (st != PROJECT_OK)
-		return st;
-	const char *found;
-	int found_line;
-	int lite = xml_path(p->a, src->text, src->len, xpath, &found, &found_line);
-	if (lite >= 0) {
-		if (lite == 1) {
-			*ret = trim(p->a, found);
-			*ret_pos = (SrcPos){src, found_line, 1};
-		}
-		return PROJECT_OK;
-	}
 	xmlDocPtr doc;
-	st = project_xml_read(p, path, blame, &doc);
+	ProjectStatus st = project_xml_read(p, path, blame, &doc);
 	if (st != PROJECT_OK)
 		return st;
 	const SourceFile *f = project_entry(p, path)->file;

@@ -145,12 +145,6 @@ struct _xmlDoc *project_xml(const SourceFile *f, Diags *d);
 /* Reads rel through project_read() and parses it; a file already found
  * malformed is PROJECT_FAILED without a second diagnostic. */
 ProjectStatus project_xml_read(Project *p, const char *rel, SrcPos blame, struct _xmlDoc **ret);
-/* The first element on xpath, an absolute path of steps "any element
- * whose local-name() is NAME", read without libxml2 (xml_path.c): 1 found (its text in *value,
- * the line of its start tag in *line), 0 the document has none, -1
- * cannot tell (another XPath, or a document outside the plain subset):
- * ask libxml2. */
-int xml_path(Arena *a, const char *text, size_t len, const char *xpath, const char **value, int *line);
 
 /* ---- program.c ------------------------------------------------------------
  * What to build, read from the project.  which is one of
