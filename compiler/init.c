@@ -209,13 +209,15 @@ done:
 }
 
 /* Detects, renders and writes the spec of one folder; returns the exit status. */
-static int init_one(const InitCli *c, const char *dir, const char *shown)
+static int init_one(const InitCli *c, const char *dir, const char *shown, const char *context, const char *from)
 {
 	Arena *a = arena_new();
 	Diags d;
 	diags_init(&d, a, 20, false);
 	InitSpec s;
 	bool ok = init_detect(a, &d, dir, shown, &c->o, &s);
+	if (ok && context && *context)
+		init_set(&s.context, context, from);
 	Strbuf sb = STRBUF_INIT;
 	diags_render(&d, &sb);
 	fputs(strbuf_str(&sb), stderr);
@@ -230,8 +232,8 @@ static int init_recursive(const InitCli *c)
 	Arena *a = arena_new();
 	Diags d;
 	diags_init(&d, a, 20, false);
-	StrList members = {0};
-	bool ok = init_workspace(a, &d, c->dir, c->dir, &members);
+	StrList members = {0}, contexts = {0}, froms = {0};
+	bool ok = init_workspace(a, &d, c->dir, c->dir, &members, &contexts, &froms);
 	Strbuf sb = STRBUF_INIT;
 	diags_render(&d, &sb);
 	fputs(strbuf_str(&sb), stderr);
@@ -247,7 +249,7 @@ static int init_recursive(const InitCli *c)
 		const char *shown = strcmp(c->dir, ".") == 0 ? members.v[i] : dir;
 		if (c->print)
 			printf("%s# %s/app.yaml\n", i ? "---\n" : "", shown);
-		int st = init_one(c, dir, shown);
+		int st = init_one(c, dir, shown, contexts.v[i], froms.v[i]);
 		if (st > status || (status == 0 && st))
 			status = st;
 	}
@@ -266,5 +268,5 @@ int stagec_init_main(int argc, char **argv)
 		return cli_error("cannot use '%s': %s", cli_shown(c.dir), strerror(errno));
 	if (!S_ISDIR(st.st_mode))
 		return cli_error("'%s' is not a folder; give stagec init the project's folder", cli_shown(c.dir));
-	return c.recursive ? init_recursive(&c) : init_one(&c, c.dir, c.dir);
+	return c.recursive ? init_recursive(&c) : init_one(&c, c.dir, c.dir, NULL, NULL);
 }

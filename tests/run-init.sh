@@ -88,7 +88,7 @@ grep -q -- "--package-manager PM" "$tmp/out" && ok "--help lists the options" ||
 
 # --recursive on workspaces: a copy of each, the specs written into it,
 # then each compiled; the notes, the specs and the exit status are pinned
-for ws in npm-workspace cargo-workspace go-work maven-parent dotnet-sln go-two-mains; do
+for ws in npm-workspace yarn-workspace cargo-workspace go-work maven-parent dotnet-sln go-two-mains; do
 	rm -rf "$tmp/ws" && cp -R "tests/init/cases/$ws" "$tmp/ws"
 	(cd "$tmp/ws" && "$STAGEC" init --recursive . >"$tmp/out" 2>"$tmp/err")
 	rc=$?

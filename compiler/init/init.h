@@ -35,7 +35,7 @@ typedef struct InitValue {
 typedef struct InitSpec {
 	const char *language;
 	const char *summary;   /* "maven", "npm", "poetry": what the message after writing names */
-	InitValue name, language_v, version, base, source, program, manifest, build, build_image, command, port;
+	InitValue name, language_v, version, base, source, context, program, manifest, build, build_image, command, port;
 } InitSpec;
 
 /* The project in dir (shown in messages as shown).  Returns false after
@@ -165,6 +165,10 @@ const char *init_range_best(const char *range, const StrList *known, InitRangeSt
  * binary, Go cmd/NAME folders of a module or go.work members, Maven
  * modules that are not pom aggregators.  Skipped folders: the same list
  * as `stagec all`.  Returns false after errors. */
-bool init_workspace(Arena *a, Diags *d, const char *dir, const char *shown, StrList *ret);
+/* The deployable members of the workspace in dir, sorted, in ret; and,
+ * aligned with them, the context: each needs ("../..", or "" for its own
+ * folder) in ret_context and the comment saying why in ret_from. */
+bool init_workspace(Arena *a, Diags *d, const char *dir, const char *shown, StrList *ret, StrList *ret_context,
+		    StrList *ret_from);
 
 #endif

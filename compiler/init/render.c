@@ -46,6 +46,8 @@ const char *init_render(Arena *a, const InitSpec *s)
 	}
 	if (s->source.yaml)
 		line(&sb, 0, "source", &s->source);
+	if (s->context.yaml)
+		line(&sb, 0, "context", &s->context);
 	if (s->program.yaml)
 		line(&sb, 0, "program", &s->program);
 	if (s->manifest.yaml) {
