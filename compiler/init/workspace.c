@@ -188,18 +188,18 @@ static void node_member(Ws *w, const char *dir, const StrList *siblings)
 	int dep_line = dep ? line_in(w, manifest, arena_printf(w->a, "\"%s\"", dep)) : 0;
 	if (!deployable) {
 		skip_note(w, dir, "a library (no start script, or a build with main, exports or bin)");
-	} else if (dep && strncmp(dep_val, "workspace:", 10) == 0) {
-		skip_note(w, dir, arena_printf(w->a, "it depends on '%s' with the version '%s' (%s:%d), which yarn and "
-						     "pnpm read and npm does not; stagec builds a node workspace "
-						     "member from the root (context: %s) only with npm: write the "
-						     "sibling's version instead and run init again",
-					       dep, dep_val, manifest, dep_line, up));
 	} else if (dep && w->node_not_npm) {
 		skip_note(w, dir, arena_printf(w->a, "it depends on '%s' of the workspace (%s:%d), so it builds only "
 						     "from the workspace's root, and stagec builds a node workspace "
 						     "member from the root (context: %s) only with npm, not %s; with a "
 						     "package-lock.json at the root instead, init writes its spec",
 					       dep, manifest, dep_line, up, w->node_not_npm));
+	} else if (dep && strncmp(dep_val, "workspace:", 10) == 0) {
+		skip_note(w, dir, arena_printf(w->a, "it depends on '%s' with the version '%s' (%s:%d), which yarn and "
+						     "pnpm read and npm does not; stagec builds a node workspace "
+						     "member from the root (context: %s) only with npm: write the "
+						     "sibling's version instead and run init again",
+					       dep, dep_val, manifest, dep_line, up));
 	} else if (dep) {
 		add_from_root(w, dir, arena_printf(w->a, "from %s/%s:%d (%s); it needs '%s' (package.json:%d)", up,
 						   w->node_file, w->node_line, "workspaces", dep, dep_line));
