@@ -108,6 +108,18 @@ for ws in npm-workspace yarn-workspace cargo-workspace go-work maven-parent dotn
 			{ bad "recursive $ws: $f compiles"; cat "$tmp/cerr"; }
 	done
 done
+# the hand-written workspace spec of tests/cases/go-workspace: init
+# --recursive on a copy without it writes the same language and context:
+# (tests/cases/npm-workspace's apps have no start script, so init takes
+# them for libraries: not compared)
+rm -rf "$tmp/ws" && cp -R tests/cases/go-workspace "$tmp/ws" && rm "$tmp/ws/apps/api/app.yaml"
+(cd "$tmp/ws" && "$STAGEC" init --recursive . >/dev/null 2>"$tmp/err")
+for key in language context; do
+	want=$(sed -n "s/^$key: *\([^ ]*\).*/\1/p" tests/cases/go-workspace/apps/api/app.yaml)
+	got=$(sed -n "s/^$key: *\([^ ]*\).*/\1/p" "$tmp/ws/apps/api/app.yaml" 2>/dev/null)
+	[ -n "$want" ] && [ "$got" = "$want" ] && ok "recursive go-workspace: $key $want as hand-written" ||
+		{ bad "recursive go-workspace: $key '$got', hand-written '$want'"; cat "$tmp/err"; }
+done
 (cd tests/init/cases/express && "$STAGEC" init --recursive . >/dev/null 2>"$tmp/err")
 [ $? -eq 1 ] && grep -q "no workspace here" "$tmp/err" && ok "--recursive without a workspace" || bad "--recursive without a workspace"
 
