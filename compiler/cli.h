@@ -69,6 +69,8 @@ void cli_print_options(FILE *out, const CliOption *table);
  * value's name or "-", the values or "-", the help. */
 void cli_list_options(FILE *out, const CliOption *table);
 int stagec_lock_main(int argc, char **argv);
+/* schema_cmd.c: `stagec schema [NAME]`. */
+int stagec_schema_main(int argc, char **argv);
 
 /* lock_cmd.c: --lock=MODE parsed (false: not a mode); the lock for a spec
  * (path NULL: standard input, whose folder is dir), malloc'd or NULL. */

@@ -46,6 +46,7 @@ static const char usage_head[] =
 	"       stagec all [options] [ROOT]   every app.yaml below ROOT ('stagec all --help')\n"
 	"       stagec init [options] [DIR]   write DIR/app.yaml from the project's files\n"
 	"       stagec lock [options] [ROOT|SPEC]   pin base images by digest ('stagec lock --help')\n"
+	"       stagec schema [app|policy|lock]   print a JSON Schema (specs/)\n"
 	"\n"
 	"Compiles a build spec (app.yaml) into a Dockerfile.  SPEC '-' (or /dev/stdin)\n"
 	"reads the spec from standard input, with the current folder as its build context.\n"
@@ -751,6 +752,8 @@ int main(int argc, char **argv)
 		return stagec_init_main(argc - 1, argv + 1);
 	if (argc > 1 && strcmp(argv[1], "lock") == 0)
 		return stagec_lock_main(argc - 1, argv + 1);
+	if (argc > 1 && strcmp(argv[1], "schema") == 0)
+		return stagec_schema_main(argc - 1, argv + 1);
 	Cli cli = {0};
 	int status = parse_args(argc, argv, &cli);
 	if (status >= 0)

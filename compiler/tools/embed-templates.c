@@ -4,6 +4,8 @@
  * internal.h.  Run by meson; never shipped.  Usage: embed OUT.c FILE...
  * Each file is named by its base name, and carries its line-2 hash
  * (inputs.c), so that a run hashes no built-in template.
+ * `embed --table=NAME OUT.c FILE...` names the tables NAME[] and
+ * NAME_count instead (the JSON Schemas of specs/: embedded_schemas).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,8 +40,14 @@ static int embed_file(FILE *out, const char *path, int index, char hash[65])
 
 int main(int argc, char **argv)
 {
+	const char *table = "embedded_templates";
+	if (argc > 1 && strncmp(argv[1], "--table=", 8) == 0) {
+		table = argv[1] + 8;
+		argc--;
+		argv++;
+	}
 	if (argc < 2) {
-		fputs("usage: embed-templates OUT.c FILE...\n", stderr);
+		fputs("usage: embed-templates [--table=NAME] OUT.c FILE...\n", stderr);
 		return 2;
 	}
 	FILE *out = fopen(argv[1], "w");
@@ -59,13 +67,13 @@ int main(int argc, char **argv)
 		if (lens[i] < 0)
 			return 1;
 	}
-	fputs("const EmbeddedFile embedded_templates[] = {\n", out);
+	fprintf(out, "const EmbeddedFile %s[] = {\n", table);
 	for (int i = 2; i < argc; i++) {
 		const char *base = strrchr(argv[i], '/');
 		base = base ? base + 1 : argv[i];
 		fprintf(out, "\t{\"%s\", file_%d, %d, \"%s\"},\n", base, i, lens[i], hashes[i]);
 	}
-	fprintf(out, "};\nconst size_t embedded_templates_count = %d;\n", argc - 2);
+	fprintf(out, "};\nconst size_t %s_count = %d;\n", table, argc - 2);
 	free(lens);
 	free(hashes);
 	return fclose(out) == 0 ? 0 : 1;
