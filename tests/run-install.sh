@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-install.sh - what `meson install` puts in place for first contact: the
 # binary, the bash completion and the man page stagec-init(1), all from one
-# option table (and the zsh and fish completions).  Checks that `meson introspect --installed` lists them, that
+# option table (and the zsh and fish completions), and the JSON Schemas of
+# specs/ (share/stagec/schemas/, what `stagec schema` prints).  Checks that `meson introspect --installed` lists them, that
 # the man page renders with `man -l` and names every option of `stagec init
 # --list-options`, that `stagec init --help` does too, and that the
 # completion completes a flag and a flag's value in an interactive bash.
@@ -16,7 +17,9 @@ trap 'rm -rf "$tmp"' EXIT
 
 meson introspect "$BUILD" --installed >"$tmp/installed" || bad "meson introspect --installed"
 for f in bin/stagec share/bash-completion/completions/stagec share/zsh/vendor-completions/_stagec \
-	share/fish/vendor_completions.d/stagec.fish share/man/man1/stagec-init.1; do
+	share/fish/vendor_completions.d/stagec.fish share/man/man1/stagec-init.1 \
+	share/stagec/schemas/app.schema.json share/stagec/schemas/policy.schema.json \
+	share/stagec/schemas/lock.schema.json; do
 	grep -q "/$f\"" "$tmp/installed" && ok "installs $f" || bad "installs $f"
 done
 
