@@ -9,6 +9,7 @@ separated), so --help, the man page and the completion cannot drift.
   gen.py zsh TSV OUT             the zsh completion (_stagec)
   gen.py fish TSV OUT            the fish completion (stagec.fish)
 """
+import re
 import sys
 
 
@@ -145,8 +146,60 @@ def fish(opts):
     return "\n".join(lines) + "\n"
 
 
+def help_options(path):
+    """The options of a --help text: a line "  -o, --output DIR   what" or
+    "      --flag   what" starts one (the head ends at two spaces, or the line
+    when the text follows on the next), lines indented by 24 continue it."""
+    opts = []
+    with open(path) as f:
+        for line in f:
+            line = line.rstrip("\n")
+            m = re.match(r" +(-\w, )?(--\S+)( [^ ]\S*)?(?:  +(.*))?$", line)
+            if m and (line.startswith("  -") or line.startswith("      --")):
+                opts.append({"short": m.group(1), "long": m.group(2), "arg": (m.group(3) or "").strip(),
+                             "help": [m.group(4)] if m.group(4) else []})
+            elif opts and line.startswith(" " * 24) and line.strip():
+                opts[-1]["help"].append(line.strip())
+            elif opts and not line.strip():
+                break  # a blank line ends the list
+    if not opts:
+        sys.exit("gen.py: no options in " + path)
+    return opts
+
+
+def help_scd(opts):
+    def esc(t):
+        return t.replace("\\", "\\\\").replace("*", "\\*").replace("_", "\\_")
+    parts = []
+    for o in opts:
+        name, _, rest = o["long"].partition("=")
+        bracket = name.find("[")
+        if bracket > 0:
+            name, rest = name[:bracket], name[bracket:] + ("=" + rest if rest else "")
+        elif rest:
+            rest = "=_" + esc(rest) + "_"
+        head = ("*%s*, " % o["short"].rstrip(", ") if o["short"] else "") + "*" + esc(name) + "*"
+        head += esc(rest) if rest.startswith("[") else rest
+        if o["arg"]:
+            head += " _%s_" % esc(o["arg"])
+        text = " ".join(o["help"])
+        text = text[0].upper() + text[1:] + ("" if text.endswith(".") else ".")
+        parts.append(head + "\n\t" + esc(text))
+    return "\n\n".join(parts)
+
+
 def main():
-    if len(sys.argv) == 5 and sys.argv[1] == "scd":
+    if len(sys.argv) >= 5 and sys.argv[1] == "help":
+        with open(sys.argv[2]) as f:
+            text = f.read()
+        for arg in sys.argv[4:]:
+            key, _, path = arg.partition("=")
+            if "@%s@" % key not in text:
+                sys.exit("gen.py: no @%s@ in %s" % (key, sys.argv[2]))
+            text = text.replace("@%s@" % key, help_scd(help_options(path)))
+        with open(sys.argv[3], "w") as f:
+            f.write(text)
+    elif len(sys.argv) == 5 and sys.argv[1] == "scd":
         with open(sys.argv[3]) as f:
             text = f.read().replace("@OPTIONS@", scd(options(sys.argv[2])))
         with open(sys.argv[4], "w") as f:

@@ -2,7 +2,11 @@
 # run-install.sh - what `meson install` puts in place for first contact: the
 # binary, the bash completion and the man page stagec-init(1), all from one
 # option table (and the zsh and fish completions), and the JSON Schemas of
-# specs/ (share/stagec/schemas/, what `stagec schema` prints).  Checks that `meson introspect --installed` lists them, that
+# specs/ (share/stagec/schemas/, what `stagec schema` prints); stagec(1),
+# whose option lists are parsed from the --help of stagec, stagec all and
+# stagec lock, and stagec-spec(5), converted from specs/schema.md: both
+# render with `man -l`, stagec(1) names every option those --help list, and
+# stagec-spec(5) has every heading and every table row's key of schema.md.  Checks that `meson introspect --installed` lists them, that
 # the man page renders with `man -l` and names every option of `stagec init
 # --list-options`, that `stagec init --help` does too, and that the
 # completion completes a flag and a flag's value in an interactive bash.
@@ -18,6 +22,7 @@ trap 'rm -rf "$tmp"' EXIT
 meson introspect "$BUILD" --installed >"$tmp/installed" || bad "meson introspect --installed"
 for f in bin/stagec share/bash-completion/completions/stagec share/zsh/vendor-completions/_stagec \
 	share/fish/vendor_completions.d/stagec.fish share/man/man1/stagec-init.1 \
+	share/man/man1/stagec.1 share/man/man5/stagec-spec.5 \
 	share/stagec/schemas/app.schema.json share/stagec/schemas/policy.schema.json \
 	share/stagec/schemas/lock.schema.json; do
 	grep -q "/$f\"" "$tmp/installed" && ok "installs $f" || bad "installs $f"
@@ -61,6 +66,39 @@ if command -v fish >/dev/null; then
 else
 	echo "ok - fish is not installed: its checks skipped"
 fi
+
+# stagec(1) and stagec-spec(5)
+render() { # page, output
+	if command -v man >/dev/null; then
+		MANWIDTH=200 man -l "$1" 2>"$tmp/manerr" >"$2"
+		grep -q "^NAME" "$2" && [ ! -s "$tmp/manerr" ] && ok "man -l renders ${1##*/}" ||
+			{ bad "man -l renders ${1##*/}"; cat "$tmp/manerr"; }
+	else
+		cp "$1" "$2"
+	fi
+}
+render "$BUILD/man/stagec.1" "$tmp/stagec.1.txt"
+render "$BUILD/man/stagec-spec.5" "$tmp/spec.5.txt"
+for c in "" all lock; do
+	# shellcheck disable=SC2086 # "" is no argument: stagec's own --help
+	"$BUILD/stagec" $c --help | grep -oE '^ +(-[a-zA-Z], )?--[a-zA-Z][-a-zA-Z]*' | sed 's/.*--//' >"$tmp/opts"
+	[ -s "$tmp/opts" ] && ok "stagec $c --help lists options" || bad "stagec $c --help lists options"
+	while read -r o; do
+		grep -q -- "--$o" "$tmp/stagec.1.txt" && ok "stagec(1) has stagec $c --$o" || bad "stagec(1) has stagec $c --$o"
+	done <"$tmp/opts"
+done
+grep -q "^COMMANDS" "$tmp/stagec.1.txt" && grep -q "^ *schema \[NAME\]" "$tmp/stagec.1.txt" &&
+	ok "stagec(1) has the commands" || bad "stagec(1) has the commands"
+awk '/^```/ { code = !code } !code && /^###? / { sub(/^#+ /, ""); gsub(/`/, ""); print }' specs/schema.md >"$tmp/headings"
+[ "$(wc -l <"$tmp/headings")" -gt 10 ] && ok "schema.md has headings" || bad "schema.md has headings"
+while read -r h; do
+	grep -qxF -e "$h" -e "   $h" "$tmp/spec.5.txt" || { bad "stagec-spec(5) has the heading '$h'"; continue; }
+	ok "stagec-spec(5) has the heading '$h'"
+done <"$tmp/headings"
+grep -oE '^\| `[a-z_.]+`' specs/schema.md | sed 's/^| `//; s/`$//' | sort -u >"$tmp/keys"
+missing=$(while read -r k; do grep -qE "│ *$k +│" "$tmp/spec.5.txt" || echo "$k"; done <"$tmp/keys")
+[ -s "$tmp/keys" ] && [ -z "$missing" ] && ok "stagec-spec(5) has the $(wc -l <"$tmp/keys") keys of schema.md's tables" ||
+	bad "stagec-spec(5) lacks table keys: $missing"
 
 echo "install: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
