@@ -63,6 +63,10 @@ typedef struct CliOption {
 	const char *values; /* the values a completion offers, blank-separated; NULL: any */
 	const char *help;   /* NULL: not shown in --help */
 } CliOption;
+/* A values field that stands for the languages of the built-in templates
+ * (expanded by the two functions below), so that --help, the man page and
+ * the completions offer what the templates have, not a copied list. */
+#define CLI_VALUES_LANGUAGES "@languages"
 /* The options' lines of --help. */
 void cli_print_options(FILE *out, const CliOption *table);
 /* One line per shown option, tab-separated: name, short name or "-", the

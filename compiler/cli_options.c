@@ -7,6 +7,14 @@
 #include <string.h>
 
 #include "cli.h"
+#include "internal.h"
+
+static const char *values_of(const CliOption *op)
+{
+	if (op->values && strcmp(op->values, CLI_VALUES_LANGUAGES) == 0)
+		return template_builtin_languages();
+	return op->values;
+}
 
 void cli_print_options(FILE *out, const CliOption *table)
 {
@@ -24,7 +32,7 @@ void cli_print_options(FILE *out, const CliOption *table)
 		else
 			fprintf(out, "%-24s%s\n", head, op->help);
 		if (op->values)
-			fprintf(out, "%24sone of: %s\n", "", op->values);
+			fprintf(out, "%24sone of: %s\n", "", values_of(op));
 	}
 }
 
@@ -33,5 +41,5 @@ void cli_list_options(FILE *out, const CliOption *table)
 	for (const CliOption *op = table; op->name; op++)
 		if (op->help)
 			fprintf(out, "%s\t%c\t%s\t%s\t%s\n", op->name, op->short_name ? op->short_name : '-',
-				op->arg ? op->arg : "-", op->values ? op->values : "-", op->help);
+				op->arg ? op->arg : "-", op->values ? values_of(op) : "-", op->help);
 }

@@ -34,7 +34,7 @@ enum { O_LANGUAGE = 256, O_VERSION, O_PORT, O_COMMAND, O_PM, O_PROJECT, O_PROGRA
 
 /* The one option table: --help, the man page and the completions. */
 const CliOption init_options[] = {
-	{"language", 0, O_LANGUAGE, "LANG", "c cpp dotnet go java node php python ruby rust static",
+	{"language", 0, O_LANGUAGE, "LANG", CLI_VALUES_LANGUAGES,
 	 "the language, when the markers are ambiguous or wrong"},
 	{"version", 0, O_VERSION, "VERSION", NULL, "the language version, instead of the project's"},
 	{"port", 0, O_PORT, "PORT", NULL, "run.port, instead of what the project states"},

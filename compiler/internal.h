@@ -573,6 +573,9 @@ extern const size_t embedded_trees_count;
 YNode *template_yaml(Arena *a, const SourceFile *f, Diags *d);
 /* The build-time tree of f's bytes, or NULL (for tests). */
 const EmbeddedTree *template_tree_of(const SourceFile *f);
+/* The languages of the built-in templates, sorted and blank-separated
+ * (a static string, built the first time; template.c). */
+const char *template_builtin_languages(void);
 /* A file of the template set: from the --templates folder when given (the
  * shared data files fall back to the built-in copies), else built in. */
 const SourceFile *template_source(Arena *a, const Templates *t, const char *file, Diags *d);

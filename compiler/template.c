@@ -450,6 +450,42 @@ static bool is_language_file(const char *name, size_t *stem)
 	return true;
 }
 
+/* Orders two names of length an and bn as strcmp orders them. */
+static int stem_cmp(const char *x, size_t xn, const char *y, size_t yn)
+{
+	int c = strncmp(x, y, xn < yn ? xn : yn);
+	return c ? c : (xn > yn) - (xn < yn);
+}
+
+const char *template_builtin_languages(void)
+{
+	static char list[512];
+	if (list[0])
+		return list;
+	const char *name[64];
+	size_t len[64], n = 0, stem;
+	for (size_t i = 0; i < embedded_templates_count && n < 64; i++) {
+		if (!is_language_file(embedded_templates[i].name, &stem))
+			continue;
+		size_t j = n++; /* insertion, in order */
+		for (; j > 0 && stem_cmp(embedded_templates[i].name, stem, name[j - 1], len[j - 1]) < 0; j--) {
+			name[j] = name[j - 1];
+			len[j] = len[j - 1];
+		}
+		name[j] = embedded_templates[i].name;
+		len[j] = stem;
+	}
+	size_t at = 0;
+	for (size_t i = 0; i < n && at + len[i] + 2 <= sizeof(list); i++) {
+		if (at)
+			list[at++] = ' ';
+		memcpy(list + at, name[i], len[i]);
+		at += len[i];
+		list[at] = '\0';
+	}
+	return list;
+}
+
 static void read_family(TReader *r, const YNode *k, const YNode *n, Family *f)
 {
 	static const char *const keys[] = {"match", "shell", "install", "add_user", "users", "run_user",

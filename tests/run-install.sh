@@ -49,6 +49,19 @@ got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec i
 [ "$got" = "--package-manager" ] && ok "bash -i completes --package-m" || bad "bash -i completes --package-m: '$got'"
 got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec init --language ru); COMP_CWORD=3; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
 [ "$got" = "ruby rust" ] && ok "bash -i completes --language ru" || bad "bash -i completes --language ru: '$got'"
+# the commands: those that `stagec --help`'s usage lines name
+"$BUILD/stagec" --help | sed -n 's/^ *\(usage:\)\{0,1\} *stagec \([a-z][a-z]*\) .*/\2/p' | sort -u >"$tmp/commands"
+[ "$(wc -l <"$tmp/commands")" -ge 4 ] && ok "stagec --help names the commands" || bad "stagec --help names the commands"
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec ''); COMP_CWORD=1; _stagec; printf '%s\n' \"\${COMPREPLY[@]}\" | grep -v -- '^-' | grep -v '\\.yaml$' | sort" 2>/dev/null)
+[ "$got" = "$(cat "$tmp/commands")" ] && ok "bash -i completes the commands" || bad "bash -i completes the commands: '$got'"
+got=$(PATH="$BUILD:$PATH" bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec schema ''); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got" = "app policy lock" ] && ok "bash -i completes schema's names" || bad "bash -i completes schema's names: '$got'"
+# the languages: the built-in templates' (templates/*.yaml less the data files)
+langs=$(for f in templates/*.yaml; do
+	case ${f##*/} in bases.yaml | dockerignore.yaml | families.yaml | runtime-libs.yaml) ;; *) b=${f##*/} && echo "${b%.yaml}" ;; esac
+done | tr '\n' ' ')
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec init --language ''); COMP_CWORD=3; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got " = "$langs" ] && ok "bash -i completes every template's language" || bad "bash -i completes the languages: '$got', not '$langs'"
 got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; complete -p stagec" 2>/dev/null)
 [ "$got" = "complete -F _stagec stagec" ] && ok "the completion is registered" || bad "the completion is registered: '$got'"
 
@@ -82,9 +95,9 @@ render "$BUILD/man/stagec-spec.5" "$tmp/spec.5.txt"
 for c in "" all lock; do
 	# shellcheck disable=SC2086 # "" is no argument: stagec's own --help
 	"$BUILD/stagec" $c --help | grep -oE '^ +(-[a-zA-Z], )?--[a-zA-Z][-a-zA-Z]*' | sed 's/.*--//' >"$tmp/opts"
-	[ -s "$tmp/opts" ] && ok "stagec $c --help lists options" || bad "stagec $c --help lists options"
+	[ -s "$tmp/opts" ] && ok "stagec${c:+ $c} --help lists options" || bad "stagec${c:+ $c} --help lists options"
 	while read -r o; do
-		grep -q -- "--$o" "$tmp/stagec.1.txt" && ok "stagec(1) has stagec $c --$o" || bad "stagec(1) has stagec $c --$o"
+		grep -q -- "--$o" "$tmp/stagec.1.txt" && ok "stagec(1) has stagec${c:+ $c} --$o" || bad "stagec(1) has stagec${c:+ $c} --$o"
 	done <"$tmp/opts"
 done
 grep -q "^COMMANDS" "$tmp/stagec.1.txt" && grep -q "^ *schema \[NAME\]" "$tmp/stagec.1.txt" &&
