@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bake.h"
 #include "changed.h"
 #include "cli.h"
 #include "internal.h"
@@ -526,6 +527,7 @@ typedef struct Run {
 	Report *report;
 	Arena *arena;
 	StagecCache *cache; /* templates and policies, read once */
+	Bake *bake; /* docker-bake.json: a target per spec that compiled */
 	int written, unchanged, errors, drift;
 	bool io_failed;
 } Run;
@@ -710,6 +712,7 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 			names = MIRROR_NAMES;
 			nfiles = NMIRROR;
 		}
+		bake_add(run->bake, rel_path(run, path), path, dir, multi);
 		if (run->cli->check) {
 			for (int f = 0; f < nfiles; f++)
 				check_file(run, s, arena_printf(run->arena, "%s/%s", dir, names[f]), texts[f]);
@@ -842,6 +845,67 @@ static int select_changed(Run *run, PathList *specs, char **policies, char **loc
 	orphans->n = kept;
 	changed_free(c);
 	return 0;
+
+/* ---- docker-bake.json (bake.c) ------------------------------------------------------ */
+
+/* The bake file at ROOT: its name errors (exit 1), then, when every spec
+ * compiled, written or checked like the other files. */
+static void bake_file(Run *run, size_t nspecs)
+{
+	size_t nerr = 0;
+	const BakeError *errs = bake_check_names(run->bake, &nerr);
+	for (size_t i = 0; i < nerr; i++) {
+		fprintf(stderr, "%s:%d:%d: error: %s [" BAKE_RULE "]\n", cli_shown(errs[i].spec), errs[i].line,
+			errs[i].col, errs[i].message);
+		report_diag(run->report, report_spec(run->report, errs[i].spec), REPORT_ERROR,
+			    (ReportPos){errs[i].spec, errs[i].line, errs[i].col},
+			    arena_printf(run->arena, "%s [" BAKE_RULE "]", errs[i].message));
+	}
+	run->errors += (int)nerr;
+	char path[PATH_MAX];
+	snprintf(path, sizeof(path), "%s/" BAKE_FILE, run->cli->root);
+	char *have = slurp(path, NULL);
+	char *want = NULL;
+	if (run->errors || bake_count(run->bake) < nspecs) {
+		if (nspecs)
+			fprintf(stderr, "stagec: warning: %s left as it was: specs have errors\n", BAKE_FILE);
+	} else if (!nspecs) {
+		if (have && bake_is_ours(have) && run->cli->check)
+			drift(run, NULL, path, REPORT_ORPHAN, NULL);
+		else if (have && bake_is_ours(have))
+			fprintf(stderr, "stagec: warning: '%s' was generated from specs that are gone; remove it\n",
+				cli_shown(rel_path(run, path)));
+	} else if (!(want = bake_render(run->bake, run->templates, run->cli->base ?
+					arena_printf(run->arena, "base:%s", run->cli->base) : "default"))) {
+		run->io_failed = true;
+		cli_error("cannot write %s: a path or label is not UTF-8", BAKE_FILE);
+	} else {
+		char changed[128];
+		BakeState state = have ? bake_compare(have, want, changed, sizeof(changed)) : BAKE_FRESH;
+		if (run->cli->check) {
+			if (!have)
+				drift(run, NULL, path, REPORT_MISSING, NULL);
+			else if (state == BAKE_FRESH)
+				printf("%s: fresh\n", rel_path(run, path));
+			else
+				drift(run, NULL, path, state == BAKE_STALE ? REPORT_STALE : REPORT_EDITED,
+				      state == BAKE_STALE ? arena_strdup(run->arena, changed) : NULL);
+			if (run->cli->diff && (!have || state != BAKE_FRESH))
+				print_diff(have ? rel_path(run, path) : "/dev/null", have ? have : "",
+					   rel_path(run, path), want);
+		} else if (have && (state == BAKE_FOREIGN || state == BAKE_EDITED) && !run->cli->force) {
+			run->io_failed = true;
+			cli_error("refusing to overwrite '%s', %s; move it away, or use --force", cli_shown(path),
+				  state == BAKE_FOREIGN ? "which stagec did not generate"
+							: "edited by hand since stagec generated it");
+		} else if (!have || state != BAKE_FRESH) {
+			CliFile f = {BAKE_FILE, want};
+			if (cli_write_files(run->cli->root, &f, 1, true) != 0)
+				run->io_failed = true;
+		}
+	}
+	free(have);
+	free(want);
 }
 
 /* ---- the command ---------------------------------------------------------------- */
@@ -1005,6 +1069,7 @@ int stagec_all_main(int argc, char **argv)
 	/* 3. each spec */
 	Run run = {.cli = &cli, .arena = arena_new(), .cache = stagec_cache_new()};
 	run.report = report_new(run.arena, STAGEC_VERSION);
+	run.bake = bake_new();
 	run.report->drift_checked = cli.check;
 	run.report->time = report_source_date_epoch();
 	if (cli.output)
@@ -1036,6 +1101,7 @@ int stagec_all_main(int argc, char **argv)
 			free(copy);
 		}
 	}
+	bake_file(&run, specs.n);
 	if (cli_sync() != 0)
 		run.io_failed = true;
 	cli_defer_sync(false); /* the reports: each synced as it is written */
@@ -1049,6 +1115,7 @@ int stagec_all_main(int argc, char **argv)
 		fprintf(stderr, "all: %zu specs, %d written, %d unchanged, %d with errors\n", specs.n, run.written,
 			run.unchanged, run.errors);
 	status = run.io_failed ? 2 : run.errors ? 1 : run.drift ? 3 : 0;
+	bake_free(run.bake);
 	arena_free(run.arena);
 	stagec_cache_free(run.cache);
 done:

@@ -57,6 +57,10 @@ struct StagecResult {
 	LockUses uses;              /* the images the output names */
 	StagecImage *images;
 	const char *language, *template_default;
+	const char *name;           /* the app's name; its `name:` position, 0 when not the spec's */
+	int name_line, name_col;
+	StagecLabel *labels;        /* the final image's labels, sorted by key */
+	size_t nlabels;
 };
 
 const char *const *stagec_pass_names(void)
@@ -250,6 +254,45 @@ static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, 
 	arena_free(scratch);
 }
 
+/* Labels in the order the final stage sets them: by key, then by order. */
+typedef struct LabelAt {
+	StagecLabel l;
+	size_t at;
+} LabelAt;
+
+static int cmp_label(const void *x, const void *y)
+{
+	const LabelAt *a = x, *b = y;
+	int c = strcmp(a->l.key, b->l.key);
+	return c ? c : a->at < b->at ? -1 : a->at > b->at;
+}
+
+/* What a driver reads besides the text (stagec_result_name, _labels),
+ * taken from the compiled program so that it is what the image gets. */
+static void keep_facts(StagecResult *r, const Spec *spec, const SourceFile *f, const Ir *ir)
+{
+	r->name = ir->name;
+	if (spec->name.pos.file == f && spec->name.pos.line > 0) {
+		r->name_line = spec->name.pos.line;
+		r->name_col = spec->name.pos.col;
+	}
+	size_t n = 0;
+	for (const Step *st = ir->last ? ir->last->first : NULL; st; st = st->next)
+		if (st->kind == STEP_LABEL)
+			n += st->keys.n;
+	LabelAt *all = arena_alloc(r->arena, (n + 1) * sizeof(*all));
+	n = 0;
+	for (const Step *st = ir->last ? ir->last->first : NULL; st; st = st->next)
+		for (size_t i = 0; st->kind == STEP_LABEL && i < st->keys.n; i++, n++)
+			all[n] = (LabelAt){{st->keys.v[i], st->values.v[i]}, n};
+	if (n)
+		qsort(all, n, sizeof(*all), cmp_label);
+	r->labels = arena_alloc(r->arena, (n + 1) * sizeof(*r->labels));
+	for (size_t i = 0; i < n; i++) /* a later LABEL of the same key wins, as in the image */
+		if (i + 1 == n || strcmp(all[i].l.key, all[i + 1].l.key) != 0)
+			r->labels[r->nlabels++] = all[i].l;
+}
+
 static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const char *spec_real,
 		    const StagecOptions *o, Diags *d)
 {
@@ -344,6 +387,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	Strbuf ign = STRBUF_INIT;
 	emit_dockerignore(ir, &info, &ign);
 	r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));
+	keep_facts(r, spec, f, ir);
 	return true;
 }
 
@@ -478,6 +522,24 @@ const char *const *stagec_result_policy_files(const StagecResult *r, size_t *ret
 	if (ret_n)
 		*ret_n = r ? r->npolicy_files : 0;
 	return r ? r->policy_files : NULL;
+}
+
+const char *stagec_result_name(const StagecResult *r, int *ret_line, int *ret_col)
+{
+	bool ok = r && r->ok;
+	if (ret_line)
+		*ret_line = ok ? r->name_line : 0;
+	if (ret_col)
+		*ret_col = ok ? r->name_col : 0;
+	return ok ? r->name : NULL;
+}
+
+const StagecLabel *stagec_result_labels(const StagecResult *r, size_t *ret_n)
+{
+	bool ok = r && r->ok;
+	if (ret_n)
+		*ret_n = ok ? r->nlabels : 0;
+	return ok ? r->labels : NULL;
 }
 
 void stagec_result_free(StagecResult *r)

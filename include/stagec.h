@@ -172,6 +172,23 @@ const StagecImage *stagec_result_images(const StagecResult *r, size_t *ret_n);
  * stagec's template gives it (before any lock); NULL before lowering. */
 const char *stagec_result_language(const StagecResult *r, const char **ret_default);
 
+/* ---- what a driver needs beyond the Dockerfile (stagec all's bake file) ---- */
+
+/* The app's name (the spec's `name`, else its folder's), as the compiled
+ * program has it; NULL when the compilation failed.  *ret_line and
+ * *ret_col (when not NULL) receive the position of the spec's `name:`
+ * value, or 0 when the name came from the folder (or from a policy). */
+const char *stagec_result_name(const StagecResult *r, int *ret_line, int *ret_col);
+
+/* A label of the final image. */
+typedef struct StagecLabel {
+	const char *key, *value;
+} StagecLabel;
+/* The labels of the final image of a successful compilation, as the
+ * program's final stage sets them (after the policy's defaults and
+ * enforce), each key once with its last value, sorted by key. */
+const StagecLabel *stagec_result_labels(const StagecResult *r, size_t *ret_n);
+
 /* The names of the optimisation passes, in the order they run, NULL-terminated. */
 const char *const *stagec_pass_names(void);
 
