@@ -3,10 +3,11 @@
  *
  * One target per spec (context, dockerfile relative to it as bake resolves
  * it, tags "${REGISTRY}/<name>:${TAG}", the final image's labels as the
- * compiled program sets them), a "<target>-single" target inheriting it
- * for Dockerfile.single, a group "default" of every multi-stage target, a
- * group "single" of every single-stage one and a group per top-level
- * folder.  Variables REGISTRY and TAG; a third, STAGEC_INPUTS, carries the
+ * compiled program sets them, the policy's enforce.platforms), a
+ * "<target>-single" target inheriting it for Dockerfile.single, a group
+ * "default" of every multi-stage target, a group "single" of every
+ * single-stage one and a group per top-level folder holding specs in
+ * sub-folders.  Variables REGISTRY and TAG; a third, STAGEC_INPUTS, carries the
  * drift facts that line 2 carries in a Dockerfile (bake reads only the
  * keys variable, group, target and function at the top: an unknown key
  * would be taken for a global variable, so the facts stay in a documented
@@ -42,6 +43,8 @@ typedef struct BakeSpec {
 	int line, col;
 	StagecLabel *labels;
 	size_t nlabels;
+	const char **platforms;
+	size_t nplatforms;
 	const char *spec_hash, *policy_hash;
 	bool rejected;
 } BakeSpec;
@@ -181,6 +184,10 @@ void bake_add(Bake *b, const char *spec_rel, const StagecResult *r, const char *
 	s->labels = arena_alloc(b->a, (s->nlabels + 1) * sizeof(*s->labels));
 	for (size_t i = 0; i < s->nlabels; i++)
 		s->labels[i] = (StagecLabel){arena_strdup(b->a, labels[i].key), arena_strdup(b->a, labels[i].value)};
+	const char *const *platforms = stagec_result_platforms(r, &s->nplatforms);
+	s->platforms = arena_alloc(b->a, (s->nplatforms + 1) * sizeof(*s->platforms));
+	for (size_t i = 0; i < s->nplatforms; i++)
+		s->platforms[i] = arena_strdup(b->a, platforms[i]);
 	s->spec_hash = arena_strdup(b->a, spec_hash);
 	s->policy_hash = arena_strdup(b->a, policy_hash);
 }
@@ -437,6 +444,12 @@ static char *render(Bake *b, const char *facts)
 		for (size_t k = 0; k < s->nlabels; k++)
 			set(&j, labels, s->labels[k].key, str(&j, s->labels[k].value));
 		set(&j, t, "labels", labels);
+		if (s->nplatforms) {
+			json_t *plats = arr(&j);
+			for (size_t k = 0; k < s->nplatforms; k++)
+				push(&j, plats, str(&j, s->platforms[k]));
+			set(&j, t, "platforms", plats);
+		}
 		set(&j, tgts, s->target, t);
 
 		const char *single = arena_printf(b->a, "%s" SINGLE_SUFFIX, s->target);

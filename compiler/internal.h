@@ -701,6 +701,11 @@ YNode *policy_merge_under(Arena *a, YNode *base, YNode *over);
 YNode *policy_merge_over(Arena *a, YNode *base, YNode *over, const SourceFile *spec, Diags *d);
 /* Whether two trees hold the same values (positions aside). */
 bool ynode_equal(const YNode *x, const YNode *y);
+/* A copy of map without key; the rest shared. */
+YNode *ynode_without(Arena *a, const YNode *map, const char *key);
+/* The one key of enforce that is no spec key: the platforms of the bake
+ * file's targets (a list of os/arch[/variant]); never merged into a spec. */
+#define POLICY_PLATFORMS "platforms"
 /* Applies the layers: defaults (outermost first), the spec, enforce. */
 YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d);
 

@@ -61,6 +61,8 @@ struct StagecResult {
 	int name_line, name_col;
 	StagecLabel *labels;        /* the final image's labels, sorted by key */
 	size_t nlabels;
+	const char **platforms;     /* the policy's enforce.platforms */
+	size_t nplatforms;
 };
 
 const char *const *stagec_pass_names(void)
@@ -269,8 +271,14 @@ static int cmp_label(const void *x, const void *y)
 
 /* What a driver reads besides the text (stagec_result_name, _labels),
  * taken from the compiled program so that it is what the image gets. */
-static void keep_facts(StagecResult *r, const Spec *spec, const SourceFile *f, const Ir *ir)
+static void keep_facts(StagecResult *r, const Spec *spec, const SourceFile *f, const Ir *ir, const Policy *p)
 {
+	const YNode *plat = p ? ynode_get(p->enforce, POLICY_PLATFORMS) : NULL;
+	if (plat && plat->kind == YNODE_SEQ) { /* checked when the policy was read */
+		r->platforms = arena_alloc(r->arena, (plat->n + 1) * sizeof(char *));
+		for (size_t i = 0; i < plat->n; i++)
+			r->platforms[r->nplatforms++] = plat->items[i]->str;
+	}
 	r->name = ir->name;
 	if (spec->name.pos.file == f && spec->name.pos.line > 0) {
 		r->name_line = spec->name.pos.line;
@@ -387,7 +395,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	Strbuf ign = STRBUF_INIT;
 	emit_dockerignore(ir, &info, &ign);
 	r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));
-	keep_facts(r, spec, f, ir);
+	keep_facts(r, spec, f, ir, policy);
 	return true;
 }
 
@@ -540,6 +548,14 @@ const StagecLabel *stagec_result_labels(const StagecResult *r, size_t *ret_n)
 	if (ret_n)
 		*ret_n = ok ? r->nlabels : 0;
 	return ok ? r->labels : NULL;
+}
+
+const char *const *stagec_result_platforms(const StagecResult *r, size_t *ret_n)
+{
+	bool ok = r && r->ok;
+	if (ret_n)
+		*ret_n = ok ? r->nplatforms : 0;
+	return ok ? r->platforms : NULL;
 }
 
 void stagec_result_free(StagecResult *r)

@@ -525,6 +525,39 @@ static YNode *copy_node(Arena *a, const YNode *v)
 	return n;
 }
 
+/* os/arch[/variant], as BuildKit names a platform: linux/amd64, linux/arm/v7. */
+static bool valid_platform(const char *s)
+{
+	int parts = 0;
+	for (const char *p = s;; p++) {
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz0123456789_");
+		if (n == 0 || n > 32 || ++parts > 3)
+			return false;
+		p += n;
+		if (*p == '\0')
+			return parts >= 2;
+		if (*p != '/')
+			return false;
+	}
+}
+
+/* enforce.platforms: a list of platforms, checked here (the spec reader
+ * does not know the key); returns enforce without it. */
+static const YNode *check_platforms(PCtx *c, const YNode *enforce)
+{
+	const YNode *v = ynode_get(enforce, POLICY_PLATFORMS);
+	if (!v)
+		return enforce;
+	SList list = {0};
+	if (read_strings(c, v, "enforce.platforms", false, &list))
+		for (size_t i = 0; i < list.n; i++)
+			if (!valid_platform(list.v[i].s))
+				diag_error(c->d, list.v[i].pos, "'%s' is not a platform; 'enforce.platforms' lists "
+								"platforms as os/arch[/variant] (linux/amd64, linux/arm64)",
+					   list.v[i].s);
+	return ynode_without(c->a, enforce, POLICY_PLATFORMS);
+}
+
 /* defaults and enforce hold spec keys: the spec reader checks them, over a
  * stand-in spec that supplies what every spec must have (a language, a
  * healthcheck's command) so that only the policy's own values are judged. */
@@ -570,7 +603,7 @@ static void read_top_key(PCtx *c, const char *path, const YNode *k, const YNode 
 			c->p->ndefaults = 1;
 		}
 	} else if (strcmp(path, "enforce") == 0) {
-		check_spec_tree(c, v, path);
+		check_spec_tree(c, v->kind == YNODE_MAP ? check_platforms(c, v) : v, path);
 		if (v->kind == YNODE_MAP)
 			c->p->enforce = copy_node(c->a, v);
 	} else if (strcmp(path, "rules") == 0) {

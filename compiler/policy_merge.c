@@ -152,6 +152,22 @@ static YNode *drop_partial_healthcheck(Arena *a, YNode *root, const YNode *spec_
 	return root2;
 }
 
+YNode *ynode_without(Arena *a, const YNode *map, const char *key)
+{
+	if (!map)
+		return NULL;
+	YNode *m = arena_alloc(a, sizeof(*m));
+	*m = *map;
+	if (map->kind != YNODE_MAP || !ynode_get(map, key))
+		return m;
+	m->pairs = arena_alloc(a, (map->n + 1) * sizeof(YPair));
+	m->n = 0;
+	for (size_t i = 0; i < map->n; i++)
+		if (strcmp(map->pairs[i].key->str, key) != 0)
+			m->pairs[m->n++] = map->pairs[i];
+	return m;
+}
+
 YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d)
 {
 	if (!p || !spec_root || spec_root->kind != YNODE_MAP)
@@ -166,6 +182,7 @@ YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFil
 		r->pos = spec_root->pos;
 		root = r;
 	}
-	root = policy_merge_over(a, root, p->enforce, spec, d);
+	/* enforce.platforms is the bake file's (stagec_result_platforms), no spec key */
+	root = policy_merge_over(a, root, ynode_without(a, p->enforce, POLICY_PLATFORMS), spec, d);
 	return drop_partial_healthcheck(a, root, spec_root);
 }

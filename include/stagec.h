@@ -188,6 +188,9 @@ typedef struct StagecLabel {
  * program's final stage sets them (after the policy's defaults and
  * enforce), each key once with its last value, sorted by key. */
 const StagecLabel *stagec_result_labels(const StagecResult *r, size_t *ret_n);
+/* The platforms the policy's enforce.platforms names (os/arch[/variant]),
+ * in its order, for the bake file; none when it names none. */
+const char *const *stagec_result_platforms(const StagecResult *r, size_t *ret_n);
 
 /* The names of the optimisation passes, in the order they run, NULL-terminated. */
 const char *const *stagec_pass_names(void);

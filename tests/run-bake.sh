@@ -80,6 +80,7 @@ defaults:
   labels: {org.opencontainers.image.vendor: Acme, team: platform}
 enforce:
   labels: {org.opencontainers.image.licenses: MIT}
+  platforms: [linux/amd64, linux/arm64]
 POL
 	for d in "$@"; do
 		case $d in
@@ -122,6 +123,15 @@ out=$(sed 's/ out=sha256:[0-9a-f]\{64\}//' docker-bake.json | sha256sum | cut -d
 has "out= is the sha256 of the file without its out= field" "out=sha256:$out\"" docker-bake.json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if set(d)=={"variable","group","target"} else 1)' docker-bake.json &&
 	ok "only bake's own top-level keys" || bad "a top-level key bake does not know"
+
+# a policy that extends another may not change the platforms it enforces
+mkdir -p "$tmp/ext/.stagec" "$tmp/ext/a"
+cp "$SRC"/examples/go/* "$tmp/ext/a/"
+printf 'version: 1\nenforce:\n  platforms: [linux/amd64]\n' >"$tmp/ext/parent.yaml"
+printf 'version: 1\nextends: ../parent.yaml\nenforce:\n  platforms: [linux/arm64]\n' >"$tmp/ext/.stagec/policy.yaml"
+expect "a child policy changing the parent's platforms" 2 "$STAGEC" all "$tmp/ext"
+has "positioned at the child's platforms" "policy.yaml:4:14: error: 'platforms' enforces a different value than its parent does" "$tmp/err"
+[ ! -e "$tmp/ext/docker-bake.json" ] && ok "nothing written under a bad policy" || bad "a bake file under a bad policy"
 
 # 4. drift
 expect "--check on a fresh tree" 0 "$STAGEC" all --check

@@ -35,6 +35,7 @@ SCHEMA_REJECTS = {
     "err-unknown-key": "Additional properties",
     "err-bad-date": "does not match",
     "err-exception-no-reason": "'reason' is a required property",
+    "err-platforms": "does not match",
 }
 
 failed = 0
