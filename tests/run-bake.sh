@@ -10,7 +10,9 @@
 #     the policy's defaults and enforce, '.' in a name, "${" in a label kept
 #     literal, a group per top-level folder with sub-folders; the same bytes
 #     from a second tree made in another order and from ROOT spelled
-#     differently; the out= hash against sha256sum;
+#     differently; the out= hash against sha256sum; specs/bake.md's example
+#     reads and is what stagec writes for the tree it describes; a child
+#     policy may not change the platforms its parent enforces;
 #  4. drift: fresh, stale (which input), edited, missing, a foreign file
 #     refused without --force, --diff;
 #  5. each name collision: exit 1, the positioned error with its rule id,
@@ -123,6 +125,31 @@ out=$(sed 's/ out=sha256:[0-9a-f]\{64\}//' docker-bake.json | sha256sum | cut -d
 has "out= is the sha256 of the file without its out= field" "out=sha256:$out\"" docker-bake.json
 python3 -c 'import json,sys; d=json.load(open(sys.argv[1])); sys.exit(0 if set(d)=={"variable","group","target"} else 1)' docker-bake.json &&
 	ok "only bake's own top-level keys" || bad "a top-level key bake does not know"
+
+# specs/bake.md's example: the tree it describes gives the targets and
+# groups it shows
+D=$tmp/doc
+mkdir -p "$D/.stagec"
+printf 'version: 1\ndefaults:\n  labels: {team: platform}\nenforce:\n  platforms: [linux/amd64, linux/arm64]\n' >"$D/.stagec/policy.yaml"
+for d in services/api services/worker tool; do mkdir -p "$D/$d" && cp "$SRC"/examples/go/* "$D/$d/"; done
+printf 'name: api.v2\nlanguage: go\nversion: "1.19"\nlabels: {team: payments}\n' >"$D/services/api/app.yaml"
+printf 'language: go\nversion: "1.19"\n' >"$D/services/worker/app.yaml"
+printf 'name: tool\nlanguage: go\nversion: "1.19"\n' >"$D/tool/app.yaml"
+"$STAGEC" all "$D" >/dev/null 2>&1
+awk '/^```json bake$/ {on = 1; next} /^```$/ {on = 0} on' "$SRC/specs/bake.md" >"$tmp/doc.json"
+$CHECK "$tmp/doc.json" >/dev/null && ok "specs/bake.md's example reads" || bad "specs/bake.md's example does not read"
+python3 - "$tmp/doc.json" "$D/docker-bake.json" >"$tmp/cmp" 2>&1 <<'PY'
+import json, sys
+doc, have = (json.load(open(p)) for p in sys.argv[1:])
+for name, t in doc["target"].items():
+    assert have["target"].get(name) == t, (name, have["target"].get(name))
+assert doc["group"] == have["group"], have["group"]
+for v in ("REGISTRY", "TAG"):
+    assert doc["variable"][v] == have["variable"][v], v
+assert sorted(have) == sorted(doc) == ["group", "target", "variable"]
+assert sorted(have["target"]) == sorted(doc["target"]), sorted(have["target"])
+PY
+[ $? -eq 0 ] && ok "specs/bake.md's example is what stagec writes for its tree" || { bad "specs/bake.md's example differs"; cat "$tmp/cmp"; }
 
 # a policy that extends another may not change the platforms it enforces
 mkdir -p "$tmp/ext/.stagec" "$tmp/ext/a"
