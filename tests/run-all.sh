@@ -133,7 +133,7 @@ else
 		bash tests/e2e/engine.sh start || return 1
 		local status=0
 		bash tests/e2e/base-images.sh || status=1
-		[ $status -eq 0 ] && { bash tests/e2e/buildtruth.sh --stagec "$ROOT/build/stagec" \
+		[ $status -eq 0 ] && { bash tests/e2e/buildtruth.sh --stagec "$ROOT/build/stagec" --bake \
 			$(grep -v '^#' tests/e2e/examples.txt) || status=1; }
 		# the lock through a real registry on 127.0.0.1 (registry.sh starts and stops it)
 		[ $status -eq 0 ] && { bash tests/e2e/lock-registry.sh --stagec "$ROOT/build/stagec" || status=1; }

@@ -4,8 +4,10 @@ file reference (docs.docker.com/build/bake/reference/, the JSON form), not
 from stagec's code, so that it can disagree with stagec.
 
     check-bake.py [--root DIR] FILE...     check each file; exit 1 on a problem
-    check-bake.py --docker-build FILE      print one `docker build` command per
-                                           target, from the file's own fields
+    check-bake.py --docker-build FILE      print, per target, a line TARGET, CONTEXT,
+                                           DOCKERFILE and the `docker build` command
+                                           that builds it from the file's own fields
+                                           (tab-separated)
 
 Checks, each problem printed as FILE: where: what:
 - the top level is an object whose keys are variable, group, target or
@@ -30,7 +32,8 @@ Checks, each problem printed as FILE: where: what:
 --docker-build resolves inherits (later parents win, the target's own
 attributes over all) and variables (the environment over the defaults, as
 bake does) and prints `docker build -f CONTEXT/DOCKERFILE -t TAG --label
-K=V --platform P CONTEXT`, shell-quoted, one line per target in name order.
+K=V --platform P CONTEXT`, shell-quoted, one line per target in name order
+(CONTEXT and DOCKERFILE are paths from the current folder).
 """
 import json
 import os
@@ -283,7 +286,7 @@ def docker_build(path):
         if r.get("platforms"):
             cmd += ["--platform", ",".join(r["platforms"])]
         cmd.append(context)
-        print(name, shlex.join(cmd))
+        print(name, context, cmd[3], shlex.join(cmd), sep="\t")
 
 
 def main(argv):

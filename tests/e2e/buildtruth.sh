@@ -2,7 +2,7 @@
 # buildtruth.sh — build what stagec emits with a real engine and check that it is true.
 #
 # Usage: tests/e2e/buildtruth.sh [--stagec PATH] [--dockerfiles DIR] [--flavours "official debian"]
-#                                EXAMPLE_DIR...
+#                                [--bake] EXAMPLE_DIR...
 # For each example and base flavour it asks stagec (--stagec or $STAGEC) for the multi-stage and the
 # single-stage Dockerfile (`stagec [--single-stage] --base FLAVOUR DIR/app.yaml`), writes them to a
 # temporary directory and builds both with `DOCKER_BUILDKIT=1 /usr/bin/docker build --progress=plain
@@ -30,6 +30,15 @@
 #   caching      after a comment is appended to a source file (in a temporary copy), the rebuild of
 #                the multi-stage image reports every dependency-install step CACHED (a Dockerfile
 #                with no RUN before its first COPY of the context has none: the edit must reach it).
+# With --bake (needs --stagec), after those: `stagec all` over a scratch copy of the examples, under
+# a policy that gives every image a label, writes docker-bake.json; tests/bake/check-bake.py reads
+# it (contexts and Dockerfiles on disk) and prints, per target, the `docker build` made of the
+# file's own fields (context, dockerfile, tags, labels; buildx is not packaged for Debian 12),
+# which is run:
+#   bake         each target builds, its image carries the target's labels, and when build truth
+#                built the same program (the Dockerfile but for comments and LABELs) for that
+#                example, the image has the same layers: the bake builds are cache hits, seconds
+#                each, so the bake file costs CI no second build of the examples.
 # Prints `ok - ...` / `not ok - ... : reason` per check, image sizes and ratio, and a last line
 # `e2e: N passed, N failed`; exits 1 if anything failed.
 # Assumes: a running engine (tests/e2e/engine.sh start), the base images (tests/e2e/base-images.sh),
@@ -43,6 +52,7 @@ DOCKER=/usr/bin/docker
 export DOCKER_BUILDKIT=1
 STAGEC=${STAGEC:-}
 DOCKERFILES=
+BAKE=
 FLAVOURS=${FLAVOURS:-official debian}
 TAG=${E2E_TAG:-stagec-e2e} # image names: $TAG/<example>:<flavour>-{multi,single}
 EXAMPLES=()
@@ -52,7 +62,8 @@ while [ $# -gt 0 ]; do
     --stagec=*) STAGEC=${1#*=}; shift ;;
     --dockerfiles) DOCKERFILES=$2; shift 2 ;;
     --flavours) FLAVOURS=$2; shift 2 ;;
-    -h|--help) sed -n '2,25p' "$0"; exit 0 ;;
+    --bake) BAKE=1; shift ;;
+    -h|--help) sed -n '2,45p' "$0"; exit 0 ;;
     -*) echo "buildtruth: unknown option $1" >&2; exit 2 ;;
     *) EXAMPLES+=("$1"); shift ;;
   esac
@@ -305,11 +316,60 @@ run_one() {
   echo "# size $id: multi $sm MB, single $ss MB, ratio single/multi $(awk -v a="$ss" -v b="$sm" 'BEGIN { printf "%.2f", a / b }')"
 }
 
+# ---- the examples' bake file (--bake) ---------------------------------------------------------
+bake_all() {
+  local root="$TMP/bake" ex target context dockerfile cmd log t0 msg name variant fl match iid
+  mkdir -p "$root/.stagec"
+  printf 'version: 1\ndefaults:\n  labels: {org.opencontainers.image.vendor: stagec-e2e}\n' >"$root/.stagec/policy.yaml"
+  for ex in "${EXAMPLES[@]}"; do
+    ex=$(cd "$ex" && pwd) && cp -a "$ex" "$root/$(basename "$ex")"
+  done
+  if ! "$STAGEC" all --force "$root" >"$TMP/bake.out" 2>"$TMP/bake.err"; then
+    notok "bake stagec all : failed"; tail_log "$TMP/bake.err"; return
+  fi
+  if msg=$(python3 "$HERE/../bake/check-bake.py" --root "$root" "$root/docker-bake.json"); then
+    ok "bake file reads ($(grep -c '"inherits"' "$root/docker-bake.json") specs)"
+  else
+    notok "bake file reads : $msg"; return
+  fi
+  REGISTRY=$TAG TAG=bake python3 "$HERE/../bake/check-bake.py" --docker-build "$root/docker-bake.json" >"$TMP/bake.cmds"
+  while IFS=$'\t' read -r target context dockerfile cmd; do
+    name=$(basename "$context")
+    variant=multi; [ "$(basename "$dockerfile")" = Dockerfile.single ] && variant=single
+    log="$TMP/bake-$target.log"; t0=$(now)
+    if ! eval "\"\$DOCKER\" build --progress=plain --iidfile \"\$TMP/bake.iid\" ${cmd#docker build }" >"$log" 2>&1; then
+      notok "bake $target build : failed after $(elapsed "$t0") s; build log tail:"; tail_log "$log"; continue
+    fi
+    iid=$(cat "$TMP/bake.iid")
+    "$DOCKER" image inspect "$iid" >"$TMP/bake.json"
+    if ! msg=$($CHECK bakelabels "$cmd" "$TMP/bake.json"); then notok "bake $target labels : $msg"; continue; fi
+    match=
+    for fl in $FLAVOURS; do
+      if [ -f "$TMP/$name-$fl/$variant.Dockerfile" ] &&
+        $CHECK sameprogram "$dockerfile" "$TMP/$name-$fl/$variant.Dockerfile" >/dev/null; then
+        match=$fl; break
+      fi
+    done
+    msg="$(elapsed "$t0") s, $(grep -c ' CACHED$' "$log") steps cached, $msg"
+    if [ -z "$match" ]; then
+      ok "bake $target ($msg; build truth built no such Dockerfile for $name)"
+    elif [ "$("$DOCKER" image inspect -f '{{json .RootFS.Layers}}' "$iid")" = \
+      "$("$DOCKER" image inspect -f '{{json .RootFS.Layers}}' "$TAG/$name:$match-$variant" 2>/dev/null)" ]; then
+      ok "bake $target ($msg; the layers of build truth's $name $match $variant image)"
+    else
+      notok "bake $target : its layers differ from build truth's $name $match $variant image ($msg)"
+    fi
+  done <"$TMP/bake.cmds"
+}
+
 for ex in "${EXAMPLES[@]}"; do
   ex=$(cd "$ex" && pwd) || { notok "$ex : no such directory"; continue; }
   for fl in $FLAVOURS; do
     run_one "$ex" "$fl"
   done
 done
+if [ -n "$BAKE" ]; then
+  if [ -n "$STAGEC" ] && [ -z "$DOCKERFILES" ]; then bake_all; else notok "bake : --bake needs --stagec"; fi
+fi
 echo "e2e: $PASS passed, $FAIL failed"
 [ "$FAIL" -eq 0 ]

@@ -23,6 +23,12 @@
       No file the final stage added on top of its base is a .env file (`.env`, `.env.*`) or a
       private key (`*.key`, `id_rsa`...): the .dockerignore kept them out of the context. Files
       inside installed dependencies (node_modules, site-packages, gems, vendor) are not counted.
+  bakelabels COMMAND INSPECT.json
+      The image (`docker image inspect`) carries every `--label K=V` of the docker build COMMAND
+      (a bake target's, from check-bake.py --docker-build) with that value.
+  sameprogram A.Dockerfile B.Dockerfile
+      The two Dockerfiles are the same but for comment lines and LABEL instructions (metadata
+      only: they make no layer), so that their images built from the same context share layers.
   port INSPECT.json        prints the first exposed port number
   srcfile EXAMPLE_DIR INSPECT.json   prints the source file to touch for the cache check (a file at
                                      the top, else the first source file found in a subfolder)
@@ -254,7 +260,47 @@ def srcfile(example, inspect):
     return 0
 
 
+def bakelabels(command, inspect):
+    import shlex
+    argv, want = shlex.split(command), {}
+    for i, a in enumerate(argv[:-1]):
+        if a == "--label":
+            k, _, v = argv[i + 1].partition("=")
+            want[k] = v
+    have = config(inspect).get("Labels") or {}
+    wrong = {k: (v, have.get(k)) for k, v in want.items() if have.get(k) != v}
+    if wrong:
+        print("labels differ (bake, image): %s" % wrong)
+        return 1
+    print("%d labels" % len(want))
+    return 0
+
+
+def program(path):
+    """A Dockerfile's instructions without comments and LABELs."""
+    out, skipping = [], False
+    for line in open(path).read().splitlines():
+        if skipping:
+            skipping = line.rstrip().endswith("\\")
+            continue
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if line.split(None, 1)[0].upper() == "LABEL":
+            skipping = line.rstrip().endswith("\\")
+            continue
+        out.append(line)
+    return out
+
+
+def sameprogram(a, b):
+    if program(a) == program(b):
+        return 0
+    print("the Dockerfiles differ beyond comments and labels")
+    return 1
+
+
 if __name__ == "__main__":
     cmd, args = sys.argv[1], sys.argv[2:]
     sys.exit({"equiv": equiv, "files": files, "split": split, "cache": cache,
-              "port": port, "srcfile": srcfile, "secrets": secrets}[cmd](*args))
+              "port": port, "srcfile": srcfile, "secrets": secrets, "bakelabels": bakelabels,
+              "sameprogram": sameprogram}[cmd](*args))
