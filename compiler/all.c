@@ -866,9 +866,12 @@ static void bake_file(Run *run, size_t nspecs)
 	snprintf(path, sizeof(path), "%s/" BAKE_FILE, run->cli->root);
 	char *have = slurp(path, NULL);
 	char *want = NULL;
-	if (run->errors || bake_count(run->bake) < nspecs) {
-		if (nspecs)
-			fprintf(stderr, "stagec: warning: %s left as it was: specs have errors\n", BAKE_FILE);
+	if (run->errors) {
+		fprintf(stderr, "stagec: warning: %s %s: specs have errors\n", BAKE_FILE,
+			run->cli->check ? "not checked" : "left as it was");
+	} else if (bake_count(run->bake) < nspecs) {
+		run->io_failed = true;
+		cli_error("%s", "out of memory");
 	} else if (!nspecs) {
 		if (have && bake_is_ours(have) && run->cli->check)
 			drift(run, NULL, path, REPORT_ORPHAN, NULL);
