@@ -878,8 +878,7 @@ static void bake_file(Run *run, size_t nspecs)
 		else if (have && bake_is_ours(have))
 			fprintf(stderr, "stagec: warning: '%s' was generated from specs that are gone; remove it\n",
 				cli_shown(rel_path(run, path)));
-	} else if (!(want = bake_render(run->bake, run->templates, run->cli->base ?
-					arena_printf(run->arena, "base:%s", run->cli->base) : "default"))) {
+	} else if (!(want = bake_render(run->bake))) {
 		run->io_failed = true;
 		cli_error("cannot write %s: a path or label is not UTF-8", BAKE_FILE);
 	} else {

@@ -7,9 +7,9 @@
  * "<target>-single" target inheriting it for Dockerfile.single, a group
  * "default" of every multi-stage target, a group "single" of every
  * single-stage one and a group per top-level folder holding specs in
- * sub-folders.  Variables REGISTRY and TAG; a third, STAGEC_INPUTS, carries the
- * drift facts that line 2 carries in a Dockerfile (bake reads only the
- * keys variable, group, target and function at the top: an unknown key
+ * sub-folders.  Variables REGISTRY and TAG; a third, STAGEC_INPUTS,
+ * carries the drift facts, made of every spec's line 2 (bake reads only
+ * the keys variable, group, target and function at the top: an unknown key
  * would be taken for a global variable, so the facts stay in a documented
  * one).  Written with jansson, keys sorted, so the same tree gives the
  * same bytes.  Bake evaluates every string as an HCL template: "${" and
@@ -45,9 +45,12 @@ typedef struct BakeSpec {
 	size_t nlabels;
 	const char **platforms;
 	size_t nplatforms;
-	const char *spec_hash, *policy_hash;
 	bool rejected;
 } BakeSpec;
+
+/* The kinds of line 2's tokens (inputs.c), each hashed over every spec. */
+enum { K_OPTIONS, K_SPEC, K_POLICY, K_LOCK, K_FILE, K_TEMPLATE, K_OTHER, NKINDS };
+static const char *const KIND_KEYS[NKINDS] = {"options", "spec", "policy", "lock", "file", "template", "other"};
 
 struct Bake {
 	Arena *a;
@@ -55,13 +58,18 @@ struct Bake {
 	size_t n, cap;
 	BakeError *errors;
 	size_t nerrors;
+	Sha256 kinds[NKINDS]; /* per kind: each spec's path and its tokens of that kind */
+	bool used[NKINDS];
 };
 
 Bake *bake_new(void)
 {
 	Bake *b = calloc(1, sizeof(*b));
-	if (b)
-		b->a = arena_new();
+	if (!b)
+		return NULL;
+	b->a = arena_new();
+	for (int k = 0; k < NKINDS; k++)
+		sha256_init(&b->kinds[k]);
 	return b;
 }
 
@@ -153,8 +161,37 @@ static const char *dockerfile_path(Arena *a, const BakeSpec *s, const char *name
 	return strcmp(rel, ".") ? arena_printf(a, "%s/%s", rel, name) : name;
 }
 
-void bake_add(Bake *b, const char *spec_rel, const StagecResult *r, const char *spec_hash,
-	      const char *policy_hash)
+/* Line 2 of the spec's Dockerfile, token by token, into the kinds' hashes
+ * (out= left out: it is the file's own); the spec's path always. */
+static void add_inputs(Bake *b, const char *rel, const StagecResult *r)
+{
+	sha256_update(&b->kinds[K_SPEC], rel, strlen(rel) + 1);
+	b->used[K_SPEC] = true;
+	const char *line = inputs_line(stagec_result_output(r));
+	if (!line)
+		return;
+	line += strlen(INPUTS_MARK);
+	for (const char *p = line; *p && *p != '\n';) {
+		size_t n = strcspn(p, " \n");
+		size_t key = strcspn(p, ":=");
+		int k = K_OTHER;
+		for (int i = 0; i < K_OTHER; i++)
+			if (key < n && strlen(KIND_KEYS[i]) == key && strncmp(p, KIND_KEYS[i], key) == 0)
+				k = i;
+		bool skip = (key == 3 && strncmp(p, "out", 3) == 0) || (key == 6 && strncmp(p, "stagec", 6) == 0);
+		if (n && !skip) {
+			sha256_update(&b->kinds[k], rel, strlen(rel) + 1);
+			sha256_update(&b->kinds[k], p, n);
+			sha256_update(&b->kinds[k], "\n", 1);
+			b->used[k] = true;
+		}
+		p += n;
+		while (*p == ' ')
+			p++;
+	}
+}
+
+void bake_add(Bake *b, const char *spec_rel, const StagecResult *r)
 {
 	if (!b)
 		return;
@@ -188,8 +225,7 @@ void bake_add(Bake *b, const char *spec_rel, const StagecResult *r, const char *
 	s->platforms = arena_alloc(b->a, (s->nplatforms + 1) * sizeof(*s->platforms));
 	for (size_t i = 0; i < s->nplatforms; i++)
 		s->platforms[i] = arena_strdup(b->a, platforms[i]);
-	s->spec_hash = arena_strdup(b->a, spec_hash);
-	s->policy_hash = arena_strdup(b->a, policy_hash);
+	add_inputs(b, s->rel, r);
 }
 
 /* ---- names ------------------------------------------------------------------ */
@@ -398,28 +434,24 @@ static const char *hash_text(Arena *a, const char *text, size_t n)
 	return arena_printf(a, "sha256:%s", hex);
 }
 
-/* specs= and policy=: every spec's path and inputs, in path order. */
-static const char *inputs(Bake *b, const char *templates_hash, const char *options)
+/* The drift facts: stagec's version, then per kind of input the hash of
+ * every spec's tokens of that kind ("none" when no spec has one). */
+static const char *facts(Bake *b)
 {
-	Sha256 specs, policy;
-	sha256_init(&specs);
-	sha256_init(&policy);
-	bool any_policy = false;
-	for (size_t i = 0; i < b->n; i++) {
-		const BakeSpec *s = &b->v[i];
-		sha256_update(&specs, s->rel, strlen(s->rel) + 1);
-		sha256_update(&specs, s->spec_hash, strlen(s->spec_hash));
-		sha256_update(&specs, "\n", 1);
-		sha256_update(&policy, s->policy_hash, strlen(s->policy_hash));
-		sha256_update(&policy, "\n", 1);
-		any_policy = any_policy || strcmp(s->policy_hash, "none") != 0;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_adds(&sb, BAKE_MARK " " STAGEC_VERSION "; do not edit: stagec=" STAGEC_VERSION);
+	for (int k = 0; k < NKINDS; k++) {
+		char hex[65];
+		Sha256 h = b->kinds[k]; /* a copy: render runs twice */
+		sha256_hex(&h, hex);
+		if (b->used[k])
+			strbuf_addf(&sb, " %s=sha256:%s", KIND_KEYS[k], hex);
+		else if (k != K_OTHER)
+			strbuf_addf(&sb, " %s=none", KIND_KEYS[k]);
 	}
-	char hs[65], hp[65];
-	sha256_hex(&specs, hs);
-	sha256_hex(&policy, hp);
-	return arena_printf(b->a, BAKE_MARK " " STAGEC_VERSION "; do not edit: specs=sha256:%s policy=%s%s templates=%s "
-			    "stagec=" STAGEC_VERSION " options=%s", hs, any_policy ? "sha256:" : "none",
-			    any_policy ? hp : "", templates_hash, options);
+	const char *r = arena_strdup(b->a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return r;
 }
 
 static char *render(Bake *b, const char *facts)
@@ -489,17 +521,17 @@ static char *render(Bake *b, const char *facts)
 	return r;
 }
 
-char *bake_render(Bake *b, const char *templates_hash, const char *options)
+char *bake_render(Bake *b)
 {
 	if (!b || !b->n)
 		return NULL;
-	const char *facts = inputs(b, templates_hash, options);
+	const char *f = facts(b);
 	/* out= is the hash of the file without its own " out=sha256:..." */
-	char *draft = render(b, facts);
+	char *draft = render(b, f);
 	if (!draft)
 		return NULL;
 	const char *out = hash_text(b->a, draft, strlen(draft));
-	char *text = render(b, arena_printf(b->a, "%s out=%s", facts, out));
+	char *text = render(b, arena_printf(b->a, "%s out=%s", f, out));
 	return text ? strdup(text) : NULL;
 }
 
@@ -565,7 +597,7 @@ BakeState bake_compare(const char *have, const char *want, char *changed, size_t
 		return BAKE_FOREIGN;
 	if (edited(have))
 		return BAKE_EDITED;
-	static const char *const keys[] = {"specs", "policy", "templates", "stagec", "options"};
+	static const char *const keys[] = {"stagec", "options", "spec", "policy", "lock", "file", "template", "other"};
 	size_t hn = 0, wn = 0;
 	const char *hf = facts_of(have, &hn), *wf = facts_of(want, &wn);
 	char a[160], b[160];

@@ -32,18 +32,16 @@ typedef struct BakeError {
 Bake *bake_new(void);
 void bake_free(Bake *b);
 /* The target of a spec that compiled: spec_rel is its path below ROOT, r
- * its multi-stage result, spec_hash and policy_hash the values of line 2's
- * spec= and policy=.  Specs come in path order. */
-void bake_add(Bake *b, const char *spec_rel, const StagecResult *r, const char *spec_hash,
-	      const char *policy_hash);
+ * its multi-stage result (whose line 2 goes into the drift facts).  Specs
+ * come in path order. */
+void bake_add(Bake *b, const char *spec_rel, const StagecResult *r);
 /* How many specs were added. */
 size_t bake_count(const Bake *b);
 /* The name errors, in spec order; each spec has at most one. */
 const BakeError *bake_check_names(Bake *b, size_t *ret_n);
-/* The file's text (malloc'd), its drift facts made of every spec's inputs,
- * templates_hash and options; NULL when a path or label is not UTF-8 (or
- * memory ran out). */
-char *bake_render(Bake *b, const char *templates_hash, const char *options);
+/* The file's text (malloc'd), its drift facts made of every spec's line 2;
+ * NULL when a path or label is not UTF-8 (or memory ran out). */
+char *bake_render(Bake *b);
 
 typedef enum BakeState {
 	BAKE_FRESH,   /* have is want */

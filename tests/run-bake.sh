@@ -165,7 +165,7 @@ expect "--check on a fresh tree" 0 "$STAGEC" all --check
 has "the bake file is fresh" "docker-bake.json: fresh" "$tmp/out"
 printf 'labels:\n  team: core\n' >>tool/app.yaml
 expect "--check after a spec changed" 3 "$STAGEC" all --check
-has "stale, the specs changed" "docker-bake.json: stale (specs changed)" "$tmp/out"
+has "stale, a spec changed" "docker-bake.json: stale (spec changed)" "$tmp/out"
 expect "--check --diff" 3 "$STAGEC" all --check --diff
 has "the diff shows the new label" '+        "team": "core"' "$tmp/out"
 "$STAGEC" all >/dev/null 2>&1

@@ -1,7 +1,8 @@
 #!/bin/sh
 # run-examples.sh - the examples carry their generated files, as a user's
 # repository does: examples/X/Dockerfile, Dockerfile.single and
-# .dockerignore, written by `stagec all examples/` and committed.
+# .dockerignore, and examples/docker-bake.json, written by `stagec all
+# examples/` and committed.
 #
 # 1. `stagec all --check examples/` (what CI runs on a repository): every
 #    file fresh, exit 0.  Each file is one check.
@@ -9,7 +10,8 @@
 #    files, `stagec all` writes them byte for byte as committed, and so does
 #    a hand run in each spec's folder (`stagec -o . app.yaml`, and stdout
 #    for the two Dockerfiles); then --check finds the hand run's files
-#    fresh.
+#    fresh, and the committed bake file with them (it is made of the
+#    files' line 2).
 # When this fails after a change to the templates or the compiler, rewrite
 # the files with `build/stagec all examples/` and review `git diff examples/`.
 # Usage: tests/run-examples.sh path/to/stagec   (run from the repository root)
@@ -33,7 +35,7 @@ while read -r line; do
 	esac
 done <"$tmp/out"
 n=$(grep -c ': fresh$' "$tmp/out")
-want=$(($(ls examples/*/app.yaml | wc -l) * 3))
+want=$(($(ls examples/*/app.yaml | wc -l) * 3 + 1)) # and docker-bake.json
 if [ "$status" -eq 0 ] && [ "$n" -eq "$want" ]; then
 	ok "stagec all --check examples/: $n files fresh (exit 0)"
 else
@@ -44,10 +46,14 @@ fi
 strip() { # folder: the copy of examples/ without the generated files
 	cp -r examples "$1"
 	for f in $FILES; do rm -f "$1"/*/"$f"; done
+	rm -f "$1/docker-bake.json"
 }
 strip "$tmp/all"
 "$STAGEC" all "$tmp/all" >/dev/null 2>"$tmp/err" || { bad "stagec all on a copy"; sed 's/^/  /' "$tmp/err"; }
+cmp -s examples/docker-bake.json "$tmp/all/docker-bake.json" && ok "docker-bake.json: stagec all gives the committed bytes" ||
+	bad "docker-bake.json: stagec all on a copy differs from the committed one"
 strip "$tmp/hand"
+cp examples/docker-bake.json "$tmp/hand/" # stagec all writes it; the hand runs' line 2 must keep it fresh
 for spec in examples/*/app.yaml; do
 	ex=$(basename "$(dirname "$spec")")
 	(cd "$tmp/hand/$ex" && "$STAGEC" -o . app.yaml 2>/dev/null && "$STAGEC" app.yaml >"$tmp/$ex.stdout" 2>/dev/null &&
