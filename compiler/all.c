@@ -845,6 +845,7 @@ static int select_changed(Run *run, PathList *specs, char **policies, char **loc
 	orphans->n = kept;
 	changed_free(c);
 	return 0;
+}
 
 /* ---- docker-bake.json (bake.c) ------------------------------------------------------ */
 
@@ -853,7 +854,7 @@ static int select_changed(Run *run, PathList *specs, char **policies, char **loc
 static void bake_file(Run *run, size_t nspecs)
 {
 	size_t nerr = 0;
-	const BakeError *errs = bake_check_names(run->bake, &nerr);
+	const BakeError *errs = run->cli->changed ? NULL : bake_check_names(run->bake, &nerr);
 	for (size_t i = 0; i < nerr; i++) {
 		fprintf(stderr, "%s:%d:%d: error: %s [" BAKE_RULE "]\n", cli_shown(errs[i].spec), errs[i].line,
 			errs[i].col, errs[i].message);
@@ -866,7 +867,11 @@ static void bake_file(Run *run, size_t nspecs)
 	snprintf(path, sizeof(path), "%s/" BAKE_FILE, run->cli->root);
 	char *have = slurp(path, NULL);
 	char *want = NULL;
-	if (run->errors) {
+	if (run->cli->changed) {
+		/* a target per spec: the file is made from every spec or none */
+		fprintf(stderr, "stagec: note: %s %s under --changed-files, which compiles some specs only\n",
+			BAKE_FILE, run->cli->check ? "not checked" : "not written");
+	} else if (run->errors) {
 		fprintf(stderr, "stagec: warning: %s %s: specs have errors\n", BAKE_FILE,
 			run->cli->check ? "not checked" : "left as it was");
 	} else if (bake_count(run->bake) < nspecs) {
@@ -1071,7 +1076,7 @@ int stagec_all_main(int argc, char **argv)
 	/* 3. each spec */
 	Run run = {.cli = &cli, .arena = arena_new(), .cache = stagec_cache_new()};
 	run.report = report_new(run.arena, STAGEC_VERSION);
-	run.bake = bake_new();
+	run.bake = bake_new(cli.root);
 	run.report->drift_checked = cli.check;
 	run.report->time = report_source_date_epoch();
 	if (cli.output)

@@ -15,8 +15,11 @@
  * same bytes.  Bake evaluates every string as an HCL template: "${" and
  * "%{" in a value are written "$${" and "%%{".
  */
+#include <libgen.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 
@@ -39,7 +42,8 @@ typedef struct BakeSpec {
 	const char *group;   /* its top-level folder's group name; NULL for a spec at ROOT */
 	bool deep;           /* below a sub-folder of the top-level folder: the group exists */
 	const char *folder;  /* that folder, as named */
-	const char *context; /* below ROOT */
+	const char *context; /* relative to ROOT */
+	const char *dockerfile_dir; /* the Dockerfiles' folder, relative to the context */
 	int line, col;
 	StagecLabel *labels;
 	size_t nlabels;
@@ -49,11 +53,14 @@ typedef struct BakeSpec {
 } BakeSpec;
 
 /* The kinds of line 2's tokens (inputs.c), each hashed over every spec. */
-enum { K_OPTIONS, K_SPEC, K_POLICY, K_LOCK, K_FILE, K_TEMPLATE, K_OTHER, NKINDS };
-static const char *const KIND_KEYS[NKINDS] = {"options", "spec", "policy", "lock", "file", "template", "other"};
+enum { K_OPTIONS, K_SPEC, K_POLICY, K_LOCK, K_FILE, K_TEMPLATE, K_LAYOUT, K_OTHER, NKINDS };
+/* layout: where each target's context and Dockerfiles are (-o, context:) */
+static const char *const KIND_KEYS[NKINDS] = {"options", "spec", "policy", "lock", "file", "template", "layout",
+					      "other"};
 
 struct Bake {
 	Arena *a;
+	const char *root; /* ROOT's real path */
 	BakeSpec *v;
 	size_t n, cap;
 	BakeError *errors;
@@ -62,12 +69,15 @@ struct Bake {
 	bool used[NKINDS];
 };
 
-Bake *bake_new(void)
+Bake *bake_new(const char *root)
 {
 	Bake *b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
 	b->a = arena_new();
+	char *real = realpath(root, NULL);
+	b->root = arena_strdup(b->a, real ? real : root);
+	free(real);
 	for (int k = 0; k < NKINDS; k++)
 		sha256_init(&b->kinds[k]);
 	return b;
@@ -118,21 +128,44 @@ static const char *normal_path(Arena *a, const char *path)
 	return r;
 }
 
-/* The build context of a spec, below ROOT: the spec's folder.  The one
- * place that decides it (a spec key naming a context above the folder
- * changes this function only). */
-static const char *context_of(const BakeSpec *s, const StagecResult *r)
+/* path made absolute and without ".", ".." and empty segments, by its
+ * text (a folder that does not exist yet, -o's under --check, has no
+ * real path); the real path when it has one. */
+static const char *absolute(Arena *a, const char *path)
 {
-	(void)r;
-	return s->dir;
+	char *real = realpath(path, NULL);
+	if (real) {
+		const char *r = arena_strdup(a, real);
+		free(real);
+		return r;
+	}
+	char cwd[PATH_MAX];
+	const char *full = path[0] == '/' ? path : arena_printf(a, "%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", path);
+	Strbuf sb = STRBUF_INIT;
+	for (const char *p = full; *p;) {
+		size_t n = strcspn(p, "/");
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash = strrchr(sb.buf ? sb.buf : "", '/');
+			if (slash) {
+				sb.len = (size_t)(slash - sb.buf);
+				sb.buf[sb.len] = '\0';
+			}
+		} else if (n && !(n == 1 && *p == '.')) {
+			strbuf_addc(&sb, '/');
+			strbuf_add(&sb, p, n);
+		}
+		p += n + (p[n] == '/');
+	}
+	const char *r = arena_strdup(a, strbuf_str(&sb)[0] ? strbuf_str(&sb) : "/");
+	strbuf_release(&sb);
+	return r;
 }
 
-/* to (a normal path below ROOT) as seen from from (another one); "." when
- * they are the same. */
+/* to as seen from from, both absolute and normal; "." when they are the same. */
 static const char *relative(Arena *a, const char *from, const char *to)
 {
-	from = strcmp(from, ".") ? from : "";
-	to = strcmp(to, ".") ? to : "";
+	from += *from == '/';
+	to += *to == '/';
 	/* skip the leading segments both share */
 	while (*from && *to) {
 		size_t nf = strcspn(from, "/"), nt = strcspn(to, "/");
@@ -154,10 +187,11 @@ static const char *relative(Arena *a, const char *from, const char *to)
 	return r;
 }
 
-/* The Dockerfile named name in dir, as bake resolves it: relative to the context. */
+/* The Dockerfile named name in the folder the run writes it to, as bake
+ * resolves it: relative to the context. */
 static const char *dockerfile_path(Arena *a, const BakeSpec *s, const char *name)
 {
-	const char *rel = relative(a, s->context, s->dir);
+	const char *rel = s->dockerfile_dir;
 	return strcmp(rel, ".") ? arena_printf(a, "%s/%s", rel, name) : name;
 }
 
@@ -175,7 +209,7 @@ static void add_inputs(Bake *b, const char *rel, const StagecResult *r)
 		size_t n = strcspn(p, " \n");
 		size_t key = strcspn(p, ":=");
 		int k = K_OTHER;
-		for (int i = 0; i < K_OTHER; i++)
+		for (int i = 0; i < K_LAYOUT; i++)
 			if (key < n && strlen(KIND_KEYS[i]) == key && strncmp(p, KIND_KEYS[i], key) == 0)
 				k = i;
 		bool skip = (key == 3 && strncmp(p, "out", 3) == 0) || (key == 6 && strncmp(p, "stagec", 6) == 0);
@@ -191,7 +225,16 @@ static void add_inputs(Bake *b, const char *rel, const StagecResult *r)
 	}
 }
 
-void bake_add(Bake *b, const char *spec_rel, const StagecResult *r)
+/* The build context of a spec (absolute): its folder, or the folder its
+ * `context:` names.  The one place that decides it. */
+static const char *context_of(Arena *a, const char *spec_dir, const StagecResult *r)
+{
+	const char *ctx = stagec_result_context(r);
+	return absolute(a, ctx ? arena_printf(a, "%s/%s", spec_dir, ctx) : spec_dir);
+}
+
+void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *dockerfile_dir,
+	      const StagecResult *r)
 {
 	if (!b)
 		return;
@@ -216,7 +259,15 @@ void bake_add(Bake *b, const char *spec_rel, const StagecResult *r)
 	const char *name = stagec_result_name(r, &s->line, &s->col);
 	s->name = arena_strdup(b->a, name ? name : "app");
 	s->target = bake_name(b->a, s->name);
-	s->context = context_of(s, r);
+	char *copy = arena_strdup(b->a, spec_path);
+	const char *spec_dir = absolute(b->a, dirname(copy));
+	const char *context = context_of(b->a, spec_dir, r);
+	s->context = relative(b->a, b->root, context);
+	s->dockerfile_dir = relative(b->a, context, absolute(b->a, dockerfile_dir));
+	sha256_update(&b->kinds[K_LAYOUT], s->rel, strlen(s->rel) + 1);
+	sha256_update(&b->kinds[K_LAYOUT], s->context, strlen(s->context) + 1);
+	sha256_update(&b->kinds[K_LAYOUT], s->dockerfile_dir, strlen(s->dockerfile_dir) + 1);
+	b->used[K_LAYOUT] = true;
 	const StagecLabel *labels = stagec_result_labels(r, &s->nlabels);
 	s->labels = arena_alloc(b->a, (s->nlabels + 1) * sizeof(*s->labels));
 	for (size_t i = 0; i < s->nlabels; i++)
@@ -597,7 +648,8 @@ BakeState bake_compare(const char *have, const char *want, char *changed, size_t
 		return BAKE_FOREIGN;
 	if (edited(have))
 		return BAKE_EDITED;
-	static const char *const keys[] = {"stagec", "options", "spec", "policy", "lock", "file", "template", "other"};
+	static const char *const keys[] = {"stagec", "options", "spec", "policy", "lock", "file", "template", "layout",
+					   "other"};
 	size_t hn = 0, wn = 0;
 	const char *hf = facts_of(have, &hn), *wf = facts_of(want, &wn);
 	char a[160], b[160];

@@ -29,12 +29,14 @@ typedef struct BakeError {
 	const char *message;
 } BakeError;
 
-Bake *bake_new(void);
+Bake *bake_new(const char *root);
 void bake_free(Bake *b);
-/* The target of a spec that compiled: spec_rel is its path below ROOT, r
- * its multi-stage result (whose line 2 goes into the drift facts).  Specs
- * come in path order. */
-void bake_add(Bake *b, const char *spec_rel, const StagecResult *r);
+/* The target of a spec that compiled: spec_rel is its path below ROOT,
+ * spec_path as the run reads it, dockerfile_dir the folder its Dockerfiles
+ * go to (beside it, or under -o), r its multi-stage result (whose context
+ * and line 2 the target takes).  Specs come in path order. */
+void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *dockerfile_dir,
+	      const StagecResult *r);
 /* How many specs were added. */
 size_t bake_count(const Bake *b);
 /* The name errors, in spec order; each spec has at most one. */

@@ -385,6 +385,7 @@ F=$tmp/faults && mkdir -p "$F"
 i=0
 while [ $i -lt 60 ]; do
 	mkdir -p "$F/s$i" && cp "$SRC/examples/go/app.yaml" "$SRC/examples/go/go.mod" "$SRC/examples/go/main.go" "$F/s$i/"
+	sed -i "s/^name: .*/name: go-s$i/" "$F/s$i/app.yaml" # a name each: they are bake targets
 	i=$((i + 1))
 done
 cd "$F" || exit 2

@@ -12,7 +12,9 @@
 #     from a second tree made in another order and from ROOT spelled
 #     differently; the out= hash against sha256sum; specs/bake.md's example
 #     reads and is what stagec writes for the tree it describes; a child
-#     policy may not change the platforms its parent enforces;
+#     policy may not change the platforms its parent enforces; a spec with
+#     context: (the target's context is the workspace root), -o DIR (the
+#     mirrored Dockerfiles), --changed-files (the file left alone);
 #  4. drift: fresh, stale (which input), edited, missing, a foreign file
 #     refused without --force, --diff;
 #  5. each name collision: exit 1, the positioned error with its rule id,
@@ -150,6 +152,29 @@ assert sorted(have) == sorted(doc) == ["group", "target", "variable"]
 assert sorted(have["target"]) == sorted(doc["target"]), sorted(have["target"])
 PY
 [ $? -eq 0 ] && ok "specs/bake.md's example is what stagec writes for its tree" || { bad "specs/bake.md's example differs"; cat "$tmp/cmp"; }
+
+# a spec whose context: is the workspace root, and -o DIR: the target's
+# context is the root, its dockerfile relative to it; --changed-files
+# compiles some specs only, so it leaves the bake file alone
+cp -r "$SRC/tests/cases/npm-workspace" "$tmp/ws"
+expect "a workspace member with context: ../.." 0 "$STAGEC" all "$tmp/ws"
+python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["target"]["web"]; print(t["context"], t["dockerfile"])' \
+	"$tmp/ws/docker-bake.json" >"$tmp/ctx"
+has "context: the root, the Dockerfile beside the spec" ". apps/web/Dockerfile" "$tmp/ctx"
+expect "the reader passes it (the Dockerfile found from the context)" 0 $CHECK --root "$tmp/ws" "$tmp/ws/docker-bake.json"
+expect "-o DIR" 0 "$STAGEC" all -o "$tmp/wsout" "$tmp/ws"
+python3 -c 'import json,sys; t=json.load(open(sys.argv[1]))["target"]["web-single"]; print(t["dockerfile"])' \
+	"$tmp/ws/docker-bake.json" >"$tmp/ctx"
+has "under -o the Dockerfiles are the mirrored ones" "../wsout/apps/web/Dockerfile.single" "$tmp/ctx"
+expect "the reader passes it" 0 $CHECK --root "$tmp/ws" "$tmp/ws/docker-bake.json"
+expect "--check without -o" 3 "$STAGEC" all --check "$tmp/ws"
+has "stale: the layout changed" "docker-bake.json: stale (layout changed)" "$tmp/out"
+cp "$tmp/ws/docker-bake.json" "$tmp/ws.json"
+echo apps/web/app.yaml >"$tmp/changed"
+(cd "$tmp/ws" && "$STAGEC" all --changed-files "$tmp/changed") >"$tmp/out" 2>"$tmp/err"
+has "--changed-files: the bake file is not written" "docker-bake.json not written under --changed-files" "$tmp/err"
+cmp -s "$tmp/ws/docker-bake.json" "$tmp/ws.json" && ok "--changed-files left the bake file as it was" ||
+	bad "--changed-files rewrote the bake file"
 
 # a policy that extends another may not change the platforms it enforces
 mkdir -p "$tmp/ext/.stagec" "$tmp/ext/a"
