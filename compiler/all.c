@@ -1084,6 +1084,7 @@ int stagec_all_main(int argc, char **argv)
 	/* --changed-files: the specs (and orphans) those paths touch */
 	size_t all_specs = specs.n;
 	if (cli.changed && select_changed(&run, &specs, policies, locks, &orphans) != 0) {
+		bake_free(run.bake);
 		arena_free(run.arena);
 		stagec_cache_free(run.cache);
 		status = 2;
