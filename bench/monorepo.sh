@@ -6,7 +6,8 @@
 # Generates a tree of SPECS services in a temporary folder: copies of the
 # examples (examples/*/: every stack, each with its manifests and
 # sources, the generated files left out), round robin, 23 to a group
-# folder (services/gNNNN/EXAMPLE), under a .git folder so the policy
+# folder (services/gNNNN/EXAMPLE, its name suffixed -gNNNN so that every
+# bake target is unique), under a .git folder so the policy
 # walk stops at the root, and synced to disk before anything is timed.
 # Then it times, with GNU time: `stagec all` on the fresh tree (every file
 # written; durability by one syncfs at the end), `stagec all` again (all
@@ -51,6 +52,8 @@ generate() {
 		else
 			for ((i = 0; i < left; i++)); do cp -r "$batch/${ex[$i]}" "$gd/"; done
 		fi
+		# a name each, as a repository has: names are bake targets (STG901)
+		sed -i "s/^name: \(.*\)/name: \1-g$g/" "$gd"/*/app.yaml
 		g=$((g + 1))
 	done
 	rm -rf "$batch"

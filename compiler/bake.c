@@ -60,7 +60,8 @@ static const char *const KIND_KEYS[NKINDS] = {"options", "spec", "policy", "lock
 
 struct Bake {
 	Arena *a;
-	const char *root; /* ROOT's real path */
+	const char *cwd;  /* the current folder, for absolute paths */
+	const char *root; /* ROOT, absolute */
 	BakeSpec *v;
 	size_t n, cap;
 	BakeError *errors;
@@ -69,15 +70,17 @@ struct Bake {
 	bool used[NKINDS];
 };
 
+static const char *absolute(Arena *a, const char *cwd, const char *path);
+
 Bake *bake_new(const char *root)
 {
 	Bake *b = calloc(1, sizeof(*b));
 	if (!b)
 		return NULL;
 	b->a = arena_new();
-	char *real = realpath(root, NULL);
-	b->root = arena_strdup(b->a, real ? real : root);
-	free(real);
+	char cwd[PATH_MAX];
+	b->cwd = arena_strdup(b->a, getcwd(cwd, sizeof(cwd)) ? cwd : "/");
+	b->root = absolute(b->a, b->cwd, root);
 	for (int k = 0; k < NKINDS; k++)
 		sha256_init(&b->kinds[k]);
 	return b;
@@ -128,24 +131,17 @@ static const char *normal_path(Arena *a, const char *path)
 	return r;
 }
 
-/* path made absolute and without ".", ".." and empty segments, by its
- * text (a folder that does not exist yet, -o's under --check, has no
- * real path); the real path when it has one. */
-static const char *absolute(Arena *a, const char *path)
+/* path made absolute (from cwd) and without ".", ".." and empty
+ * segments, by its text alone: no system call per spec, and a folder
+ * that does not exist yet (-o's under --check) has one too. */
+static const char *absolute(Arena *a, const char *cwd, const char *path)
 {
-	char *real = realpath(path, NULL);
-	if (real) {
-		const char *r = arena_strdup(a, real);
-		free(real);
-		return r;
-	}
-	char cwd[PATH_MAX];
-	const char *full = path[0] == '/' ? path : arena_printf(a, "%s/%s", getcwd(cwd, sizeof(cwd)) ? cwd : ".", path);
+	const char *full = path[0] == '/' ? path : arena_printf(a, "%s/%s", cwd, path);
 	Strbuf sb = STRBUF_INIT;
 	for (const char *p = full; *p;) {
 		size_t n = strcspn(p, "/");
 		if (n == 2 && p[0] == '.' && p[1] == '.') {
-			char *slash = strrchr(sb.buf ? sb.buf : "", '/');
+			char *slash = sb.buf ? strrchr(sb.buf, '/') : NULL;
 			if (slash) {
 				sb.len = (size_t)(slash - sb.buf);
 				sb.buf[sb.len] = '\0';
@@ -227,10 +223,10 @@ static void add_inputs(Bake *b, const char *rel, const StagecResult *r)
 
 /* The build context of a spec (absolute): its folder, or the folder its
  * `context:` names.  The one place that decides it. */
-static const char *context_of(Arena *a, const char *spec_dir, const StagecResult *r)
+static const char *context_of(const Bake *b, const char *spec_dir, const StagecResult *r)
 {
 	const char *ctx = stagec_result_context(r);
-	return absolute(a, ctx ? arena_printf(a, "%s/%s", spec_dir, ctx) : spec_dir);
+	return ctx ? absolute(b->a, b->cwd, arena_printf(b->a, "%s/%s", spec_dir, ctx)) : spec_dir;
 }
 
 void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *dockerfile_dir,
@@ -260,10 +256,10 @@ void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *
 	s->name = arena_strdup(b->a, name ? name : "app");
 	s->target = bake_name(b->a, s->name);
 	char *copy = arena_strdup(b->a, spec_path);
-	const char *spec_dir = absolute(b->a, dirname(copy));
-	const char *context = context_of(b->a, spec_dir, r);
+	const char *spec_dir = absolute(b->a, b->cwd, dirname(copy));
+	const char *context = context_of(b, spec_dir, r);
 	s->context = relative(b->a, b->root, context);
-	s->dockerfile_dir = relative(b->a, context, absolute(b->a, dockerfile_dir));
+	s->dockerfile_dir = relative(b->a, context, absolute(b->a, b->cwd, dockerfile_dir));
 	sha256_update(&b->kinds[K_LAYOUT], s->rel, strlen(s->rel) + 1);
 	sha256_update(&b->kinds[K_LAYOUT], s->context, strlen(s->context) + 1);
 	sha256_update(&b->kinds[K_LAYOUT], s->dockerfile_dir, strlen(s->dockerfile_dir) + 1);
@@ -577,12 +573,16 @@ char *bake_render(Bake *b)
 	if (!b || !b->n)
 		return NULL;
 	const char *f = facts(b);
-	/* out= is the hash of the file without its own " out=sha256:..." */
+	/* out= is the hash of the file without its own " out=sha256:...":
+	 * put after the facts, which JSON writes as they are (no character
+	 * of theirs needs escaping) */
 	char *draft = render(b, f);
-	if (!draft)
+	const char *at = draft ? strstr(draft, f) : NULL;
+	if (!at)
 		return NULL;
 	const char *out = hash_text(b->a, draft, strlen(draft));
-	char *text = render(b, arena_printf(b->a, "%s out=%s", f, out));
+	size_t head = (size_t)(at - draft) + strlen(f);
+	char *text = arena_printf(b->a, "%.*s out=%s%s", (int)head, draft, out, draft + head);
 	return text ? strdup(text) : NULL;
 }
 
