@@ -423,8 +423,11 @@ static StagecResult *compile_source(const char *path, const char *dir, const cha
 	const char *spec_real = NULL;
 	if (!f)
 		r->io_error = true;
-	else if (!dir) {
-		dir = spec_dir(r->arena, path);
+	else {
+		/* where the spec lies, for the policy's exceptions; text from
+		 * standard input ("<stdin>") has no path and matches none */
+		if (!dir)
+			dir = spec_dir(r->arena, path);
 		char *real = realpath(path, NULL);
 		spec_real = real ? arena_strdup(r->arena, real) : NULL;
 		free(real);
