@@ -321,8 +321,13 @@ bake_all() {
   local root="$TMP/bake" ex target context dockerfile cmd log t0 msg name variant fl match iid
   mkdir -p "$root/.stagec"
   printf 'version: 1\ndefaults:\n  labels: {org.opencontainers.image.vendor: stagec-e2e}\n' >"$root/.stagec/policy.yaml"
+  # a spec with context: (a workspace member) is copied with the folder its
+  # context names, so that the context stays inside the bake file's root
+  local ctx
   for ex in "${EXAMPLES[@]}"; do
-    ex=$(cd "$ex" && pwd) && cp -a "$ex" "$root/$(basename "$ex")"
+    ctx=$(sed -n 's/^context:[[:space:]]*\([^#[:space:]]*\).*/\1/p' "$ex/app.yaml")
+    ex=$(cd "$ex/${ctx:-.}" && pwd) || continue
+    [ -e "$root/$(basename "$ex")" ] || cp -a "$ex" "$root/$(basename "$ex")"
   done
   if ! "$STAGEC" all --force "$root" >"$TMP/bake.out" 2>"$TMP/bake.err"; then
     notok "bake stagec all : failed"; tail_log "$TMP/bake.err"; return
