@@ -902,4 +902,10 @@ void emit_json_string(Strbuf *out, const char *s);
 void emit_json_array(Strbuf *out, const StrList *l); /* ["a", "b"] */
 void emit_quoted_word(Strbuf *out, const char *s, bool allow_vars);
 
+/* ---- discover.c -------------------------------------------------------------
+ * The nearest NAME walking up from the spec's folder to the folder holding
+ * .git (or the root): malloc'd, relative to the current folder when below
+ * it; NULL when there is none.  The policy's and the lock's discovery. */
+char *discover_upward(const char *spec_path, const char *name);
+
 #endif

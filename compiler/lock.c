@@ -19,12 +19,9 @@
  * Discovery (stagec_lock_find) walks up like the policy's.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "lock.h"
 
@@ -495,41 +492,9 @@ bool lock_pin(Arena *a, const Lock *lock, StagecLockMode mode, bool report, Ir *
 
 /* ---- discovery and the public check ------------------------------------------------ */
 
-static bool exists(const char *path)
-{
-	struct stat st;
-	return lstat(path, &st) == 0;
-}
-
 char *stagec_lock_find(const char *spec_path)
 {
-	Arena *a = arena_new();
-	char *out = NULL;
-	char *copy = arena_strdup(a, spec_path ? spec_path : "./x");
-	char *slash = strrchr(copy, '/');
-	const char *dir = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
-	char *real = realpath(dir, NULL);
-	char cwd[PATH_MAX];
-	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
-	for (char *p = real; p;) {
-		const char *base = strcmp(p, "/") == 0 ? "" : p;
-		const char *cand = arena_printf(a, "%s/" LOCK_FILE_NAME, base);
-		if (exists(cand)) {
-			size_t n = have_cwd ? strlen(cwd) : 0;
-			out = strdup(have_cwd && strncmp(cand, cwd, n) == 0 && cand[n] == '/' ? cand + n + 1 : cand);
-			break;
-		}
-		if (exists(arena_printf(a, "%s/.git", base)) || !*base)
-			break;
-		char *s = strrchr(p, '/');
-		if (s == p)
-			p[1] = '\0';
-		else
-			*s = '\0';
-	}
-	free(real);
-	arena_free(a);
-	return out;
+	return discover_upward(spec_path, LOCK_FILE_NAME);
 }
 
 bool stagec_lock_check(const char *path, char **ret_diagnostics)

@@ -16,12 +16,10 @@
  * Nothing here prints; a policy with errors is never returned.
  */
 #include <errno.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "internal.h"
 
@@ -759,12 +757,6 @@ Policy *policy_baseline(Arena *a)
 
 /* ---- discovery and the public checks --------------------------------------- */
 
-static bool exists(const char *path)
-{
-	struct stat st;
-	return lstat(path, &st) == 0;
-}
-
 char *stagec_policy_find(const char *spec_path, const char *explicit_path)
 {
 	if (explicit_path)
@@ -772,33 +764,7 @@ char *stagec_policy_find(const char *spec_path, const char *explicit_path)
 	const char *env = getenv("STAGEC_POLICY");
 	if (env && *env)
 		return strdup(env);
-	Arena *a = arena_new();
-	char *out = NULL;
-	const char *dir = dir_of(a, spec_path ? spec_path : "./x");
-	char *real = realpath(dir, NULL);
-	char cwd[PATH_MAX];
-	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
-	for (char *p = real; p && !out;) {
-		const char *cand = arena_printf(a, "%s/.stagec/policy.yaml", strcmp(p, "/") == 0 ? "" : p);
-		if (exists(cand)) {
-			size_t n = have_cwd ? strlen(cwd) : 0;
-			if (have_cwd && strncmp(cand, cwd, n) == 0 && cand[n] == '/')
-				out = strdup(cand + n + 1);
-			else
-				out = strdup(cand);
-			break;
-		}
-		if (exists(arena_printf(a, "%s/.git", strcmp(p, "/") == 0 ? "" : p)) || strcmp(p, "/") == 0)
-			break;
-		char *slash = strrchr(p, '/');
-		if (slash == p)
-			p[1] = '\0';
-		else
-			*slash = '\0';
-	}
-	free(real);
-	arena_free(a);
-	return out;
+	return discover_upward(spec_path, ".stagec/policy.yaml");
 }
 
 bool stagec_policy_check(const char *path, char **ret_diagnostics)
