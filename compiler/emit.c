@@ -109,6 +109,27 @@ static bool plain_shell_line(const char *s)
 	return true;
 }
 
+/* "RUN" and its --mount flags, one per line when there are any.  The
+ * words were checked by ir_check (valid_mount_word): nothing to quote. */
+static void emit_run_head(Strbuf *out, const Step *st)
+{
+	strbuf_adds(out, "RUN");
+	for (uint32_t i = 0; i < st->nmounts; i++) {
+		const Mount *m = &st->mounts[i];
+		strbuf_addf(out, "%s--mount=type=%s", i ? " \\\n    " : " ", ir_mount_kind_name(m->kind));
+		if (m->id)
+			strbuf_addf(out, ",id=%s", m->id);
+		if (m->source)
+			strbuf_addf(out, ",source=%s", m->source);
+		strbuf_addf(out, ",target=%s", m->target);
+		if (m->locked)
+			strbuf_adds(out, ",sharing=locked");
+		if (m->required)
+			strbuf_adds(out, ",required");
+	}
+	strbuf_adds(out, st->nmounts ? " \\\n    " : " ");
+}
+
 /* A RUN of several commands joined with &&, one per line; or, when any
  * of them is not plainly one line of shell, the exec form of sh -c. */
 static void emit_run(Strbuf *out, const Step *st)
@@ -116,7 +137,7 @@ static void emit_run(Strbuf *out, const Step *st)
 	bool plain = true;
 	for (size_t i = 0; i < st->args.n; i++)
 		plain = plain && plain_shell_line(st->args.v[i]);
-	strbuf_adds(out, "RUN ");
+	emit_run_head(out, st);
 	if (plain) {
 		for (size_t i = 0; i < st->args.n; i++) {
 			if (i)
@@ -139,7 +160,7 @@ static void emit_run(Strbuf *out, const Step *st)
  * line; {user} and {uid} the user to create. */
 static void emit_family_commands(Strbuf *out, const StrList *cmds, const Step *st)
 {
-	strbuf_adds(out, "RUN ");
+	emit_run_head(out, st);
 	for (size_t i = 0; i < cmds->n; i++) {
 		if (i)
 			strbuf_adds(out, " \\\n    && ");

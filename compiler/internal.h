@@ -342,6 +342,7 @@ size_t spec_keys(SpecKey *out, size_t max, bool homes);
 /* Grammars shared by the spec reader and the templates (validate.c). */
 bool valid_package_name(const char *s); /* Debian package, optional =version */
 bool valid_env_name(const char *s);
+bool valid_mount_word(const char *s); /* a RUN --mount id, target or source */
 bool valid_user_name(const char *s);    /* name, uid, name:group or uid:gid */
 bool valid_port(const char *s);         /* 1-65535, optional /tcp or /udp */
 bool valid_duration(const char *s);     /* 30s, 1m30s, 500ms */
@@ -765,6 +766,26 @@ typedef enum StepTag {
 	TAG_ARTIFACT,   /* COPY --from of something a builder produced */
 } StepTag;
 
+/* A BuildKit mount on a RUN (RUN --mount=...): a cache that outlives the
+ * build of one image but never ends up in it, a build secret, or a bind of
+ * the context.  Typed, so that passes know what a step reads and that
+ * nothing it leaves in a cache reaches the final stage. */
+typedef enum MountKind {
+	MOUNT_CACHE,  /* type=cache,target=T[,id=ID][,sharing=locked] */
+	MOUNT_SECRET, /* type=secret,id=ID,target=T[,required] */
+	MOUNT_BIND,   /* type=bind,source=S,target=T */
+} MountKind;
+
+typedef struct Mount {
+	MountKind kind;
+	const char *target; /* absolute path in the build container */
+	const char *id;     /* cache or secret id; NULL: BuildKit's default (the target) */
+	const char *source; /* bind: a path of the context */
+	bool locked;        /* cache: sharing=locked (apt's lists and archives) */
+	bool required;      /* secret: the build fails when it is not given */
+	SrcPos pos;         /* where it was declared (template or spec) */
+} Mount;
+
 typedef struct Step {
 	StepKind kind;
 	StepRole role;
@@ -781,6 +802,8 @@ typedef struct Step {
 	StrList needs;     /* context paths a RUN reads */
 	StrList produces;  /* absolute paths a RUN creates */
 	bool rebuilds_source; /* a build that may change the app's folder (the workdir) */
+	Mount *mounts;     /* RUN, packages and adduser steps: --mount flags, in order */
+	uint32_t nmounts;
 	struct Step *prev, *next;
 } Step;
 
@@ -829,6 +852,9 @@ void ir_step_append(Stage *s, Step *step);
 void ir_step_insert_before(Stage *s, Step *before, Step *step); /* before == NULL appends */
 void ir_step_unlink(Stage *s, Step *step);
 Step *ir_step_clone(Ir *ir, const Step *src);
+/* Adds a copy of *m to the step's mounts (an identical one is not added twice). */
+void ir_step_add_mount(Ir *ir, Step *st, const Mount *m);
+const char *ir_mount_kind_name(MountKind k);
 const char *ir_step_kind_name(StepKind k);
 const char *ir_role_name(StepRole r);
 /* The stable text form of the IR, one line per stage and step. */

@@ -129,7 +129,46 @@ Step *ir_step_clone(Ir *ir, const Step *src)
 	strlist_copy(ir->arena, &st->opts, &src->opts);
 	strlist_copy(ir->arena, &st->needs, &src->needs);
 	strlist_copy(ir->arena, &st->produces, &src->produces);
+	st->mounts = NULL;
+	st->nmounts = 0;
+	for (uint32_t i = 0; i < src->nmounts; i++)
+		ir_step_add_mount(ir, st, &src->mounts[i]);
 	return st;
+}
+
+static bool same_str(const char *a, const char *b)
+{
+	return a == b || (a && b && strcmp(a, b) == 0);
+}
+
+void ir_step_add_mount(Ir *ir, Step *st, const Mount *m)
+{
+	for (uint32_t i = 0; i < st->nmounts; i++) {
+		const Mount *o = &st->mounts[i];
+		if (o->kind == m->kind && same_str(o->target, m->target) && same_str(o->id, m->id) &&
+		    same_str(o->source, m->source) && o->locked == m->locked && o->required == m->required)
+			return;
+	}
+	/* grown by copying: steps hold a handful of mounts at most */
+	Mount *v = arena_alloc(ir->arena, (st->nmounts + 1) * sizeof(*v));
+	if (st->nmounts)
+		memcpy(v, st->mounts, st->nmounts * sizeof(*v));
+	v[st->nmounts] = *m;
+	st->mounts = v;
+	st->nmounts++;
+}
+
+const char *ir_mount_kind_name(MountKind k)
+{
+	switch (k) {
+	case MOUNT_CACHE:
+		return "cache";
+	case MOUNT_SECRET:
+		return "secret";
+	case MOUNT_BIND:
+		return "bind";
+	}
+	return "?";
 }
 
 const char *ir_step_kind_name(StepKind k)
@@ -240,6 +279,18 @@ static void dump_step(const Step *st, Strbuf *out)
 		dump_list(out, "produces", &st->produces);
 	if (st->rebuilds_source)
 		strbuf_adds(out, " (rebuilds source)");
+	for (uint32_t i = 0; i < st->nmounts; i++) {
+		const Mount *m = &st->mounts[i];
+		strbuf_addf(out, " mount=%s:%s", ir_mount_kind_name(m->kind), m->target ? m->target : "");
+		if (m->id)
+			strbuf_addf(out, ",id=%s", m->id);
+		if (m->source)
+			strbuf_addf(out, ",source=%s", m->source);
+		if (m->locked)
+			strbuf_adds(out, ",locked");
+		if (m->required)
+			strbuf_adds(out, ",required");
+	}
 	if (st->why)
 		strbuf_addf(out, "  # %s", st->why);
 	if (st->pos.file)
@@ -294,6 +345,17 @@ static const char *check_stage(const Ir *ir, const Stage *s)
 		for (size_t i = 0; (st->kind == STEP_ENV || st->kind == STEP_ARG) && i < st->keys.n; i++)
 			if (!valid_env_name(st->keys.v[i]))
 				return arena_printf(a, "bad env name in stage %s", sname);
+		if (st->nmounts && !needs_shell)
+			return arena_printf(a, "a %s step with mounts in stage %s", k, sname);
+		for (uint32_t i = 0; i < st->nmounts; i++) {
+			const Mount *m = &st->mounts[i];
+			if (!m->target || m->target[0] != '/' || !valid_mount_word(m->target) ||
+			    (m->id && !valid_mount_word(m->id)) ||
+			    (m->kind == MOUNT_SECRET && !m->id) ||
+			    (m->kind == MOUNT_BIND) != (m->source != NULL) ||
+			    (m->source && (!valid_mount_word(m->source) || m->source[0] == '/')))
+				return arena_printf(a, "a bad %s mount in stage %s", ir_mount_kind_name(m->kind), sname);
+		}
 		if (st->kind == STEP_COPY && (!st->value || st->args.n == 0))
 			return arena_printf(a, "a copy without source or destination in stage %s", sname);
 		if (st->from) {

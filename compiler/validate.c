@@ -104,6 +104,27 @@ bool valid_package_name(const char *s)
 	return *p == '\0';
 }
 
+/* ---- mount words ---------------------------------------------------------
+ * A RUN --mount value is read by BuildKit as one CSV record of key=value
+ * fields, and its values may expand build args: a word of mount (a cache
+ * or secret id, a target, a bind source) keeps to letters, digits and
+ * . _ - / + @ so it can neither add a field nor an argument. */
+
+static bool is_mount_char(char c)
+{
+	return is_alnum(c) || c == '.' || c == '_' || c == '-' || c == '/' || c == '+' || c == '@';
+}
+
+bool valid_mount_word(const char *s)
+{
+	if (!s || !*s || strlen(s) > 255)
+		return false;
+	for (; *s; s++)
+		if (!is_mount_char(*s))
+			return false;
+	return true;
+}
+
 /* ---- environment variables ---------------------------------------------- */
 
 bool valid_env_name(const char *s)

@@ -62,6 +62,45 @@ static const char *body(T *t)
 	return p + strlen("FROM debian:bookworm-slim\n");
 }
 
+static void run_mounts_are_flags_one_per_line(void **state)
+{
+	T *t = *state;
+	Step *st = add(t, STEP_RUN);
+	strlist_push(t->a, &st->args, "pip install -r requirements.txt");
+	ir_step_add_mount(t->ir, st, &(Mount){.kind = MOUNT_CACHE, .target = "/root/.cache/pip"});
+	ir_step_add_mount(t->ir, st, &(Mount){.kind = MOUNT_CACHE, .target = "/root/.cache/pip"}); /* once */
+	ir_step_add_mount(t->ir, st, &(Mount){.kind = MOUNT_SECRET, .id = "pip.conf", .target = "/etc/pip.conf"});
+	ir_step_add_mount(t->ir, st, &(Mount){.kind = MOUNT_CACHE, .id = "apt-lists", .target = "/var/lib/apt/lists", .locked = true});
+	assert_null(ir_check(t->ir));
+	assert_string_equal(body(t), "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+				     "    --mount=type=secret,id=pip.conf,target=/etc/pip.conf \\\n"
+				     "    --mount=type=cache,id=apt-lists,target=/var/lib/apt/lists,sharing=locked \\\n"
+				     "    pip install -r requirements.txt\n");
+	Step *copy = ir_step_clone(t->ir, st);
+	assert_int_equal(copy->nmounts, 3);
+	assert_string_equal(copy->mounts[1].id, "pip.conf");
+}
+
+static void bad_mounts_break_the_ir_check(void **state)
+{
+	T *t = *state;
+	Step *st = add(t, STEP_RUN);
+	strlist_push(t->a, &st->args, "true");
+	ir_step_add_mount(t->ir, st, &(Mount){.kind = MOUNT_CACHE, .target = "/a,id=x"});
+	assert_non_null(ir_check(t->ir));
+	st->mounts[0].target = "relative";
+	assert_non_null(ir_check(t->ir));
+	st->mounts[0] = (Mount){.kind = MOUNT_SECRET, .target = "/run/secrets/x"}; /* a secret needs its id */
+	assert_non_null(ir_check(t->ir));
+	st->mounts[0] = (Mount){.kind = MOUNT_BIND, .target = "/src"}; /* a bind needs its source */
+	assert_non_null(ir_check(t->ir));
+	st->mounts[0].source = "go.mod";
+	assert_null(ir_check(t->ir));
+	st->kind = STEP_WORKDIR; /* only shell steps mount */
+	st->value = "/app";
+	assert_non_null(ir_check(t->ir));
+}
+
 static void json_strings_escape_quotes_backslashes_and_controls(void **state)
 {
 	T *t = *state;
@@ -236,6 +275,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(json_strings_escape_quotes_backslashes_and_controls, setup, teardown),
+		cmocka_unit_test_setup_teardown(run_mounts_are_flags_one_per_line, setup, teardown),
+		cmocka_unit_test_setup_teardown(bad_mounts_break_the_ir_check, setup, teardown),
 		cmocka_unit_test_setup_teardown(quoted_words_escape_dollar_unless_trusted, setup, teardown),
 		cmocka_unit_test_setup_teardown(header_is_never_a_parser_directive, setup, teardown),
 		cmocka_unit_test_setup_teardown(packages_are_one_apt_layer, setup, teardown),
