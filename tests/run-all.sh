@@ -125,6 +125,7 @@ step valgrind valgrind_tests
 step fuzz-build bash tests/fuzz/build.sh build-fuzz
 step fuzz-regressions bash tests/fuzz/run-regressions.sh build/stagec
 step fuzz bash tests/fuzz/run.sh 60
+step fuzz-readers env FUZZ_TARGET=fuzz_readers bash tests/fuzz/run.sh 30
 
 if [ "${STAGEC_SKIP_E2E:-}" = 1 ] && [ "${CI:-}" != true ]; then
 	echo "=== e2e SKIPPED (STAGEC_SKIP_E2E=1): no image was built; CI always runs it"

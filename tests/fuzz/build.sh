@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# build.sh - builds the libFuzzer target into build-fuzz/fuzz_compile.
+# build.sh - builds the libFuzzer targets into build-fuzz/: fuzz_compile (the
+# pipeline) and fuzz_readers (lock, policy, project files, init).
 #
 # Compiles the compiler's sources directly (those compiler/meson.build
 # gives the library: compiler/*.c but main.c) with
@@ -62,3 +63,11 @@ clang -std=c17 -g -O1 -D_XOPEN_SOURCE=700 \
 	"${sources[@]}" "$OUT/embedded.c" "$OUT/runtime_libs_table.c" "$OUT/template_trees.c" tests/fuzz/fuzz_compile.c \
 	$(pkg-config --libs "${pkgs[@]}") -ldl -o "$OUT/fuzz_compile"
 echo "build.sh: built $OUT/fuzz_compile"
+# The readers of the lock, the policy, project files and init (fuzz_readers.c).
+# shellcheck disable=SC2046
+clang -std=c17 -g -O1 -D_XOPEN_SOURCE=700 \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
+	-Iinclude -Icompiler $(pkg-config --cflags "${pkgs[@]}") \
+	"${sources[@]}" "$OUT/embedded.c" "$OUT/runtime_libs_table.c" "$OUT/template_trees.c" tests/fuzz/fuzz_readers.c \
+	$(pkg-config --libs "${pkgs[@]}") -ldl -o "$OUT/fuzz_readers"
+echo "build.sh: built $OUT/fuzz_readers"

@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
-# run.sh - runs the libFuzzer target for SECONDS seconds.
+# run.sh - runs a libFuzzer target for SECONDS seconds.
 #
 #   tests/fuzz/run.sh [SECONDS]    (default 60)
 #
-# Builds build-fuzz/fuzz_compile when it is missing (or FUZZ_REBUILD=1),
-# then fuzzes a scratch copy of the corpus: tests/fuzz/corpus, the saved
-# regressions, the examples' app.yaml and tests/errors/*.yaml.  The repo
+# FUZZ_TARGET picks the target: fuzz_compile (the default: the pipeline)
+# or fuzz_readers (the lock, the policy, project files and init).
+# Builds it under build-fuzz/ when it is missing (or FUZZ_REBUILD=1),
+# then fuzzes a scratch copy of the corpus.  fuzz_compile's: tests/fuzz/corpus,
+# the saved regressions, the examples' app.yaml and tests/errors/*.yaml.
+# fuzz_readers': the repository's own locks, policies and project files,
+# each behind the two bytes that pick its reader (see fuzz_readers.c).  The repo
 # stays clean unless FUZZ_MERGE=1, which merges what the run found into
 # tests/fuzz/corpus (libFuzzer -merge=1 keeps only inputs with new
 # coverage).  A crash input is copied to build-fuzz/crashes/; save it
@@ -18,7 +22,8 @@ cd "$(dirname "$0")/../.." || exit 2
 ROOT=$PWD
 SECONDS_TO_RUN=${1:-60}
 OUT=${FUZZ_OUT:-$ROOT/build-fuzz}
-BIN=$OUT/fuzz_compile
+TARGET=${FUZZ_TARGET:-fuzz_compile}
+BIN=$OUT/$TARGET
 
 if [ ! -x "$BIN" ] || [ "${FUZZ_REBUILD:-0}" = 1 ]; then
 	if ! bash tests/fuzz/build.sh "$OUT"; then
@@ -31,10 +36,26 @@ fi
 scratch=$(mktemp -d /tmp/stagec-fuzz-run.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 mkdir -p "$scratch/corpus" "$scratch/artifacts" "$OUT/crashes"
-cp tests/fuzz/corpus/* "$scratch/corpus/" 2>/dev/null
-cp tests/fuzz/regressions/* "$scratch/corpus/" 2>/dev/null
-for f in examples/*/app.yaml; do cp "$f" "$scratch/corpus/example-$(basename "$(dirname "$f")").yaml"; done
-for f in tests/errors/*.yaml; do [ -f "$f" ] && cp "$f" "$scratch/corpus/error-$(basename "$f")"; done
+# seed KIND WHICH FILE: FILE behind fuzz_readers' two selector bytes
+nseed=0
+seed() {
+	nseed=$((nseed + 1))
+	{ printf "\\$(printf %03o "$1")\\$(printf %03o "$2")"; head -c 65000 "$3"; } >"$scratch/corpus/seed-$nseed"
+}
+if [ "$TARGET" = fuzz_readers ]; then
+	# kinds: 0 lock, 1 policy, 2 TOML, 3 JSON, 4 XML, 5 init (WHICH: the file's name)
+	while IFS= read -r f; do seed 0 0 "$f"; done < <(find examples tests -name stagec.lock -o -name '*.lock.yaml' | sort | head -40)
+	while IFS= read -r f; do seed 1 0 "$f"; done < <(find tests -path '*policy*' -name '*.yaml' | sort | head -60)
+	while IFS= read -r f; do seed 2 0 "$f"; seed 5 1 "$f"; seed 5 4 "$f"; done < <(find examples tests -name '*.toml' | sort | head -40)
+	while IFS= read -r f; do seed 3 0 "$f"; seed 5 0 "$f"; seed 5 5 "$f"; done < <(find examples tests -name package.json -o -name composer.json | sort | head -40)
+	while IFS= read -r f; do seed 4 0 "$f"; seed 5 2 "$f"; seed 5 7 "$f"; done < <(find examples tests -name pom.xml -o -name '*.csproj' | sort | head -40)
+	while IFS= read -r f; do seed 5 3 "$f"; seed 5 6 "$f"; seed 5 9 "$f"; done < <(find examples tests -name go.mod -o -name Gemfile -o -name requirements.txt | sort | head -40)
+else
+	cp tests/fuzz/corpus/* "$scratch/corpus/" 2>/dev/null
+	cp tests/fuzz/regressions/* "$scratch/corpus/" 2>/dev/null
+	for f in examples/*/app.yaml; do cp "$f" "$scratch/corpus/example-$(basename "$(dirname "$f")").yaml"; done
+	for f in tests/errors/*.yaml; do [ -f "$f" ] && cp "$f" "$scratch/corpus/error-$(basename "$f")"; done
+fi
 seeds=$(find "$scratch/corpus" -type f | wc -l)
 
 jobs=${FUZZ_JOBS:-1}
@@ -69,7 +90,7 @@ fi
 
 if [ "$status" -ne 0 ] || [ "$crashes" -gt 0 ]; then
 	echo "fuzz: libFuzzer exited with status $status"
-	grep -E -A 40 '^(==[0-9]+==ERROR|fuzz_compile: broken invariant|.*runtime error:|==[0-9]+== ERROR)' "$log" | head -n 80
+	grep -E -A 40 '^(==[0-9]+==ERROR|fuzz_compile: broken invariant|fuzz_readers: |.*runtime error:|==[0-9]+== ERROR)' "$log" | head -n 80
 	for a in "$scratch"/artifacts/*; do
 		[ -f "$a" ] || continue
 		cp "$a" "$OUT/crashes/"
