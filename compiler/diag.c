@@ -339,3 +339,11 @@ const char *suggest_closest(const char *word, const char *const *candidates, siz
 	}
 	return best_d <= limit ? best : NULL;
 }
+
+char *diags_render_text(Diags *d)
+{
+	diags_sort(d);
+	Strbuf sb = STRBUF_INIT;
+	diags_render(d, &sb);
+	return strbuf_detach(&sb);
+}

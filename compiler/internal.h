@@ -211,6 +211,8 @@ void diags_sort(Diags *d);
  *         |   ^
  * and, when errors were dropped, a last line saying how many. */
 void diags_render(const Diags *d, Strbuf *out);
+/* diags_sort, then diags_render into a malloc'd string (the caller frees it). */
+char *diags_render_text(Diags *d);
 
 /* The closest candidate to word within a small edit distance, or NULL. */
 const char *suggest_closest(const char *word, const char *const *candidates, size_t n);

@@ -503,12 +503,8 @@ bool stagec_lock_check(const char *path, char **ret_diagnostics)
 	Diags d;
 	diags_init(&d, a, 0, false);
 	bool ok = lock_load(a, path, NULL, &d) != NULL && d.errors == 0;
-	if (ret_diagnostics) {
-		diags_sort(&d);
-		Strbuf sb = STRBUF_INIT;
-		diags_render(&d, &sb);
-		*ret_diagnostics = strbuf_detach(&sb);
-	}
+	if (ret_diagnostics)
+		*ret_diagnostics = diags_render_text(&d);
 	arena_free(a);
 	return ok;
 }

@@ -433,10 +433,7 @@ static StagecResult *compile_source(const char *path, const char *dir, const cha
 		free(real);
 	}
 	r->ok = f && compile(r, f, dir, spec_real, o, &d) && !diags_failed(&d);
-	diags_sort(&d);
-	Strbuf rendered = STRBUF_INIT;
-	diags_render(&d, &rendered);
-	r->diagnostics = strbuf_detach(&rendered);
+	r->diagnostics = diags_render_text(&d);
 	r->errors = d.errors;
 	r->warnings = d.warnings;
 	if (!r->ok) {
