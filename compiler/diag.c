@@ -347,3 +347,19 @@ char *diags_render_text(Diags *d)
 	diags_render(d, &sb);
 	return strbuf_detach(&sb);
 }
+
+void diag_unknown_key(Diags *d, Arena *a, SrcPos pos, const char *key, const char *level,
+		      const char *const *names, size_t n)
+{
+	const char *in = *level ? arena_printf(a, " in '%s'", level) : "";
+	const char *near = suggest_closest(key, names, n);
+	if (near) {
+		diag_error(d, pos, "unknown key '%s'%s (did you mean '%s'?)", key, in, near);
+		return;
+	}
+	Strbuf sb = STRBUF_INIT;
+	for (size_t i = 0; i < n; i++)
+		strbuf_addf(&sb, "%s%s", i ? ", " : "", names[i]);
+	diag_error(d, pos, "unknown key '%s'%s; valid keys are %s", key, in, strbuf_str(&sb));
+	strbuf_release(&sb);
+}

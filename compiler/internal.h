@@ -216,6 +216,10 @@ char *diags_render_text(Diags *d);
 
 /* The closest candidate to word within a small edit distance, or NULL. */
 const char *suggest_closest(const char *word, const char *const *candidates, size_t n);
+/* "unknown key 'K' in 'LEVEL' (did you mean 'N'?)", or the list of the
+ * valid names when none is close; LEVEL "" is the top level. */
+void diag_unknown_key(Diags *d, Arena *a, SrcPos pos, const char *key, const char *level,
+		      const char *const *names, size_t n);
 
 /* ---- yaml.c -------------------------------------------------------------
  * libyaml events -> a tree of nodes with positions.  The reader rejects

@@ -1020,19 +1020,6 @@ static void collect_artifacts(Lower *L)
 				L->fl->pos);
 }
 
-/* "a/b/" and "./a" as "a/b" and "a"; "" for ".". */
-static const char *plain_rel(Lower *L, const char *path)
-{
-	while (path[0] == '.' && path[1] == '/')
-		path += 2;
-	if (strcmp(path, ".") == 0)
-		return "";
-	size_t n = strlen(path);
-	while (n && path[n - 1] == '/')
-		n--;
-	return arena_strndup(L->a, path, n);
-}
-
 /* context: the folder that many '..' steps above the spec's real folder
  * (whose parents are real folders too: no symlink leads out of it),
  * inside the repository (the nearest folder above the spec holding .git),
@@ -1197,7 +1184,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	if (L.app_rel) {
 		/* with context: the app's folder inside it, where it builds and
 		 * runs; the image's workdir holds the whole context */
-		const char *src = plain_rel(&L, ir->source_dir);
+		const char *src = project_plain_rel(L.a, ir->source_dir);
 		ir->source_dir = L.app_source = *src ? join_path(&L, L.app_rel, src) : L.app_rel;
 		ir->context = s->context.s;
 		ir->image_root = L.image_root = L.workdir;

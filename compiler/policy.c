@@ -126,17 +126,7 @@ int policy_version_cmp(const char *x, const char *y, bool *ok)
 
 static void msg_unknown_key(PCtx *c, const YNode *k, const char *level, const char *const *names, size_t n)
 {
-	const char *in = *level ? arena_printf(c->a, " in '%s'", level) : "";
-	const char *near = suggest_closest(k->str, names, n);
-	if (near) {
-		diag_error(c->d, k->pos, "unknown key '%s'%s (did you mean '%s'?)", k->str, in, near);
-		return;
-	}
-	Strbuf sb = STRBUF_INIT;
-	for (size_t i = 0; i < n; i++)
-		strbuf_addf(&sb, "%s%s", i ? ", " : "", names[i]);
-	diag_error(c->d, k->pos, "unknown key '%s'%s; valid keys are %s", k->str, in, strbuf_str(&sb));
-	strbuf_release(&sb);
+	diag_unknown_key(c->d, c->a, k->pos, k->str, level, names, n);
 }
 
 /* Calls read(c, key, value) for each known key, reports the others. */

@@ -42,7 +42,7 @@ static bool copy_safe(const char *s)
 	return true;
 }
 
-static const char *norm_dir(Arena *a, const char *path)
+const char *project_plain_rel(Arena *a, const char *path)
 {
 	while (path[0] == '.' && path[1] == '/')
 		path += 2;
@@ -420,11 +420,11 @@ static bool name_is(const char *base, const char *prefix, const char *suffix)
 bool project_local_paths(Project *p, const char *root, const char *manifest, SrcPos blame, StrList *ret)
 {
 	int errors = p->d->errors;
-	manifest = norm_dir(p->a, manifest);
+	manifest = project_plain_rel(p->a, manifest);
 	const char *slash = strrchr(manifest, '/');
 	const char *base = slash ? slash + 1 : manifest;
 	LP l = {.p = p, .dir = slash ? arena_strndup(p->a, manifest, (size_t)(slash - manifest)) : "",
-		.root = norm_dir(p->a, root), .out = ret};
+		.root = project_plain_rel(p->a, root), .out = ret};
 	bool reqs = name_is(base, "requirements", ".txt") || name_is(base, "constraints", ".txt");
 	bool json = strcmp(base, "package.json") == 0 || strcmp(base, "composer.json") == 0;
 	bool lines = reqs || strcmp(base, "go.mod") == 0 || strcmp(base, "Gemfile") == 0;

@@ -173,6 +173,9 @@ bool project_go_mains(Project *p, const char *src, SrcPos blame, StrList *ret);
  * characters stagec will not COPY is an error at its place in the
  * manifest.  Returns false after errors; manifests of other kinds have no
  * local paths. */
+/* A context-relative folder without "./" in front and "/" behind: "a/b/"
+ * and "./a" are "a/b" and "a"; "." is "". */
+const char *project_plain_rel(Arena *a, const char *path);
 bool project_local_paths(Project *p, const char *root, const char *manifest, SrcPos blame, StrList *ret);
 
 /* ---- probe.c --------------------------------------------------------------
