@@ -49,39 +49,15 @@
 #include "stagec.h"
 #include "xmllib.h"
 
-static const char all_usage[] =
+static const char all_head[] =
 	"usage: stagec all [options] [ROOT]\n"
 	"\n"
 	"Compiles every app.yaml below ROOT (default '.'), in sorted order, and writes\n"
 	"Dockerfile, Dockerfile.single and .dockerignore beside each spec.  Folders named\n"
 	".git, node_modules, vendor, target or build, symbolic links, and the globs of\n"
 	"ROOT/.stagecignore are skipped.  Line 2 of each file records what shaped it.\n"
-	"\n"
-	"      --check           write nothing; report each generated file as fresh, stale\n"
-	"                        (and which input changed), edited, missing or orphan\n"
-	"      --diff            with --check, print unified diffs of what would change\n"
-	"  -o, --output DIR      mirror the tree into DIR instead: DIR/<folder>/Dockerfile,\n"
-	"                        Dockerfile.single, Dockerfile.dockerignore and\n"
-	"                        Dockerfile.single.dockerignore (build with -f and the\n"
-	"                        spec's folder as the context); --check compares there\n"
-	"      --changed-files FILE\n"
-	"                        only the specs that the paths in FILE ('-': stdin; one a\n"
-	"                        line, relative to the current folder, as `git diff\n"
-	"                        --name-only` prints them when run from the repository's\n"
-	"                        root) touch: in the spec's folder or its context:, a file\n"
-	"                        of its policy chain, its stagec.lock, or in its -o folder\n"
-	"      --force           overwrite files stagec did not generate (or edited by hand)\n"
-	"      --report FORMAT:FILE\n"
-	"                        also write a report: text, junit, sarif or json (repeatable)\n"
-	"      --policy FILE     apply this policy to every spec (else each spec's nearest\n"
-	"                        .stagec/policy.yaml, or $STAGEC_POLICY)\n"
-	"      --no-policy       no policy and no baseline rules\n"
-	"      --base NAME       override every spec's base\n"
-	"      --templates DIR   read language templates from DIR instead of the built-in ones\n"
-	"      --lock=MODE       pinned (default), frozen or off: how each spec's nearest\n"
-	"                        stagec.lock pins its base images; with --check, an image the\n"
-	"                        lock lacks is an error (specs/lock.md)\n"
-	"  -h, --help            show this help\n"
+	"\n";
+static const char all_tail[] =
 	"\n"
 	"Exit status: 0 all clean, 1 a spec has errors or breaks a policy rule, 3 drift\n"
 	"only (--check), 2 usage or I/O error, or an invalid policy (nothing written).\n";
@@ -919,29 +895,15 @@ static void bake_file(Run *run, size_t nspecs)
 
 static int parse(int argc, char **argv, AllCli *cli)
 {
-	enum { OPT_CHECK = 256, OPT_DIFF, OPT_FORCE, OPT_REPORT, OPT_POLICY, OPT_NO_POLICY, OPT_BASE,
-	       OPT_TEMPLATES, OPT_LOCK, OPT_CHANGED };
-	static const struct option longopts[] = {
-		{"changed-files", required_argument, NULL, OPT_CHANGED},
-		{"output", required_argument, NULL, 'o'},
-		{"check", no_argument, NULL, OPT_CHECK},
-		{"diff", no_argument, NULL, OPT_DIFF},
-		{"force", no_argument, NULL, OPT_FORCE},
-		{"report", required_argument, NULL, OPT_REPORT},
-		{"policy", required_argument, NULL, OPT_POLICY},
-		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
-		{"base", required_argument, NULL, OPT_BASE},
-		{"templates", required_argument, NULL, OPT_TEMPLATES},
-		{"lock", required_argument, NULL, OPT_LOCK},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
+	struct option longopts[CLI_MAX_OPTIONS];
+	char shorts[64];
+	cli_getopt_table(CLI_ALL, longopts, shorts);
 	opterr = 0;
 	optind = 1;
 	int c;
-	while ((c = getopt_long(argc, argv, ":ho:", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o': cli->output = optarg; break;
+		case OPT_OUTPUT: cli->output = optarg; break;
 		case OPT_CHANGED: cli->changed = optarg; break;
 		case OPT_CHECK: cli->check = true; break;
 		case OPT_DIFF: cli->diff = true; break;
@@ -971,9 +933,14 @@ static int parse(int argc, char **argv, AllCli *cli)
 			cli->reports[cli->nreports++] = (ReportOut){f, colon + 1};
 			break;
 		}
-		case 'h': fputs(all_usage, stdout); return 0;
+		case OPT_HELP:
+			fputs(all_head, stdout);
+			cli_print_options(stdout, CLI_ALL);
+			fputs(all_tail, stdout);
+			return 0;
+		case OPT_LIST_OPTIONS: cli_list_options(stdout, CLI_ALL); return 0;
 		case ':': return cli_error("option '%s' needs a value\nTry 'stagec all --help'.", argv[optind - 1]);
-		default: return cli_error("unknown option '%s'\nTry 'stagec all --help'.", argv[optind - 1]);
+		default: return cli_unknown_option(CLI_ALL, argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <getopt.h>
 #include <stdio.h>
 
 #include "stagec.h"
@@ -52,26 +53,105 @@ const char *cli_shown(const char *path);
 int stagec_all_main(int argc, char **argv);
 int stagec_init_main(int argc, char **argv);
 
-/* One row of a command's option table (cli_options.c): the table makes
- * the command's getopt options, its --help, and (through --list-options)
- * the man page's option list and the shell completions. */
+/* ---- the option table (cli_options.c) --------------------------------------
+ * One table holds the options of every command: each command's getopt
+ * options, its --help, the man pages' option lists and the shell
+ * completions (`stagec --list-options`) are made from it, so that they
+ * cannot drift apart.  Adding an option is one row here plus its case in the
+ * command's switch. */
+typedef enum CliCommand {
+	CLI_SPEC = 1 << 0, /* stagec SPEC */
+	CLI_ALL = 1 << 1,
+	CLI_INIT = 1 << 2,
+	CLI_LOCK = 1 << 3,
+	CLI_SCHEMA = 1 << 4,
+	CLI_EVERY = (1 << 5) - 1,
+} CliCommand;
+
+/* What getopt_long returns for each option; the same option keeps its id
+ * in every command that has it. */
+enum CliOptId {
+	OPT_HELP = 'h',
+	OPT_VERSION = 'V',
+	OPT_OUTPUT = 'o',
+	OPT_RECURSIVE = 'r',
+	OPT_SINGLE = 256,
+	OPT_BASE,
+	OPT_DUMP_IR,
+	OPT_TEMPLATES,
+	OPT_WERROR,
+	OPT_MAX_ERRORS,
+	OPT_FORCE,
+	OPT_POLICY,
+	OPT_NO_POLICY,
+	OPT_LOCK,
+	OPT_CHECK,
+	OPT_DIFF,
+	OPT_CHANGED,
+	OPT_REPORT,
+	OPT_LANGUAGE,
+	OPT_LANG_VERSION,
+	OPT_PORT,
+	OPT_COMMAND,
+	OPT_PM,
+	OPT_PROJECT,
+	OPT_PROGRAM,
+	OPT_PRINT,
+	OPT_LIST,
+	OPT_SET,
+	OPT_UPDATE,
+	OPT_PRUNE,
+	OPT_OUTDATED,
+	OPT_RESOLVER,
+	OPT_LIST_OPTIONS,
+};
+
 typedef struct CliOption {
-	const char *name;   /* the long name, without "--"; NULL ends the table */
+	unsigned commands;  /* the CliCommand bits of the commands that take it; 0 ends the table */
+	bool global;        /* also accepted before the command (shared/design/cli.md) */
+	const char *name;   /* the long name, without "--" */
 	char short_name;    /* 0: none */
-	int id;             /* what getopt_long returns */
-	const char *arg;    /* the value's name ("DIR"); NULL: a flag */
+	int id;             /* what getopt_long returns (enum CliOptId) */
+	const char *arg;    /* the value's name ("DIR"); "=MODE": written --lock=MODE;
+			     * "[=after:PASS]": an optional value; NULL: a flag */
 	const char *values; /* the values a completion offers, blank-separated; NULL: any */
-	const char *help;   /* NULL: not shown in --help */
+	const char *help;   /* NULL: not shown in --help, the man pages or the completions */
 } CliOption;
-/* A values field that stands for the languages of the built-in templates
- * (expanded by the two functions below), so that --help, the man page and
- * the completions offer what the templates have, not a copied list. */
+
+extern const CliOption cli_options[];
+
+/* Values fields that stand for the languages and the bases of the built-in
+ * templates, and for the pass names, expanded when printed, so that --help, the
+ * man page and the completions offer what the program has, not a copy. */
 #define CLI_VALUES_LANGUAGES "@languages"
-/* The options' lines of --help. */
-void cli_print_options(FILE *out, const CliOption *table);
-/* One line per shown option, tab-separated: name, short name or "-", the
- * value's name or "-", the values or "-", the help. */
-void cli_list_options(FILE *out, const CliOption *table);
+#define CLI_VALUES_PASSES "@passes"
+#define CLI_VALUES_BASES "@bases"
+/* The command's name ("stagec", "all", ...), for messages. */
+const char *cli_command_name(CliCommand cmd);
+/* The command named s (not CLI_SPEC), or 0. */
+CliCommand cli_command_named(const char *s);
+/* The most options one command takes, with the end of the table. */
+#define CLI_MAX_OPTIONS 64
+/* Fills longs (CLI_MAX_OPTIONS entries) and shorts (64 bytes, starting
+ * with ':') with the command's options, for getopt_long. */
+void cli_getopt_table(CliCommand cmd, struct option *longs, char *shorts);
+/* The options' lines of the command's --help, wrapped at 80 columns. */
+void cli_print_options(FILE *out, CliCommand cmd);
+/* One line per shown option of the command, tab-separated: name, short
+ * name or "-", the value's name or "-", the values or "-", the help. */
+void cli_list_options(FILE *out, CliCommand cmd);
+/* The whole table, for man/gen.py: the same columns after a first one, the
+ * commands (stagec, all, init, lock, schema) separated by commas. */
+void cli_list_all_options(FILE *out);
+/* Prints "stagec: error: unknown option 'ARG'" (or that ARG belongs to
+ * other commands) and "Try 'stagec [CMD] --help'."; returns 2. */
+int cli_unknown_option(CliCommand cmd, const char *arg);
+/* Moves the global options given before a command name after it, so that
+ * `stagec --no-policy all .` is `stagec all --no-policy .`; argv is
+ * rearranged in place.  Returns the index of the command name in the
+ * original argv (1 when argv[1] is the command), or 0 when no command
+ * follows the global options. */
+int cli_hoist_globals(int argc, char **argv);
 int stagec_lock_main(int argc, char **argv);
 /* schema_cmd.c: `stagec schema [NAME]`. */
 int stagec_schema_main(int argc, char **argv);

@@ -2,9 +2,9 @@
  * init.c - `stagec init [DIR]`: writes DIR/app.yaml from the files the
  * project already has (compiler/init/ reads them; shared/design/init.md).
  *
- * A thin driver: the options come from one table (init_options[]), which
- * also prints --help and feeds the man page and the shell completions
- * (`stagec init --list-options`).  The spec is detected, rendered, and
+ * A thin driver: the options come from the one table (cli_options.c),
+ * which also prints --help and feeds the man pages and the shell
+ * completions.  The spec is detected, rendered, and
  * compiled in memory with the folder as its build context before anything
  * is written: a spec that would not compile is never written.  Then it goes
  * to stdout (--print), or to DIR/app.yaml with main.c's atomic writer.  An
@@ -28,30 +28,6 @@
 #include "init/init.h"
 #include "internal.h"
 #include "stagec.h"
-
-enum { O_LANGUAGE = 256, O_VERSION, O_PORT, O_COMMAND, O_PM, O_PROJECT, O_PROGRAM, O_BASE, O_RECURSIVE,
-       O_PRINT, O_FORCE, O_TEMPLATES, O_LIST };
-
-/* The one option table: --help, the man page and the completions. */
-const CliOption init_options[] = {
-	{"language", 0, O_LANGUAGE, "LANG", CLI_VALUES_LANGUAGES,
-	 "the language, when the markers are ambiguous or wrong"},
-	{"version", 0, O_VERSION, "VERSION", NULL, "the language version, instead of the project's"},
-	{"port", 0, O_PORT, "PORT", NULL, "run.port, instead of what the project states"},
-	{"command", 0, O_COMMAND, "COMMAND", NULL, "run.command, words split at blanks"},
-	{"package-manager", 0, O_PM, "PM", "npm yarn pnpm poetry uv pipenv pip",
-	 "the package manager, when several lockfiles are present"},
-	{"project", 0, O_PROJECT, "FILE", NULL, "the project file: a .csproj, pom.xml or build.gradle"},
-	{"program", 0, O_PROGRAM, "NAME", NULL, "the program: a Go main package (cmd/api), a Cargo binary"},
-	{"base", 0, O_BASE, "BASE", "official debian alpine", "the spec's base"},
-	{"recursive", 'r', O_RECURSIVE, NULL, NULL, "one spec per deployable member of a workspace"},
-	{"print", 0, O_PRINT, NULL, NULL, "write the spec to stdout, not to DIR/app.yaml"},
-	{"force", 0, O_FORCE, NULL, NULL, "replace an app.yaml that differs"},
-	{"templates", 0, O_TEMPLATES, "DIR", NULL, "read the language templates from DIR"},
-	{"help", 'h', 'h', NULL, NULL, "show this help"},
-	{"list-options", 0, O_LIST, NULL, NULL, NULL}, /* for the man page and the completions */
-	{0},
-};
 
 static const char init_head[] =
 	"usage: stagec init [options] [DIR]\n"
@@ -87,26 +63,17 @@ static int usage(const char *fmt, ...)
 
 static int parse(int argc, char **argv, InitCli *c)
 {
-	struct option longopts[sizeof(init_options) / sizeof(init_options[0])];
-	char shorts[32] = ":";
-	size_t n = 0, sn = 1;
-	for (const CliOption *op = init_options; op->name; op++, n++) {
-		longopts[n] = (struct option){op->name, op->arg ? required_argument : no_argument, NULL, op->id};
-		if (op->short_name) {
-			shorts[sn++] = op->short_name;
-			if (op->arg)
-				shorts[sn++] = ':';
-		}
-	}
-	longopts[n] = (struct option){0};
+	struct option longopts[CLI_MAX_OPTIONS];
+	char shorts[64];
+	cli_getopt_table(CLI_INIT, longopts, shorts);
 	opterr = 0;
 	optind = 1;
 	int ch;
 	while ((ch = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		switch (ch) {
-		case O_LANGUAGE: c->o.language = optarg; break;
-		case O_VERSION: c->o.version = optarg; break;
-		case O_PORT: {
+		case OPT_LANGUAGE: c->o.language = optarg; break;
+		case OPT_LANG_VERSION: c->o.version = optarg; break;
+		case OPT_PORT: {
 			char *end;
 			long p = strtol(optarg, &end, 10);
 			if (*end || p < 1 || p > 65535)
@@ -114,23 +81,23 @@ static int parse(int argc, char **argv, InitCli *c)
 			c->o.port = optarg;
 			break;
 		}
-		case O_COMMAND: c->o.command = optarg; break;
-		case O_PM: c->o.package_manager = optarg; break;
-		case O_PROJECT: c->o.project = optarg; break;
-		case O_PROGRAM: c->o.program = optarg; break;
-		case O_BASE: c->o.base = optarg; break;
-		case O_RECURSIVE: c->recursive = true; break;
-		case O_PRINT: c->print = true; break;
-		case O_FORCE: c->force = true; break;
-		case O_TEMPLATES: c->o.templates_dir = optarg; break;
-		case O_LIST: cli_list_options(stdout, init_options); return 0;
-		case 'h':
+		case OPT_COMMAND: c->o.command = optarg; break;
+		case OPT_PM: c->o.package_manager = optarg; break;
+		case OPT_PROJECT: c->o.project = optarg; break;
+		case OPT_PROGRAM: c->o.program = optarg; break;
+		case OPT_BASE: c->o.base = optarg; break;
+		case OPT_RECURSIVE: c->recursive = true; break;
+		case OPT_PRINT: c->print = true; break;
+		case OPT_FORCE: c->force = true; break;
+		case OPT_TEMPLATES: c->o.templates_dir = optarg; break;
+		case OPT_LIST_OPTIONS: cli_list_options(stdout, CLI_INIT); return 0;
+		case OPT_HELP:
 			fputs(init_head, stdout);
-			cli_print_options(stdout, init_options);
+			cli_print_options(stdout, CLI_INIT);
 			fputs(init_tail, stdout);
 			return 0;
 		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
-		default: return usage("unknown option '%s'", argv[optind - 1]);
+		default: return cli_unknown_option(CLI_INIT, argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)

@@ -49,25 +49,6 @@
 #define DEFAULT_RESOLVER "skopeo inspect --format '{{.Digest}}' docker://{}"
 #define MAX_SETS 64
 
-enum { O_LIST = 256, O_SET, O_UPDATE, O_PRUNE, O_CHECK, O_OUTDATED, O_RESOLVER, O_POLICY, O_NO_POLICY,
-       O_LIST_OPTIONS };
-
-/* The one option table: --help and --list-options (cli_options.c). */
-static const CliOption lock_options[] = {
-	{"list", 0, O_LIST, NULL, NULL, "print each image: its digest and date, 'missing' or 'unused'"},
-	{"set", 0, O_SET, "REF=DIGEST", NULL, "lock REF to DIGEST (repeatable); '--set -' reads 'REF DIGEST' lines"},
-	{"update", 0, O_UPDATE, NULL, NULL, "resolve the REFs again, or every image and the template defaults"},
-	{"prune", 0, O_PRUNE, NULL, NULL, "drop entries and templates no spec uses"},
-	{"check", 0, O_CHECK, NULL, NULL, "offline, writes nothing: everything locked, Dockerfiles use the digests"},
-	{"outdated", 0, O_OUTDATED, NULL, NULL, "ask the resolver about every entry; list the tags that moved"},
-	{"resolver", 0, O_RESOLVER, "CMD", NULL, "the command printing a tag's digest, {} the reference"},
-	{"policy", 0, O_POLICY, "FILE", NULL, "the policy for every spec (its registry rewrites, its max age)"},
-	{"no-policy", 0, O_NO_POLICY, NULL, NULL, "no policy"},
-	{"help", 'h', 'h', NULL, NULL, "show this help"},
-	{"list-options", 0, O_LIST_OPTIONS, NULL, NULL, NULL}, /* for the man page and the completions */
-	{0},
-};
-
 static const char lock_head[] =
 	"usage: stagec lock [options] [ROOT|SPEC]\n"
 	"       stagec lock --update [ROOT|SPEC] [REF...]\n"
@@ -365,39 +346,37 @@ static bool is_path(const char *s)
 
 static int parse(int argc, char **argv, LockCli *cli)
 {
-	struct option longopts[sizeof(lock_options) / sizeof(lock_options[0])];
-	size_t n = 0;
-	for (const CliOption *op = lock_options; op->name; op++, n++)
-		longopts[n] = (struct option){op->name, op->arg ? required_argument : no_argument, NULL, op->id};
-	longopts[n] = (struct option){0};
+	struct option longopts[CLI_MAX_OPTIONS];
+	char shorts[64];
+	cli_getopt_table(CLI_LOCK, longopts, shorts);
 	opterr = 0;
 	optind = 1;
 	int c, st = -1;
-	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1 && st < 0) {
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1 && st < 0) {
 		switch (c) {
-		case O_LIST: st = set_action(cli, ACT_LIST); break;
-		case O_UPDATE: st = set_action(cli, ACT_UPDATE); break;
-		case O_PRUNE: st = set_action(cli, ACT_PRUNE); break;
-		case O_CHECK: st = set_action(cli, ACT_CHECK); break;
-		case O_OUTDATED: st = set_action(cli, ACT_OUTDATED); break;
-		case O_SET:
+		case OPT_LIST: st = set_action(cli, ACT_LIST); break;
+		case OPT_UPDATE: st = set_action(cli, ACT_UPDATE); break;
+		case OPT_PRUNE: st = set_action(cli, ACT_PRUNE); break;
+		case OPT_CHECK: st = set_action(cli, ACT_CHECK); break;
+		case OPT_OUTDATED: st = set_action(cli, ACT_OUTDATED); break;
+		case OPT_SET:
 			st = set_action(cli, ACT_SET);
 			if (st < 0 && cli->nsets == MAX_SETS)
 				st = usage("at most %d --set options; give more as lines on standard input (--set -)", MAX_SETS);
 			else if (st < 0)
 				cli->sets[cli->nsets++] = optarg;
 			break;
-		case O_RESOLVER: cli->resolver = optarg; break;
-		case O_POLICY: cli->policy = optarg; break;
-		case O_NO_POLICY: cli->no_policy = true; break;
-		case O_LIST_OPTIONS: cli_list_options(stdout, lock_options); return 0;
-		case 'h':
+		case OPT_RESOLVER: cli->resolver = optarg; break;
+		case OPT_POLICY: cli->policy = optarg; break;
+		case OPT_NO_POLICY: cli->no_policy = true; break;
+		case OPT_LIST_OPTIONS: cli_list_options(stdout, CLI_LOCK); return 0;
+		case OPT_HELP:
 			fputs(lock_head, stdout);
-			cli_print_options(stdout, lock_options);
+			cli_print_options(stdout, CLI_LOCK);
 			fputs(lock_tail, stdout);
 			return 0;
 		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
-		default: return usage("unknown option '%s'", argv[optind - 1]);
+		default: return cli_unknown_option(CLI_LOCK, argv[optind - 1]);
 		}
 	}
 	if (st >= 0)

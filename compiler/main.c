@@ -40,7 +40,6 @@
 
 #define shown cli_shown
 
-/* The pass names come from the pass table, between the two halves. */
 static const char usage_head[] =
 	"usage: stagec [options] SPEC\n"
 	"       stagec all [options] [ROOT]   every app.yaml below ROOT ('stagec all --help')\n"
@@ -50,31 +49,10 @@ static const char usage_head[] =
 	"\n"
 	"Compiles a build spec (app.yaml) into a Dockerfile.  SPEC '-' (or /dev/stdin)\n"
 	"reads the spec from standard input, with the current folder as its build context.\n"
-	"\n"
-	"  -o, --output DIR      write both variants into DIR (created when missing):\n"
-	"                        Dockerfile, Dockerfile.single and, when DIR is the spec's\n"
-	"                        folder, .dockerignore; elsewhere Dockerfile.dockerignore and\n"
-	"                        Dockerfile.single.dockerignore, which Docker reads beside them\n"
-	"      --single-stage    print the single-stage variant (build tools left in)\n"
-	"      --base NAME       override the spec's base (templates/bases.yaml: official, debian, alpine)\n"
-	"      --dump-ir[=after:PASS]\n"
-	"                        print the IR instead of a Dockerfile: the final IR, or the IR\n"
-	"                        after PASS, one of: ";
+	"The options --base, --templates, --Werror, --max-errors, --policy, --no-policy\n"
+	"and --lock may also come before a command (stagec --no-policy all .).\n"
+	"\n";
 static const char usage_tail[] =
-	"\n"
-	"      --templates DIR   read language templates from DIR instead of the built-in ones\n"
-	"      --Werror          treat warnings as errors\n"
-	"      --max-errors N    report at most N errors (default 20)\n"
-	"      --force           with -o, overwrite files stagec did not generate\n"
-	"      --policy FILE     apply this organisation policy (specs/policy.md); default:\n"
-	"                        $STAGEC_POLICY, else the nearest .stagec/policy.yaml above the\n"
-	"                        spec (up to the folder holding .git), else the built-in baseline\n"
-	"      --no-policy       no policy and no baseline rules\n"
-	"      --lock=MODE       pinned (default): pin the base images the nearest stagec.lock\n"
-	"                        has, warn about those it lacks; frozen: an image it lacks is\n"
-	"                        an error; off: ignore the lock (specs/lock.md)\n"
-	"  -h, --help            show this help\n"
-	"  -V, --version         show the version\n"
 	"\n"
 	"Exit status: 0 success, 1 the spec has errors or breaks a policy rule (or names an\n"
 	"image the lock lacks, under --lock=frozen), 2 usage or I/O error (an invalid policy\n"
@@ -101,16 +79,6 @@ static int usage_error(const char *fmt, ...)
 	return 2;
 }
 
-/* "lower, closure, ...": the names --dump-ir=after: takes. */
-static const char *pass_list(void)
-{
-	static char buf[512];
-	size_t len = 0;
-	for (const char *const *p = stagec_pass_names(); *p && len < sizeof(buf); p++)
-		len += (size_t)snprintf(buf + len, sizeof(buf) - len, "%s%s", len ? ", " : "", *p);
-	return buf;
-}
-
 static bool valid_pass_name(const char *name)
 {
 	for (const char *const *p = stagec_pass_names(); *p; p++)
@@ -122,29 +90,14 @@ static bool valid_pass_name(const char *name)
 /* Returns -1 to go on, or an exit status. */
 static int parse_args(int argc, char **argv, Cli *cli)
 {
-	enum { OPT_SINGLE = 256, OPT_BASE, OPT_DUMP, OPT_TEMPLATES, OPT_WERROR, OPT_MAXERR, OPT_FORCE, OPT_POLICY,
-	       OPT_NO_POLICY, OPT_LOCK };
-	static const struct option longopts[] = {
-		{"output", required_argument, NULL, 'o'},
-		{"single-stage", no_argument, NULL, OPT_SINGLE},
-		{"base", required_argument, NULL, OPT_BASE},
-		{"dump-ir", optional_argument, NULL, OPT_DUMP},
-		{"templates", required_argument, NULL, OPT_TEMPLATES},
-		{"Werror", no_argument, NULL, OPT_WERROR},
-		{"max-errors", required_argument, NULL, OPT_MAXERR},
-		{"force", no_argument, NULL, OPT_FORCE},
-		{"policy", required_argument, NULL, OPT_POLICY},
-		{"no-policy", no_argument, NULL, OPT_NO_POLICY},
-		{"lock", required_argument, NULL, OPT_LOCK},
-		{"help", no_argument, NULL, 'h'},
-		{"version", no_argument, NULL, 'V'},
-		{0},
-	};
+	struct option longopts[CLI_MAX_OPTIONS];
+	char shorts[64];
+	cli_getopt_table(CLI_SPEC, longopts, shorts);
 	opterr = 0;
 	int c;
-	while ((c = getopt_long(argc, argv, ":o:hV", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
 		switch (c) {
-		case 'o':
+		case OPT_OUTPUT:
 			cli->output_dir = optarg;
 			break;
 		case OPT_SINGLE:
@@ -153,14 +106,14 @@ static int parse_args(int argc, char **argv, Cli *cli)
 		case OPT_BASE:
 			cli->opts.base = optarg;
 			break;
-		case OPT_DUMP:
+		case OPT_DUMP_IR:
 			if (!optarg) {
 				cli->opts.dump_ir = "";
 			} else if (strncmp(optarg, "after:", 6) == 0 && valid_pass_name(optarg + 6)) {
 				cli->opts.dump_ir = optarg + 6;
 			} else {
-				return usage_error("--dump-ir takes 'after:PASS' with PASS one of %s; not '%s'",
-						   pass_list(), optarg);
+				return usage_error("--dump-ir takes 'after:PASS' with PASS a name that 'stagec --help' lists; "
+						   "not '%s'", optarg);
 			}
 			break;
 		case OPT_TEMPLATES:
@@ -169,7 +122,7 @@ static int parse_args(int argc, char **argv, Cli *cli)
 		case OPT_WERROR:
 			cli->opts.werror = true;
 			break;
-		case OPT_MAXERR: {
+		case OPT_MAX_ERRORS: {
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 10000)
@@ -190,16 +143,21 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			if (!cli_lock_mode(optarg, &cli->opts.lock_mode))
 				return usage_error("--lock takes pinned, frozen or off, not '%s'", shown(optarg));
 			break;
-		case 'h':
-			printf("%s%s%s", usage_head, pass_list(), usage_tail);
+		case OPT_HELP:
+			fputs(usage_head, stdout);
+			cli_print_options(stdout, CLI_SPEC);
+			fputs(usage_tail, stdout);
 			return 0;
-		case 'V':
+		case OPT_LIST_OPTIONS:
+			cli_list_all_options(stdout);
+			return 0;
+		case OPT_VERSION:
 			puts("stagec " STAGEC_VERSION);
 			return 0;
 		case ':':
 			return usage_error("option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error("unknown option '%s'", argv[optind - 1]);
+			return cli_unknown_option(CLI_SPEC, argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
@@ -745,15 +703,18 @@ static int compile_variant(const SpecText *spec, const StagecOptions *o, bool qu
 
 int main(int argc, char **argv)
 {
-	/* `stagec all`: a first argument "all" is the command ("./all" is a spec) */
-	if (argc > 1 && strcmp(argv[1], "all") == 0)
-		return stagec_all_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "init") == 0)
-		return stagec_init_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "lock") == 0)
-		return stagec_lock_main(argc - 1, argv + 1);
-	if (argc > 1 && strcmp(argv[1], "schema") == 0)
+	/* a command: its name first, or after global options, which it then
+	 * takes as its own ("./all" is a spec) */
+	if (argc > 1 && cli_hoist_globals(argc, argv)) {
+		CliCommand cmd = cli_command_named(argv[1]);
+		if (cmd == CLI_ALL)
+			return stagec_all_main(argc - 1, argv + 1);
+		if (cmd == CLI_INIT)
+			return stagec_init_main(argc - 1, argv + 1);
+		if (cmd == CLI_LOCK)
+			return stagec_lock_main(argc - 1, argv + 1);
 		return stagec_schema_main(argc - 1, argv + 1);
+	}
 	Cli cli = {0};
 	int status = parse_args(argc, argv, &cli);
 	if (status >= 0)

@@ -41,9 +41,9 @@ static void print_usage(FILE *out)
 	      "the default), policy (.stagec/policy.yaml) or lock (stagec.lock), as\n"
 	      "installed in share/stagec/schemas/.  Exit status: 0, or 2 for a usage or\n"
 	      "I/O error.\n"
-	      "\n"
-	      "  -h, --help            show this help\n",
+	      "\n",
 	      out);
+	cli_print_options(out, CLI_SCHEMA);
 }
 
 static int usage_error(const char *what, const char *arg)
@@ -58,6 +58,10 @@ int stagec_schema_main(int argc, char **argv)
 {
 	const char *name = NULL;
 	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--list-options") == 0) {
+			cli_list_options(stdout, CLI_SCHEMA);
+			return 0;
+		}
 		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
 			print_usage(stdout);
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : cli_error("%s", "cannot write to stdout");

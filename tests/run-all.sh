@@ -11,7 +11,8 @@
 #      every Dockerfile in tests/golden and beside each example's spec, and
 #      the validator's own self-test;
 #   4. the build-truth suite: a real Docker engine builds, runs and inspects
-#      the examples in both variants and both bases (tests/e2e).
+#      the examples in both variants and both bases, and the specs that
+#      `stagec init` writes for tests/init/build (tests/e2e).
 # Each step's output goes to the terminal and to build-logs/; the last line
 # is the sum of every "N passed, N failed" line and cmocka's PASSED/FAILED
 # lines, with a failed step that printed no counts counted as one failure.
@@ -136,6 +137,8 @@ else
 		bash tests/e2e/base-images.sh || status=1
 		[ $status -eq 0 ] && { bash tests/e2e/buildtruth.sh --stagec "$ROOT/build/stagec" --bake \
 			$(grep -v '^#' tests/e2e/examples.txt) || status=1; }
+		# what `stagec init` writes for project layouts shaped like public ones builds and runs
+		[ $status -eq 0 ] && { bash tests/e2e/init-truth.sh --stagec "$ROOT/build/stagec" || status=1; }
 		# the lock through a real registry on 127.0.0.1 (registry.sh starts and stops it)
 		[ $status -eq 0 ] && { bash tests/e2e/lock-registry.sh --stagec "$ROOT/build/stagec" || status=1; }
 		bash tests/e2e/engine.sh stop

@@ -36,6 +36,20 @@ grep -q "unknown option '--frobnicate'" "$tmp/err" && ok "unknown option named" 
 expect_status "bad --base" 2 "$STAGEC" --base nosuch examples/flask/app.yaml
 grep -q "unknown base .nosuch.; use .official., .debian. or .alpine." "$tmp/err" && ok "bad --base names the bases" || bad "bad --base names the bases"
 expect_status "bad --dump-ir" 2 "$STAGEC" --dump-ir=after:nosuch examples/flask/app.yaml
+# global options before the command (shared/design/cli.md): the command takes them as its own
+cp -r examples/go "$tmp/gl" && rm -f "$tmp/gl/Dockerfile" "$tmp/gl/Dockerfile.single" "$tmp/gl/.dockerignore"
+expect_status "a global option before all" 0 "$STAGEC" --no-policy --lock=off --base debian all "$tmp/gl"
+grep -q "^FROM golang:1.19\|^FROM debian:bookworm-slim" "$tmp/gl/Dockerfile" && grep -q "^FROM debian:bookworm-slim" "$tmp/gl/Dockerfile" &&
+	ok "all took --base debian given before it" || bad "all took --base debian given before it"
+expect_status "a global option before init" 0 "$STAGEC" --base alpine init --print "$tmp/gl"
+grep -q "^base: alpine" "$tmp/out" && ok "init took --base given before it" || bad "init took --base given before it"
+expect_status "a spec's option before all" 2 "$STAGEC" --Werror all "$tmp/gl"
+grep -q "'--Werror' is not an option of 'stagec all' (only of: stagec)" "$tmp/err" &&
+	ok "--Werror before all: which commands take it" || bad "--Werror before all: which commands take it"
+expect_status "an option of all before a spec" 2 "$STAGEC" --check examples/go/app.yaml
+grep -q "'--check' is not an option of 'stagec' (only of: stagec all, stagec lock)" "$tmp/err" &&
+	ok "--check for a spec: which commands take it" || bad "--check for a spec: which commands take it"
+expect_status "a global option and a spec" 0 "$STAGEC" --no-policy --base debian examples/go/app.yaml
 expect_status "two specs" 2 "$STAGEC" examples/flask/app.yaml examples/go/app.yaml
 expect_status "missing spec file" 2 "$STAGEC" "$tmp/nope.yaml"
 grep -q "cannot read '$tmp/nope.yaml': No such file or directory" "$tmp/err" && ok "missing file named" || bad "missing file named"

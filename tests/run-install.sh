@@ -1,15 +1,16 @@
 #!/bin/sh
 # run-install.sh - what `meson install` puts in place for first contact: the
-# binary, the bash completion and the man page stagec-init(1), all from one
-# option table (and the zsh and fish completions), and the JSON Schemas of
-# specs/ (share/stagec/schemas/, what `stagec schema` prints); stagec(1),
-# whose option lists are parsed from the --help of stagec, stagec all and
-# stagec lock, and stagec-spec(5), converted from specs/schema.md: both
-# render with `man -l`, stagec(1) names every option those --help list, and
-# stagec-spec(5) has every heading and every table row's key of schema.md.  Checks that `meson introspect --installed` lists them, that
-# the man page renders with `man -l` and names every option of `stagec init
-# --list-options`, that `stagec init --help` does too, and that the
-# completion completes a flag and a flag's value in an interactive bash.
+# binary, the man pages stagec(1) and stagec-init(1) and the bash, zsh and
+# fish completions, all from the one option table of every command
+# (`stagec --list-options`), the JSON Schemas of specs/
+# (share/stagec/schemas/, what `stagec schema` prints), and stagec-spec(5),
+# converted from specs/schema.md.  Checks that `meson introspect
+# --installed` lists them, that the man pages render with `man -l`, that
+# every row of the table (each option of each command) is in that command's
+# --help, its man page, and the zsh and fish completions, that an
+# interactive bash completes each of them (and a global option before the
+# command, and --lock=VALUE), and that stagec-spec(5) has every heading and
+# every table row's key of schema.md.
 # Usage: tests/run-install.sh BUILD_DIR   (from the repository root)
 set -u
 BUILD=${1:?usage: run-install.sh BUILD_DIR}
@@ -28,22 +29,50 @@ for f in bin/stagec share/bash-completion/completions/stagec share/zsh/vendor-co
 	grep -q "/$f\"" "$tmp/installed" && ok "installs $f" || bad "installs $f"
 done
 
-"$BUILD/stagec" init --list-options | cut -f1 >"$tmp/options"
-[ -s "$tmp/options" ] && ok "the option table lists options" || bad "the option table lists options"
-"$BUILD/stagec" init --help >"$tmp/help"
+# every option of every command, from the one table (stagec --list-options)
+"$BUILD/stagec" --list-options >"$tmp/table"
+for c in stagec all init lock schema; do
+	grep -qE "^([a-z]+,)*$c(,[a-z]+)*	" "$tmp/table" && ok "the option table has options of $c" || bad "the option table has options of $c"
+done
 if command -v man >/dev/null; then
 	MANWIDTH=200 man -l "$BUILD/man/stagec-init.1" 2>"$tmp/manerr" >"$tmp/man"
 	grep -q "^NAME" "$tmp/man" && [ ! -s "$tmp/manerr" ] && ok "man -l renders stagec-init.1" || { bad "man -l renders stagec-init.1"; cat "$tmp/manerr"; }
+	MANWIDTH=200 man -l "$BUILD/man/stagec.1" >"$tmp/man1" 2>/dev/null
 else
 	cp "$BUILD/man/stagec-init.1" "$tmp/man"
+	cp "$BUILD/man/stagec.1" "$tmp/man1"
 fi
-while read -r o; do
-	grep -q -- "--$o" "$tmp/man" && ok "the man page has --$o" || bad "the man page has --$o"
-	grep -q -- "--$o" "$tmp/help" && ok "--help has --$o" || bad "--help has --$o"
-	grep -q -- "--$o" "$BUILD/man/stagec" && ok "the bash completion has --$o" || bad "the bash completion has --$o"
-	grep -qE -- "--$o(\[|\})" "$BUILD/man/_stagec" && ok "the zsh completion has --$o" || bad "the zsh completion has --$o"
-	grep -q -- "-l $o " "$BUILD/man/stagec.fish" && ok "the fish completion has --$o" || bad "the fish completion has --$o"
-done <"$tmp/options"
+# per row: --help, the man page (init's own, or stagec(1)), the zsh and fish files
+while IFS='	' read -r cmds _ o _; do
+	for c in $(echo "$cmds" | tr , ' '); do
+		sub=$c; [ "$c" = stagec ] && sub=
+		# shellcheck disable=SC2086 # "" is no argument: stagec's own --help
+		"$BUILD/stagec" $sub --help | grep -q -- "--$o\b" && ok "stagec${sub:+ $sub} --help has --$o" || bad "stagec${sub:+ $sub} --help has --$o"
+		page=$tmp/man1; [ "$c" = init ] && page=$tmp/man
+		[ "$c" = schema ] || { grep -q -- "--$o" "$page" && ok "the man page of $c has --$o" || bad "the man page of $c has --$o"; }
+		grep -qE -- "--$o(\[|\}|=)" "$BUILD/man/_stagec" && ok "the zsh completion has --$o" || bad "the zsh completion has --$o"
+		grep -q -- "-l $o " "$BUILD/man/stagec.fish" && ok "the fish completion has --$o" || bad "the fish completion has --$o"
+	done
+done <"$tmp/table"
+# the bash completion completes each row's flag for each of its commands, in one shell
+bash --norc --noprofile -i -c ". '$BUILD/man/stagec'
+	while IFS='	' read -r cmds _ o _; do
+		for c in \$(echo \"\$cmds\" | tr , ' '); do
+			if [ \$c = stagec ]; then COMP_WORDS=(stagec --\$o); COMP_CWORD=1
+			else COMP_WORDS=(stagec \$c --\$o); COMP_CWORD=2; fi
+			_stagec
+			case \" \${COMPREPLY[*]} \" in *\" --\$o \"*) echo \"ok - bash completes \$c --\$o\" ;;
+			*) echo \"not ok - bash completes \$c --\$o: '\${COMPREPLY[*]}'\" ;; esac
+		done
+	done <'$tmp/table'" 2>/dev/null >"$tmp/bashrows"
+pass=$((pass + $(grep -c '^ok' "$tmp/bashrows"))); fail=$((fail + $(grep -c '^not ok' "$tmp/bashrows")))
+grep '^not ok' "$tmp/bashrows"
+[ -s "$tmp/bashrows" ] || bad "bash completes the table's flags: no output"
+# global options before the command, and a glued --lock=VALUE
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec --no-policy all --ch); COMP_CWORD=3; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got" = "--check --changed-files" ] && ok "bash -i completes all's options after a global one" || bad "bash -i completes 'stagec --no-policy all --ch': '$got'"
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec all --lock = fr); COMP_CWORD=4; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got" = "frozen" ] && ok "bash -i completes --lock=fr" || bad "bash -i completes --lock=fr: '$got'"
 
 got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec init --package-m); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
 [ "$got" = "--package-manager" ] && ok "bash -i completes --package-m" || bad "bash -i completes --package-m: '$got'"
@@ -92,14 +121,6 @@ render() { # page, output
 }
 render "$BUILD/man/stagec.1" "$tmp/stagec.1.txt"
 render "$BUILD/man/stagec-spec.5" "$tmp/spec.5.txt"
-for c in "" all lock; do
-	# shellcheck disable=SC2086 # "" is no argument: stagec's own --help
-	"$BUILD/stagec" $c --help | grep -oE '^ +(-[a-zA-Z], )?--[a-zA-Z][-a-zA-Z]*' | sed 's/.*--//' >"$tmp/opts"
-	[ -s "$tmp/opts" ] && ok "stagec${c:+ $c} --help lists options" || bad "stagec${c:+ $c} --help lists options"
-	while read -r o; do
-		grep -q -- "--$o" "$tmp/stagec.1.txt" && ok "stagec(1) has stagec${c:+ $c} --$o" || bad "stagec(1) has stagec${c:+ $c} --$o"
-	done <"$tmp/opts"
-done
 grep -q "^COMMANDS" "$tmp/stagec.1.txt" && grep -q "^ *schema \[NAME\]" "$tmp/stagec.1.txt" &&
 	ok "stagec(1) has the commands" || bad "stagec(1) has the commands"
 awk '/^```/ { code = !code } !code && /^###? / { sub(/^#+ /, ""); gsub(/`/, ""); print }' specs/schema.md >"$tmp/headings"

@@ -387,10 +387,10 @@ def check_bases(stagec, schema):
     with open("templates/bases.yaml") as f:
         data = load(f)
     bases = list(data["bases"])
-    helptext = subprocess.run([stagec, "--help"], capture_output=True, text=True).stdout
-    m = re.search(r"--base NAME .*\(templates/bases.yaml: ([^)]*)\)", helptext)
+    table = subprocess.run([stagec, "--list-options"], capture_output=True, text=True).stdout
+    rows = [r.split("\t") for r in table.splitlines()]
     named = {
-        "stagec --help": [b.strip() for b in m.group(1).split(",")] if m else [],
+        "stagec --help": next((r[5].split() for r in rows if "stagec" in r[0].split(",") and r[2] == "base"), []),
         "app.schema.json's base examples": schema["properties"]["base"].get("examples", []),
     }
     with open("specs/schema.md") as f:
@@ -402,9 +402,8 @@ def check_bases(stagec, schema):
 
 
 def check_passes(stagec):
-    helptext = subprocess.run([stagec, "--help"], capture_output=True, text=True).stdout
-    m = re.search(r"after PASS, one of: (.*)", helptext)
-    passes = [p.strip() for p in m.group(1).split(",")] if m else []
+    table = subprocess.run([stagec, "--list-options"], capture_output=True, text=True).stdout
+    passes = next((r.split("\t")[5].split() for r in table.splitlines() if r.split("\t")[2] == "dump-ir"), [])
     with open("README.md") as f:
         readme = f.read()
     m = re.search(r"The passes, in order(.*?)The single-stage", readme, re.S)

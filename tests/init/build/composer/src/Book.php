@@ -1,0 +1,10 @@
+<?php
+namespace Guestbook;
+
+final class Book
+{
+    public static function title(): string
+    {
+        return "guestbook\n";
+    }
+}
