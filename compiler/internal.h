@@ -440,6 +440,14 @@ typedef struct Template {
 	bool ws_install;          /* false: no install layer at a workspace root (the build fetches) */
 	StrList ws_when;          /* the install rules (by their `when` files) known to work at a
 				     workspace root; empty: any */
+	/* detect: how `stagec init` recognises a project of the language
+	 * (compiler/init/detect.c); absent: init does not detect it */
+	bool has_detect;
+	StrList detect_markers;   /* the manifests (neither optional nor {variables}), then
+				     detect.markers: paths, folders (a trailing /) or globs */
+	int detect_rank;          /* 0 project, 1 tooling, 2 helper (TemplateDetectRank) */
+	const char *detect_as;    /* found by this language's detection, whose reader chooses */
+	SrcPos detect_pos;
 	/* where things are in the template file, for dumps and diagnostics */
 	SrcPos pos, workdir_pos, env_pos, build_env_pos, build_pos, command_pos, port_pos;
 } Template;

@@ -373,13 +373,82 @@ static void read_workspace(TReader *r, const YNode *n, Template *t)
 	}
 }
 
+/* detect: the markers that name a project of the language for stagec
+ * init, besides the manifests, which are markers already (each fact once:
+ * a marker repeated from manifests is an error), its rank, or another
+ * language whose detection finds it (as:). */
+static void read_detect(TReader *r, const Templates *ts, const YNode *n, Template *t)
+{
+	static const char *const keys[] = {"markers", "rank", "as"};
+	static const char *const ranks[] = {"project", "tooling", "helper"};
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_MAP) {
+		diag_error(r->d, n->pos, "expected a mapping for 'detect', not %s", ynode_kind_name(n->kind));
+		r->ok = false;
+		return;
+	}
+	t_known_keys(r, n, keys, sizeof(keys) / sizeof(*keys));
+	t->has_detect = true;
+	t->detect_pos = n->pos;
+	const YNode *as = ynode_get(n, "as");
+	t->detect_as = t_string(r, as, "as");
+	if (t->detect_as) {
+		if (ynode_get(n, "markers") || ynode_get(n, "rank")) {
+			diag_error(r->d, as->pos, "'as' takes the markers and the rank of '%s'; leave out "
+						  "'markers' and 'rank'", t->detect_as);
+			r->ok = false;
+		} else if (!strlist_contains(&ts->languages, t->detect_as)) {
+			diag_error(r->d, as->pos, "'as' names '%s', which is no template's language", t->detect_as);
+			r->ok = false;
+		}
+		return;
+	}
+	for (size_t i = 0; i < t->manifests.n; i++) {
+		const char *m = t->manifests.v[i];
+		if (!strchr(m, '{') && m[strlen(m) - 1] != '?')
+			strlist_push(r->a, &t->detect_markers, m);
+	}
+	const YNode *markers = ynode_get(n, "markers");
+	for (size_t i = 0; markers && markers->kind == YNODE_SEQ && i < markers->n; i++) {
+		const char *m = t_string(r, markers->items[i], "markers");
+		if (m && strlist_contains(&t->detect_markers, m)) {
+			diag_error(r->d, markers->items[i]->pos, "'%s' is in 'manifests' already, and every "
+								  "manifest is a marker; leave it out here", m);
+			r->ok = false;
+		} else if (m && *m) {
+			strlist_push(r->a, &t->detect_markers, m);
+		}
+	}
+	if (markers && markers->kind != YNODE_SEQ)
+		t_list(r, markers, "markers", &t->detect_markers); /* its error */
+	const YNode *rank = ynode_get(n, "rank");
+	const char *rs = t_string(r, rank, "rank");
+	t->detect_rank = -1;
+	for (int i = 0; rs && i < 3; i++)
+		if (strcmp(rs, ranks[i]) == 0)
+			t->detect_rank = i;
+	if (t->detect_rank < 0) {
+		if (rs)
+			diag_error(r->d, rank->pos, "'rank' takes project, tooling or helper, not '%s'", rs);
+		else
+			diag_error(r->d, n->pos, "'detect' needs 'rank': project, tooling or helper");
+		r->ok = false;
+	}
+	if (!t->detect_markers.n) {
+		diag_error(r->d, n->pos, "'detect' needs 'markers' (or 'manifests' that are neither optional nor "
+					 "{variables}): the files that show a project of the language");
+		r->ok = false;
+	}
+}
+
 Template *template_load(Arena *a, const Templates *ts, const char *language, Diags *d)
 {
 	static const char *const keys[] = {
 		"language", "versions", "default_version", "workdir", "manifests", "env",
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
-		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace"};
+		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace", "detect"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -426,6 +495,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t->init_pos = t_pos(root, "init");
 	read_flavours(&r, ts, ynode_get(root, "flavours"), t);
 	read_workspace(&r, ynode_get(root, "workspace"), t);
+	read_detect(&r, ts, ynode_get(root, "detect"), t);
 	if (!t->language || strcmp(t->language, language) != 0) {
 		diag_error(d, root->pos, "template for '%s' must say 'language: %s'", language, language);
 		r.ok = false;

@@ -86,6 +86,39 @@ expect "--port out of range" 2 "$STAGEC" init --port 70000 tests/init/cases/expr
 expect "init --help" 0 "$STAGEC" init --help
 grep -q -- "--package-manager PM" "$tmp/out" && ok "--help lists the options" || bad "--help lists the options"
 
+# the detection table is the templates' detect: key: a changed template
+# changes what init finds, and a bad detect: is a positioned error
+cp -R templates "$tmp/tpl"
+sed -i 's/^  markers: \[pyproject.toml, Pipfile, manage.py\]$/  markers: [pyproject.toml, Pipfile, manage.py, setup.py]/' "$tmp/tpl/python.yaml"
+mkdir -p "$tmp/setup" && printf 'from setuptools import setup\nsetup(name="tool")\n' >"$tmp/setup/setup.py"
+expect "a folder with setup.py alone" 1 "$STAGEC" init --print "$tmp/setup"
+grep -q "no project stagec knows" "$tmp/err" && ok "setup.py is no marker of the built-in templates" || { bad "setup.py is no marker"; cat "$tmp/err"; }
+expect "setup.py, a marker added to python.yaml" 1 "$STAGEC" init --print --templates "$tmp/tpl" "$tmp/setup"
+grep -q "setup: no lockfile and no requirements.txt" "$tmp/err" && ok "the template's marker names a python project" ||
+	{ bad "the template's marker names a python project"; cat "$tmp/err"; }
+sed -i 's/^  rank: project$/  rank: project\n  markers: [widget.toml]/' "$tmp/tpl/ruby.yaml"
+mkdir -p "$tmp/widget" && echo x >"$tmp/widget/widget.toml"
+expect "a marker the reader reads nothing from" 1 "$STAGEC" init --print --templates "$tmp/tpl" "$tmp/widget"
+grep -q "widget.toml marks a ruby project, but stagec init reads nothing more from it" "$tmp/err" && ok "said so" || { bad "said so"; cat "$tmp/err"; }
+expect "the Gemfile, a manifest, stays a marker" 0 "$STAGEC" init --print --templates "$tmp/tpl" tests/init/cases/rails
+bad_detect() { # what, file, detect's lines (printf format), the error expected
+	rm -rf "$tmp/tpl2" && cp -R templates "$tmp/tpl2"
+	sed -i '/^detect:/,$d' "$tmp/tpl2/$2"
+	printf "$3" >>"$tmp/tpl2/$2"
+	expect "$1" 1 "$STAGEC" init --print --templates "$tmp/tpl2" tests/init/cases/express
+	grep -q "^$tmp/tpl2/$2:[0-9]*:[0-9]*: error: $4" "$tmp/err" && [ ! -s "$tmp/out" ] && ok "$1: positioned" ||
+		{ bad "$1: positioned"; cat "$tmp/err"; }
+}
+bad_detect "a manifest repeated as a marker" java.yaml 'detect:\n  markers: [pom.xml]\n  rank: project\n' \
+	"'pom.xml' is in 'manifests' already, and every manifest is a marker; leave it out here"
+bad_detect "an unknown rank" go.yaml 'detect:\n  rank: main\n' "'rank' takes project, tooling or helper, not 'main'"
+bad_detect "no rank" go.yaml 'detect:\n  markers: [go.work]\n' "'detect' needs 'rank': project, tooling or helper"
+bad_detect "no markers" c.yaml 'detect:\n  rank: helper\n' "'detect' needs 'markers'"
+bad_detect "as: an unknown language" static.yaml 'detect:\n  as: nodejs\n' "'as' names 'nodejs', which is no template's language"
+bad_detect "as: with markers" cpp.yaml 'detect:\n  as: c\n  rank: helper\n' "'as' takes the markers and the rank of 'c'"
+bad_detect "an unknown key" php.yaml 'detect:\n  rank: project\n  marker: [x]\n' "unknown .*key 'marker'"
+bad_detect "no reader" rust.yaml 'detect:\n  as: static\n' "stagec init has no reader for 'static' projects"
+
 # --recursive on workspaces: a copy of each, the specs written into it,
 # then each compiled; the notes, the specs and the exit status are pinned
 for ws in npm-workspace yarn-workspace cargo-workspace go-work maven-parent dotnet-sln go-two-mains; do

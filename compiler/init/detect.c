@@ -1,11 +1,14 @@
 /*
  * detect.c - which language a folder holds, from its marker files.
  *
- * The table below is the detection order.  Markers of rank 0 name the
- * project outright; a second rank-0 language is an ambiguity (exit 1,
- * --language chooses).  package.json (rank 1) beside one of them is taken
- * as front-end tooling, and a CMakeLists.txt or Makefile (rank 2) as a
- * build helper: each is named in a note, so the choice is never silent.
+ * The detection table is data: each template's `detect:` key (its
+ * manifests are markers, detect.markers adds the others, and rank says
+ * what a marker means; templates/README.md), in the templates' order.
+ * Markers of a project-rank language name the project outright; a second
+ * one is an ambiguity (exit 1, --language chooses).  A tooling marker
+ * (package.json) beside one of them is taken as front-end tooling, and a
+ * helper (CMakeLists.txt, Makefile) as a build helper: each is named in a
+ * note, so the choice is never silent.
  * The language's reader (lang_*.c) then reads everything else.  The shared
  * helpers of the readers are here too: presence of files, reading through
  * project_read(), provenance ("pom.xml:28 (java.version)"), YAML quoting,
@@ -25,27 +28,71 @@
 
 #include "init/init.h"
 
-typedef struct Row {
-	const char *language; /* what --language names */
-	int rank;
-	const char *markers[6]; /* relative paths, or globs of the folder's names */
+/* The reader of each language whose template's detect: has markers (a
+ * language with `detect: {as: X}` is read by X's reader, which chooses
+ * between them): the only place init names languages in C. */
+typedef struct Reader {
+	const char *language;
 	bool (*read)(Init *in);
+} Reader;
+
+static const Reader readers[] = {
+	{"dotnet", init_read_dotnet}, {"java", init_read_java}, {"go", init_read_go},
+	{"rust", init_read_rust},     {"php", init_read_php},   {"ruby", init_read_ruby},
+	{"python", init_read_python}, {"node", init_read_node}, {"c", init_read_c},
+};
+
+/* A language init detects, from its template's detect: key. */
+typedef struct Row {
+	const char *language;       /* what --language names */
+	int rank;                   /* 0 project, 1 tooling, 2 helper */
+	const StrList *markers;     /* relative paths, folders (a trailing /), or globs */
+	bool (*read)(Init *in);
+	bool alias;                 /* found by another row's detection (detect: as:) */
 } Row;
 
-static const Row rows[] = {
-	{"dotnet", 0, {"*.csproj", "*.fsproj", "*.sln", "src/*.csproj"}, init_read_dotnet},
-	{"java", 0, {"pom.xml", "build.gradle", "build.gradle.kts", "src/main/java/"}, init_read_java},
-	{"go", 0, {"go.mod"}, init_read_go},
-	{"rust", 0, {"Cargo.toml"}, init_read_rust},
-	{"php", 0, {"composer.json"}, init_read_php},
-	{"ruby", 0, {"Gemfile"}, init_read_ruby},
-	{"python", 0, {"pyproject.toml", "requirements.txt", "Pipfile", "manage.py"}, init_read_python},
-	{"node", 1, {"package.json"}, init_read_node},
-	{"static", 1, {"package.json"}, init_read_node},
-	{"c", 2, {"CMakeLists.txt", "Makefile"}, init_read_c},
-	{"cpp", 2, {"CMakeLists.txt", "Makefile"}, init_read_c},
-};
-#define NROWS (sizeof(rows) / sizeof(rows[0]))
+/* The rows, in the templates' order; NULL after an error (a template that
+ * does not load, a language with markers and no reader). */
+static Row *load_rows(Init *in, size_t *ret_n)
+{
+	if (!in->ts_open) {
+		if (!templates_open(in->a, &in->ts, in->o->templates_dir, in->d))
+			return NULL;
+		in->ts_open = true;
+	}
+	const StrList *langs = &in->ts.languages;
+	Row *rows = arena_alloc(in->a, (langs->n + 1) * sizeof(*rows));
+	const Template **ts = arena_alloc(in->a, (langs->n + 1) * sizeof(*ts));
+	size_t n = 0;
+	for (size_t i = 0; i < langs->n; i++) {
+		const Template *t = template_load(in->a, &in->ts, langs->v[i], in->d);
+		if (!t)
+			return NULL;
+		if (!t->has_detect)
+			continue;
+		ts[n] = t;
+		rows[n++] = (Row){.language = t->language, .rank = t->detect_rank, .markers = &t->detect_markers};
+	}
+	for (size_t r = 0; r < n; r++) {
+		const char *by = ts[r]->detect_as ? ts[r]->detect_as : rows[r].language;
+		for (size_t j = 0; j < n; j++)
+			if (ts[r]->detect_as && strcmp(rows[j].language, by) == 0) {
+				rows[r].rank = rows[j].rank;
+				rows[r].markers = rows[j].markers;
+				rows[r].alias = true;
+			}
+		for (size_t k = 0; k < sizeof(readers) / sizeof(readers[0]); k++)
+			if (strcmp(readers[k].language, by) == 0)
+				rows[r].read = readers[k].read;
+		if (!rows[r].read || (ts[r]->detect_as && !rows[r].alias)) {
+			diag_error(in->d, ts[r]->detect_pos, "stagec init has no reader for '%s' projects; leave "
+							     "out 'detect', or name a language it reads with 'as'", by);
+			return NULL;
+		}
+	}
+	*ret_n = n;
+	return rows;
+}
 
 /* ---- the helpers the readers share ---------------------------------------- */
 
@@ -328,8 +375,8 @@ int init_scan_tree(Init *in, const char *dir, const char *const *exts, const cha
 /* The first marker of row r present in the folder, or NULL. */
 static const char *marker_of(Init *in, const Row *r, const StrList *names)
 {
-	for (size_t m = 0; m < 6 && r->markers[m]; m++) {
-		const char *mk = r->markers[m];
+	for (size_t m = 0; m < r->markers->n; m++) {
+		const char *mk = r->markers->v[m];
 		size_t mn = strlen(mk);
 		if (mk[mn - 1] == '/') {
 			if (init_has_dir(in, arena_strndup(in->a, mk, mn - 1)))
@@ -359,47 +406,43 @@ static const char *marker_of(Init *in, const Row *r, const StrList *names)
 	return NULL;
 }
 
-static const char *looked_for(Init *in)
+static const char *looked_for(Init *in, const Row *rows, size_t n)
 {
 	StrList l = {0};
-	for (size_t r = 0; r < NROWS; r++)
-		for (size_t m = 0; m < 6 && rows[r].markers[m]; m++)
-			if (!strlist_contains(&l, rows[r].markers[m]))
-				strlist_push(in->a, &l, rows[r].markers[m]);
+	for (size_t r = 0; r < n; r++)
+		for (size_t m = 0; m < rows[r].markers->n; m++)
+			if (!strlist_contains(&l, rows[r].markers->v[m]))
+				strlist_push(in->a, &l, rows[r].markers->v[m]);
 	return strlist_join(in->a, &l, ", ");
-}
-
-static const Row *row_named(const char *language)
-{
-	for (size_t r = 0; r < NROWS; r++)
-		if (strcmp(rows[r].language, language) == 0)
-			return &rows[r];
-	return NULL;
 }
 
 static const Row *choose(Init *in, const char *shown, const char **ret_marker)
 {
+	size_t n = 0;
+	const Row *rows = load_rows(in, &n);
+	if (!rows)
+		return NULL;
 	StrList names = {0};
 	project_list_dir(&in->p, ".", &names);
-	const char *found[NROWS] = {0};
-	for (size_t r = 0; r < NROWS; r++)
+	const char **found = arena_alloc(in->a, (n + 1) * sizeof(*found));
+	for (size_t r = 0; r < n; r++)
 		found[r] = marker_of(in, &rows[r], &names);
 	if (in->o->language) {
-		const Row *r = row_named(in->o->language);
+		const Row *r = NULL;
+		for (size_t i = 0; i < n && !r; i++)
+			if (strcmp(rows[i].language, in->o->language) == 0)
+				r = &rows[i];
 		if (!r) {
 			StrList l = {0};
-			for (size_t i = 0; i < NROWS; i++)
+			for (size_t i = 0; i < n; i++)
 				strlist_push(in->a, &l, rows[i].language);
 			diag_error(in->d, (SrcPos){0}, "--language '%s' is not a language stagec knows; choose "
 						       "one of %s", in->o->language, strlist_join(in->a, &l, ", "));
 			return NULL;
 		}
 		if (!found[r - rows]) {
-			StrList l = {0};
-			for (size_t m = 0; m < 6 && r->markers[m]; m++)
-				strlist_push(in->a, &l, r->markers[m]);
 			diag_error(in->d, (SrcPos){0}, "%s: no %s project here: looked for %s", shown, r->language,
-				   strlist_join(in->a, &l, ", "));
+				   strlist_join(in->a, r->markers, ", "));
 			return NULL;
 		}
 		*ret_marker = found[r - rows];
@@ -408,8 +451,8 @@ static const Row *choose(Init *in, const char *shown, const char **ret_marker)
 	for (int rank = 0; rank <= 2; rank++) {
 		StrList langs = {0}, marks = {0};
 		const Row *pick = NULL;
-		for (size_t r = 0; r < NROWS; r++) {
-			if (rows[r].rank != rank || !found[r] || (r && rows[r].read == rows[r - 1].read && found[r - 1]))
+		for (size_t r = 0; r < n; r++) {
+			if (rows[r].rank != rank || !found[r] || rows[r].alias)
 				continue;
 			if (!pick)
 				pick = &rows[r];
@@ -424,8 +467,8 @@ static const Row *choose(Init *in, const char *shown, const char **ret_marker)
 		}
 		if (!pick)
 			continue;
-		for (size_t r = 0; r < NROWS; r++) {
-			if (rows[r].rank <= rank || !found[r] || (r && rows[r].read == rows[r - 1].read))
+		for (size_t r = 0; r < n; r++) {
+			if (rows[r].rank <= rank || !found[r] || rows[r].alias)
 				continue;
 			diag_remark(in->d, (SrcPos){0}, "%s is also here: taken as %s of the %s project; "
 							"'--language %s' chooses it instead", found[r],
@@ -436,7 +479,7 @@ static const Row *choose(Init *in, const char *shown, const char **ret_marker)
 		return pick;
 	}
 	diag_error(in->d, (SrcPos){0}, "%s: no project stagec knows: looked for %s; name the language with "
-				       "--language", shown, looked_for(in));
+				       "--language", shown, looked_for(in, rows, n));
 	return NULL;
 }
 
@@ -461,8 +504,13 @@ bool init_detect(Arena *a, Diags *d, const char *dir, const char *shown, const I
 	ret->language = row->language;
 	ret->language_v.from = arena_printf(a, "from %s", marker);
 	int errors = d->errors;
-	if (!row->read(&in) || d->errors > errors)
+	if (!row->read(&in) || d->errors > errors) {
+		if (d->errors == errors) /* a marker of the template's detect: the reader does not read */
+			diag_error(d, (SrcPos){0}, "%s: %s marks a %s project, but stagec init reads nothing "
+						   "more from it; add the project's files, or write app.yaml by hand",
+				   shown, marker, row->language);
 		return false;
+	}
 	/* the flags win over everything read */
 	if (o->version)
 		init_set(&ret->version, init_yaml_str(a, o->version), "--version");

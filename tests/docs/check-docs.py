@@ -33,7 +33,9 @@ Usage (from the repository root): tests/docs/check-docs.py STAGEC SPEC_KEYS
 5. The passes README.md names, in order, are the ones stagec --help names;
    the bases stagec --help, app.schema.json and schema.md name are
    templates/bases.yaml's.
-6. Each message in schema.md's "Errors, by example" block is one stagec
+6. specs/init.md's detection table is the templates' detect: keys, and
+   templates/README.md's template block has the keys template.c reads.
+7. Each message in schema.md's "Errors, by example" block is one stagec
    prints in some tests/errors/*.err or tests/golden/*/{stderr,*.err}.
 Prints "ok - ..." / "not ok - ..." lines and "docs: N passed, N failed".
 """
@@ -382,6 +384,53 @@ def check_versions():
               % (" | ".join(rows[lang]), ", ".join(versions), default, deb))
 
 
+def check_detect():
+    """specs/init.md's detection table against the templates' detect: keys:
+    each row's markers (the manifests, neither optional nor {variables},
+    then detect.markers) and rank, a row per language that has markers,
+    and every `as:` language named in its row."""
+    temps = {}
+    for p in glob.glob("templates/*.yaml"):
+        with open(p) as f:
+            t = load(f)
+        if isinstance(t, dict) and "detect" in t:
+            d = t["detect"] or {}
+            markers = [m for m in t.get("manifests") or [] if "{" not in m and not m.endswith("?")]
+            temps[t["language"]] = (markers + list(d.get("markers") or []), d.get("rank"), d.get("as"))
+    with open("specs/init.md") as f:
+        md = f.read()
+    rows = {}
+    for line in md.splitlines():
+        m = re.match(r"^\| (`[^|]*) \(([a-z]+)\) \| `([a-z]+)`([^|]*)\|", line)
+        if m:
+            rows[m.group(3)] = (re.findall(r"`([^`]+)`", m.group(1)), m.group(2), m.group(4))
+    own = {lang for lang, v in temps.items() if not v[2]}
+    check("specs/init.md's detection table has a row per template with markers", set(rows) == own,
+          "table: %s\ntemplates: %s" % (", ".join(sorted(rows)), ", ".join(sorted(own))))
+    for lang in sorted(set(rows) & own):
+        markers, rank, _ = temps[lang]
+        check("specs/init.md's markers and rank of %s are the template's" % lang,
+              rows[lang][:2] == (markers, rank),
+              "init.md: %s (%s)\ntemplate: %s (%s)" % (", ".join(rows[lang][0]), rows[lang][1], ", ".join(markers), rank))
+    for lang, (_, _, by) in sorted(temps.items()):
+        if by:
+            check("specs/init.md names %s in the row of %s" % (lang, by),
+                  by in rows and "`%s`" % lang in rows[by][2], "detect: {as: %s}" % by)
+
+
+def check_template_keys():
+    """The keys of templates/README.md's first template block are the ones
+    template.c reads (its keys[] of template_load)."""
+    with open("compiler/template.c") as f:
+        m = re.search(r"Template \*template_load\(.*?keys\[\] = \{(.*?)\};", f.read(), re.S)
+    c_keys = set(re.findall(r'"([a-z_]+)"', m.group(1))) if m else set()
+    with open("templates/README.md") as f:
+        b = re.search(r"```yaml template\n(.*?)```", f.read(), re.S)
+    doc = set(load(b.group(1)) or {}) if b else set()
+    check("templates/README.md's template block has every key template.c reads", c_keys and doc == c_keys,
+          "only in template.c: %s\nonly in README: %s" % (", ".join(sorted(c_keys - doc)), ", ".join(sorted(doc - c_keys))))
+
+
 def check_bases(stagec, schema):
     """The bases of templates/bases.yaml, wherever they are named."""
     with open("templates/bases.yaml") as f:
@@ -448,6 +497,8 @@ def main():
     check_languages(schema)
     check_versions()
     check_bases(stagec, schema)
+    check_detect()
+    check_template_keys()
     check_passes(stagec)
     check_error_examples()
     print("docs: %d passed, %d failed" % (passed, failed))
