@@ -7,6 +7,7 @@
  * that file byte for byte.  The names offered are the table's: an unknown
  * name is a usage error (exit 2) that lists them.
  */
+#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -56,22 +57,26 @@ static int usage_error(const char *what, const char *arg)
 
 int stagec_schema_main(int argc, char **argv)
 {
-	const char *name = NULL;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--list-options") == 0) {
+	struct option longopts[CLI_MAX_OPTIONS];
+	char shorts[64];
+	cli_getopt_table(CLI_SCHEMA, longopts, shorts);
+	opterr = 0;
+	optind = 1;
+	int c;
+	while ((c = getopt_long(argc, argv, shorts, longopts, NULL)) != -1) {
+		if (c == OPT_LIST_OPTIONS) {
 			cli_list_options(stdout, CLI_SCHEMA);
 			return 0;
 		}
-		if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+		if (c == OPT_HELP) {
 			print_usage(stdout);
 			return fflush(stdout) == 0 && !ferror(stdout) ? 0 : cli_error("%s", "cannot write to stdout");
 		}
-		if (argv[i][0] == '-' && argv[i][1] != '\0')
-			return usage_error("unknown option", argv[i]);
-		if (name)
-			return usage_error("one schema at a time, not also", argv[i]);
-		name = argv[i];
+		return usage_error("unknown option", argv[optind - 1]);
 	}
+	const char *name = optind < argc ? argv[optind] : NULL;
+	if (optind + 1 < argc)
+		return usage_error("one schema at a time, not also", argv[optind + 1]);
 	if (!name)
 		name = "app";
 	for (size_t i = 0; i < embedded_schemas_count; i++) {
