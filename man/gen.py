@@ -149,7 +149,7 @@ def zsh_spec(o):
     name = "--" + o["name"]
     if o["arg"] and o["arg"].startswith("["):
         name += "=-"   # an optional value, glued
-        action = ":" + action[1:] if action else ""
+        action = ":" + action if action else ""   # "::": the value is optional
     elif o["arg"] and o["arg"].startswith("="):
         name += "="
     if o["short"]:
@@ -159,15 +159,21 @@ def zsh_spec(o):
 
 def zsh(opts):
     operand = {"spec": "'*:spec:_files -g \"*.yaml\"'", "dir": "'*:folder:_files -/'",
-               "file": "'*:file:_files'", "schema": "'1:schema:(app policy lock)'"}
+               "file": "'*:file:_files'", "schema": "'1:schema:_stagec_schemas'"}
     cases = []
     for c in COMMANDS[1:]:
         cases.append("\t%s)\n\t\tshift words\n\t\t(( CURRENT-- ))\n\t\t_arguments -s \\\n\t\t\t%s \\\n\t\t\t%s\n\t\t;;"
                      % (c, " \\\n\t\t\t".join(zsh_spec(o) for o in of(opts, c)), operand[OPERAND[c]]))
     return """#compdef stagec
 # zsh completion for stagec, %s
+# the schemas the program has: its usage line, "stagec schema [app|policy|lock]"
+_stagec_schemas() {
+	local -a names
+	names=(${(s:|:)"$(stagec schema --help 2>/dev/null | sed -n '1s/.*\\[\\(.*\\)\\]$/\\1/p')"})
+	compadd -a names
+}
 _stagec() {
-	local i cmd=stagec
+	local curcontext=$curcontext state line i cmd=stagec
 	for (( i = 2; i < CURRENT; i++ )); do
 		case $words[i] in %s) cmd=$words[i]; break ;; esac
 	done
@@ -205,7 +211,9 @@ def fish(opts):
                 parts.append("-f -a '%s'" % " ".join(o["values"]))
             parts.append("-d '%s'" % o["help"].replace("\\", "\\\\").replace("'", "\\'"))
             lines.append(" ".join(parts))
-    lines.append("complete -c stagec -n '__fish_seen_subcommand_from schema' -f -a 'app policy lock'")
+    # the schemas the program has: its usage line, "stagec schema [app|policy|lock]"
+    lines.append("complete -c stagec -n '__fish_seen_subcommand_from schema' -f -a "
+                 "'(stagec schema --help 2>/dev/null | sed -n \"1s/.*\\\\[\\\\(.*\\\\)\\\\]\\$/\\\\1/p\" | string split \"|\")'")
     return "\n".join(lines) + "\n"
 
 

@@ -105,6 +105,10 @@ if command -v fish >/dev/null; then
 	[ "$got" = "--package-manager" ] && ok "fish completes --package-m" || bad "fish completes --package-m: '$got'"
 	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec init --language ru'" | cut -f1 | tr '\n' ' ')
 	[ "$got" = "ruby rust " ] && ok "fish completes --language ru" || bad "fish completes --language ru: '$got'"
+	got=$(PATH="$BUILD:$PATH" fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec schema '" | cut -f1 | tr '\n' ' ')
+	[ "$got" = "app lock policy " ] && ok "fish completes schema's names" || bad "fish completes schema's names: '$got'"
+	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec --no-policy all --ch'" | cut -f1 | tr '\n' ' ')
+	[ "$got" = "--changed-files --check " ] && ok "fish completes all's options after a global one" || bad "fish completes 'stagec --no-policy all --ch': '$got'"
 else
 	echo "ok - fish is not installed: its checks skipped"
 fi
