@@ -34,6 +34,12 @@ done
 for c in stagec all init lock schema; do
 	grep -qE "^([a-z]+,)*$c(,[a-z]+)*	" "$tmp/table" && ok "the option table has options of $c" || bad "the option table has options of $c"
 done
+# each command has each name once, and fewer options than getopt's table holds (CLI_MAX_OPTIONS 64)
+awk -F'\t' '{ n = split($1, c, ","); for (i = 1; i <= n; i++) print c[i], $3 }' "$tmp/table" | sort >"$tmp/pairs"
+dup=$(uniq -d "$tmp/pairs")
+[ -z "$dup" ] && ok "no command has an option twice" || bad "options twice: $dup"
+most=$(cut -d' ' -f1 "$tmp/pairs" | uniq -c | sort -n | tail -1 | awk '{ print $1 }')
+[ "$most" -lt 62 ] && ok "at most $most options a command" || bad "$most options in one command: raise CLI_MAX_OPTIONS"
 if command -v man >/dev/null; then
 	MANWIDTH=200 man -l "$BUILD/man/stagec-init.1" 2>"$tmp/manerr" >"$tmp/man"
 	grep -q "^NAME" "$tmp/man" && [ ! -s "$tmp/manerr" ] && ok "man -l renders stagec-init.1" || { bad "man -l renders stagec-init.1"; cat "$tmp/manerr"; }
