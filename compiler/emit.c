@@ -212,6 +212,13 @@ static void emit_copy(Strbuf *out, const Step *st)
 static void emit_pairs(Strbuf *out, const char *keyword, const Step *st)
 {
 	strbuf_adds(out, keyword);
+	if (st->kind == STEP_ARG && !st->values.n) {
+		/* a declaration of a platform ARG (ir_check: one name) */
+		for (size_t i = 0; i < st->keys.n; i++)
+			strbuf_addf(out, " %s", st->keys.v[i]);
+		strbuf_addc(out, '\n');
+		return;
+	}
 	for (size_t i = 0; i < st->keys.n; i++) {
 		strbuf_adds(out, i ? " \\\n    " : " ");
 		strbuf_adds(out, st->keys.v[i]);
@@ -313,10 +320,13 @@ void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out)
 	emit_context(out, ir, info);
 	for (const Stage *s = ir->first; s; s = s->next) {
 		strbuf_addc(out, '\n');
+		strbuf_adds(out, "FROM ");
+		if (s->platform) /* ir_check: CROSS_BUILD_PLATFORM */
+			strbuf_addf(out, "--platform=%s ", s->platform);
 		if (s->name)
-			strbuf_addf(out, "FROM %s AS %s\n", s->image, s->name);
+			strbuf_addf(out, "%s AS %s\n", s->image, s->name);
 		else
-			strbuf_addf(out, "FROM %s\n", s->image);
+			strbuf_addf(out, "%s\n", s->image);
 		for (const Step *st = s->first; st; st = st->next)
 			emit_step(out, s, st);
 	}

@@ -377,6 +377,19 @@ typedef struct TmplInstall {
 	SrcPos pos;
 } TmplInstall;
 
+/* Whether the builder may run on the build machine's CPU ($BUILDPLATFORM)
+ * for `docker build --platform`: the first rule of a template's (or a
+ * flavour's) `cross` list whose when_env pairs the builder's environment
+ * holds decides.  Its why is one short sentence, kept in the IR. */
+typedef struct TmplCross {
+	StrList when_names, when_values; /* build_env pairs that must hold; empty: always */
+	bool build_platform;             /* true: the builder runs on $BUILDPLATFORM */
+	const char *why;
+	StrList env_names, env_values;   /* the builder's ARGs when it does; values may use
+					    BuildKit's platform variables ($TARGETARCH) */
+	SrcPos pos;
+} TmplCross;
+
 /* A value read from the project's own files, usable as {name} in the
  * template (the binary's name from Cargo.toml, the jar's from pom.xml). */
 typedef struct TmplProbe {
@@ -400,6 +413,8 @@ typedef struct TmplFlavour {
 	StrList env_names, env_values;       /* extra ENV for both stages */
 	const char *run_user;                /* a non-root user the images already have; none is created */
 	const char *init;                    /* PID 1 for the app: "tini" or "none"; NULL: the template's */
+	TmplCross *cross;                    /* NULL: the template's rules */
+	size_t ncross;
 	SrcPos pos, build_packages_pos, runtime_packages_pos, env_pos, init_pos;
 } TmplFlavour;
 
@@ -431,6 +446,8 @@ typedef struct Template {
 	size_t nflavours;
 	const char *init;         /* PID 1 for the app: "tini" (it ignores SIGTERM as PID 1) or NULL/"none" */
 	SrcPos init_pos;
+	TmplCross *cross;         /* cross-build rules; NULL: the builder never cross-builds */
+	size_t ncross;
 	/* workspace: how an app builds from a context above its folder (the
 	 * spec's context:); absent: the language does not say, and context:
 	 * is refused */
@@ -760,7 +777,8 @@ typedef enum StepKind {
 	STEP_CMD,        /* args: exec form */
 	STEP_ENTRYPOINT, /* args: exec form */
 	STEP_LABEL,      /* keys, values */
-	STEP_ARG,        /* keys, values: build-time environment (ARG), never in the image's config */
+	STEP_ARG,        /* keys, values: build-time environment (ARG), never in the image's config;
+			    one key and no values: a declaration of a BuildKit platform ARG */
 	STEP_ADDUSER,    /* value: user, uid: its uid; written with the stage family's add_user */
 } StepKind;
 
@@ -824,6 +842,9 @@ typedef struct Step {
 typedef struct Stage {
 	const char *name;  /* NULL for an unnamed final stage */
 	const char *image;
+	const char *platform; /* FROM --platform=: NULL, or CROSS_BUILD_PLATFORM for a builder that
+				 runs on the build machine's CPU (never the final stage) */
+	const char *why;   /* why it runs on that CPU (cross.c): one line; NULL: no reason given */
 	const Family *family;
 	struct Stage *prev, *next;
 	Step *first, *last;
@@ -853,6 +874,7 @@ typedef struct Ir {
 	bool source_at_runtime;
 	StrList dockerignore;    /* patterns for .dockerignore */
 	size_t dockerignore_secrets; /* how many of them, at the end, are secrets */
+	bool cross;              /* the builder runs on $BUILDPLATFORM (cross.c); the split says so */
 } Ir;
 
 Ir *ir_new(Arena *a);
@@ -893,6 +915,23 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d);
 /* Only the base's flavour and the version: for a spec with errors, so
  * that one run reports these too.  Returns false after adding errors. */
 bool lower_check_flavour(Arena *a, const LowerInput *in, Diags *d);
+
+/* ---- cross.c ------------------------------------------------------------
+ * Cross-builds: whether the builder runs on $BUILDPLATFORM (see the file's
+ * comment). */
+#define CROSS_BUILD_PLATFORM "$BUILDPLATFORM"
+#define CROSS_WHY_MAX 100 /* a why is one short sentence */
+/* Whether name is one of the platform ARGs BuildKit sets (TARGETARCH ...). */
+bool cross_platform_arg(const char *name);
+/* NULL when v may be a cross rule's env value (text and BuildKit's
+ * platform variables), else what is wrong with it. */
+const char *cross_value_problem(const char *v);
+/* Adds to out each platform ARG text refers to ($TARGETARCH, ${TARGETOS}). */
+void cross_platform_refs(Arena *a, const char *text, StrList *out);
+/* Decides for the one stage lowering built (after its build env, build
+ * and artifacts): sets s->why, and when the builder cross-builds,
+ * ir->cross and the ARGs before the build step. */
+void cross_lower(Arena *a, Ir *ir, Stage *s, const Template *t, const TmplFlavour *fl, bool single_stage);
 
 /* ---- passes -------------------------------------------------------------
  * Each pass is one file, pass_<name>.c.  A pass returns 0, or -1 after

@@ -254,6 +254,10 @@ static void dump_step(const Step *st, Strbuf *out)
 	if (st->from)
 		strbuf_addf(out, " from=%s", st->from);
 	for (size_t i = 0; i < st->keys.n; i++) {
+		if (i >= st->values.n) { /* a declaration (ARG NAME) */
+			strbuf_addf(out, " %s", st->keys.v[i]);
+			continue;
+		}
 		strbuf_addf(out, " %s=", st->keys.v[i]);
 		emit_json_string(out, st->values.v[i]);
 	}
@@ -301,11 +305,34 @@ static void dump_step(const Step *st, Strbuf *out)
 void ir_dump(const Ir *ir, Strbuf *out)
 {
 	for (const Stage *s = ir->first; s; s = s->next) {
-		strbuf_addf(out, "stage %s FROM %s (%s)\n", s->name ? s->name : "(final)", s->image,
+		strbuf_addf(out, "stage %s FROM %s (%s)", s->name ? s->name : "(final)", s->image,
 			    s->family ? s->family->name : "no family");
+		if (s->platform)
+			strbuf_addf(out, " platform=%s", s->platform);
+		if (s->why)
+			strbuf_addf(out, "  # %s", s->why);
+		strbuf_addc(out, '\n');
 		for (const Step *st = s->first; st; st = st->next)
 			dump_step(st, out);
 	}
+}
+
+/* A platform ARG that text the template wrote (an ARG or ENV value, a
+ * command) uses and the stage did not declare before: BuildKit would give
+ * it no value there.  Spec text expands nothing, so it cannot use one. */
+static const char *uses_undeclared(Arena *a, const Step *st, const StrList *declared)
+{
+	if (!st->trusted)
+		return NULL;
+	StrList refs = {0};
+	for (size_t i = 0; i < st->values.n; i++)
+		cross_platform_refs(a, st->values.v[i], &refs);
+	for (size_t i = 0; st->kind == STEP_RUN && i < st->args.n; i++)
+		cross_platform_refs(a, st->args.v[i], &refs);
+	for (size_t i = 0; i < refs.n; i++)
+		if (!strlist_contains(declared, refs.v[i]))
+			return refs.v[i];
+	return NULL;
 }
 
 static const char *check_stage(const Ir *ir, const Stage *s)
@@ -319,6 +346,10 @@ static const char *check_stage(const Ir *ir, const Stage *s)
 	for (const Stage *o = ir->first; o != s; o = o->next)
 		if (s->name && o->name && strcmp(o->name, s->name) == 0)
 			return arena_printf(a, "two stages are named %s", sname);
+	if (s->platform && (strcmp(s->platform, CROSS_BUILD_PLATFORM) != 0 || !s->name || s == ir->last))
+		return arena_printf(a, "stage %s runs on platform '%s': only a named stage before the final one "
+				    "runs on " CROSS_BUILD_PLATFORM, sname, s->platform);
+	StrList declared = {0}; /* the platform ARGs declared so far in this stage */
 	int cmds = 0;
 	const Step *prev = NULL;
 	for (const Step *st = s->first; st; prev = st, st = st->next) {
@@ -339,9 +370,22 @@ static const char *check_stage(const Ir *ir, const Stage *s)
 				if (!valid_package_name(st->args.v[i]))
 					return arena_printf(a, "bad package name in stage %s", sname);
 		}
-		if ((st->kind == STEP_ENV || st->kind == STEP_LABEL || st->kind == STEP_ARG) &&
+		bool declares = st->kind == STEP_ARG && st->keys.n && !st->values.n;
+		if ((st->kind == STEP_ENV || st->kind == STEP_LABEL || st->kind == STEP_ARG) && !declares &&
 		    (st->keys.n == 0 || st->keys.n != st->values.n))
 			return arena_printf(a, "an %s step without matching names and values in stage %s", k, sname);
+		if (declares && st->keys.n != 1)
+			return arena_printf(a, "an arg declaration of %u names in stage %s (one a step)", st->keys.n, sname);
+		for (size_t i = 0; declares && i < st->keys.n; i++) {
+			if (!cross_platform_arg(st->keys.v[i]))
+				return arena_printf(a, "an arg declaration of '%s', not a platform ARG, in stage %s",
+						    st->keys.v[i], sname);
+			strlist_push(a, &declared, st->keys.v[i]);
+		}
+		const char *undeclared = uses_undeclared(a, st, &declared);
+		if (undeclared)
+			return arena_printf(a, "a %s step uses $%s, which stage %s does not declare before it", k,
+					    undeclared, sname);
 		for (size_t i = 0; (st->kind == STEP_ENV || st->kind == STEP_ARG) && i < st->keys.n; i++)
 			if (!valid_env_name(st->keys.v[i]))
 				return arena_printf(a, "bad env name in stage %s", sname);

@@ -282,6 +282,10 @@ static int check_dockerfiles(Arena *a, const Lock *lock, const char *spec_path)
 				continue;
 			line[strcspn(line, "\r\n")] = '\0';
 			char *img = line + 5;
+			while (strncmp(img, "--", 2) == 0) { /* --platform=$BUILDPLATFORM: flags come first */
+				img += strcspn(img, " ");
+				img += strspn(img, " ");
+			}
 			img[strcspn(img, " ")] = '\0';
 			char *at = strchr(img, '@');
 			const char *ref = at ? arena_strndup(a, img, (size_t)(at - img)) : img;

@@ -1235,6 +1235,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		lower_place_artifacts(&L);
 	lower_runtime_config(&L, user ? user : DEFAULT_UID ":" DEFAULT_UID);
 	lower_init(&L);
+	cross_lower(a, ir, L.stage, L.t, L.fl, L.single_stage);
 	bool reads_program = false;
 	for (size_t i = 0; i < L.t->nprobes; i++)
 		reads_program |= strcmp(L.t->probes[i].kind, "program") == 0;

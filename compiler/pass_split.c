@@ -12,6 +12,7 @@
  * stage copies it from the builder instead of the context.
  * Lowering put no step that needs a shell in the run-time part of a
  * program whose run image has none; packages there are an error.
+ * A builder that cross-compiles (ir->cross) runs on $BUILDPLATFORM.
  * Assumes: one stage, roles set.  Guarantees: the final stage holds no
  * build-only step, every COPY --from names the builder, and every
  * artifact it copies is made by a builder step or is a file of the build
@@ -59,6 +60,8 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	if (!app || app->next)
 		return 0; /* already split */
 	app->name = BUILDER;
+	if (ir->cross)
+		app->platform = CROSS_BUILD_PLATFORM; /* cross.c: it cross-compiles */
 	Stage *final = ir_stage_append(ir, NULL, ir->run_image, ir->run_family);
 
 	/* a build that rewrites the app's folder: the final stage takes the

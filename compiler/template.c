@@ -203,11 +203,78 @@ static void t_artifacts(TReader *r, const YNode *n, StrList *from, StrList *to)
 	}
 }
 
+/* cross: a list of rules, {when_env: {NAME: VALUE}, build_platform: BOOL,
+ * why: TEXT, env: {NAME: VALUE}}; the first whose when_env holds decides
+ * (templates/README.md).  A why is one short line: the IR keeps it. */
+static void read_cross(TReader *r, const YNode *n, TmplCross **ret_v, size_t *ret_n)
+{
+	static const char *const keys[] = {"when_env", "build_platform", "why", "env"};
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_SEQ || !n->n) {
+		diag_error(r->d, n->pos, "expected a list of cross-build rules for 'cross'");
+		r->ok = false;
+		return;
+	}
+	TmplCross *v = arena_alloc(r->a, n->n * sizeof(*v));
+	size_t count = 0;
+	for (size_t i = 0; i < n->n; i++) {
+		const YNode *rule = n->items[i];
+		if (rule->kind != YNODE_MAP) {
+			diag_error(r->d, rule->pos, "a cross-build rule is a mapping with 'build_platform' and 'why', "
+						    "and optional 'when_env' and 'env'");
+			r->ok = false;
+			continue;
+		}
+		t_known_keys(r, rule, keys, sizeof(keys) / sizeof(*keys));
+		TmplCross *c = &v[count++];
+		c->pos = rule->pos;
+		t_map(r, ynode_get(rule, "when_env"), "when_env", &c->when_names, &c->when_values);
+		t_map(r, ynode_get(rule, "env"), "env", &c->env_names, &c->env_values);
+		const YNode *bp = ynode_get(rule, "build_platform");
+		c->build_platform = t_bool(r, bp, "build_platform", false);
+		const YNode *why = ynode_get(rule, "why");
+		c->why = t_string(r, why, "why");
+		if (!bp || !c->why) {
+			diag_error(r->d, rule->pos, "a cross-build rule needs 'build_platform' (true or false) and "
+						    "'why' (one short sentence)");
+			r->ok = false;
+		} else if (!*c->why || strlen(c->why) > CROSS_WHY_MAX || has_control_chars(c->why)) {
+			diag_error(r->d, why->pos, "'why' is one line of at most %d characters", CROSS_WHY_MAX);
+			r->ok = false;
+		}
+		for (size_t j = 0; j < c->when_names.n + c->env_names.n; j++) {
+			bool env = j >= c->when_names.n;
+			const StrList *names = env ? &c->env_names : &c->when_names;
+			const char *name = names->v[env ? j - c->when_names.n : j];
+			if (!valid_env_name(name)) {
+				diag_error(r->d, t_pos(rule, env ? "env" : "when_env"), "'%s' is not a variable name", name);
+				r->ok = false;
+			}
+		}
+		const YNode *env = ynode_get(rule, "env");
+		if (c->env_names.n && !c->build_platform) {
+			diag_error(r->d, env->pos, "'env' is the builder's environment when it cross-builds; "
+						   "a rule with build_platform: false has none");
+			r->ok = false;
+		}
+		for (size_t j = 0; j < c->env_values.n; j++) {
+			const char *problem = cross_value_problem(c->env_values.v[j]);
+			if (problem) {
+				diag_error(r->d, env->pos, "'%s' in 'env' %s", c->env_values.v[j], problem);
+				r->ok = false;
+			}
+		}
+	}
+	*ret_v = v;
+	*ret_n = count;
+}
+
 static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavour *fl)
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
 					   "runtime_packages", "artifacts", "vars", "env", "run_user",
-					   "apt_setup", "init"};
+					   "apt_setup", "init", "cross"};
 	fl->name = name;
 	fl->pos = n->pos;
 	if (n->kind != YNODE_MAP) {
@@ -231,6 +298,7 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	fl->run_user = t_string(r, ynode_get(n, "run_user"), "run_user");
 	fl->init = t_init(r, ynode_get(n, "init"));
 	fl->init_pos = t_pos(n, "init");
+	read_cross(r, ynode_get(n, "cross"), &fl->cross, &fl->ncross);
 	if (!fl->build_image || !fl->run_image) {
 		diag_error(r->d, n->pos, "flavour '%s' needs build_image and run_image", name);
 		r->ok = false;
@@ -448,7 +516,8 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 		"language", "versions", "default_version", "workdir", "manifests", "env",
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
-		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace", "detect"};
+		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace", "detect",
+		"cross"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -493,6 +562,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_list(&r, ynode_get(root, "dockerignore"), "dockerignore", &t->dockerignore);
 	t->init = t_init(&r, ynode_get(root, "init"));
 	t->init_pos = t_pos(root, "init");
+	read_cross(&r, ynode_get(root, "cross"), &t->cross, &t->ncross);
 	read_flavours(&r, ts, ynode_get(root, "flavours"), t);
 	read_workspace(&r, ynode_get(root, "workspace"), t);
 	read_detect(&r, ts, ynode_get(root, "detect"), t);

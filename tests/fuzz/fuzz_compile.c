@@ -546,6 +546,7 @@ static void check_flags(const char *text, const Logical *l, const char *name, co
 		const char *instruction, *flags;
 	} allowed[] = {
 		{"COPY", " --from= "},
+		{"FROM", " --platform= "},
 		{"HEALTHCHECK", " --interval= --timeout= --start-period= --retries= "},
 	};
 	const char *p = args;
@@ -565,6 +566,11 @@ static void check_flags(const char *text, const Logical *l, const char *name, co
 			snprintf(want, sizeof(want), " %.*s= ", (int)(nl < 40 ? nl : 40), p);
 			known = nl < 40 && strstr(ok, want);
 		}
+		/* a builder that cross-compiles runs on the build machine: the
+		 * one platform stagec writes */
+		if (known && strcmp(name, "FROM") == 0)
+			known = wl == strlen("--platform=" CROSS_BUILD_PLATFORM) &&
+				strncmp(p, "--platform=" CROSS_BUILD_PLATFORM, wl) == 0;
 		if (!known) {
 			char msg[160];
 			snprintf(msg, sizeof(msg), "BuildKit reads a flag '%.*s' that stagec did not write in %s",
@@ -576,9 +582,19 @@ static void check_flags(const char *text, const Logical *l, const char *name, co
 }
 
 /* ENV, LABEL and ARG: stagec writes one key="value" pair per line; BuildKit
- * must read as many words, each a pair with a key. */
-static void check_pairs(const char *text, const Logical *l, const char *args)
+ * must read as many words, each a pair with a key.  Or an ARG that
+ * declares one of BuildKit's platform ARGs: its name alone. */
+static void check_pairs(const char *text, const Logical *l, const char *name, const char *args)
 {
+	const char *decl = args + skip_go_space(args, strlen(args));
+	if (strcmp(name, "ARG") == 0 && l->lines == 1 && strchr(decl, '=') == NULL) {
+		char word[32] = {0};
+		size_t wl = strcspn(decl, " \t\v\f\r");
+		memcpy(word, decl, wl < 31 ? wl : 31);
+		if (wl >= 31 || !cross_platform_arg(word) || decl[wl + skip_go_space(decl + wl, strlen(decl + wl))])
+			fail("an ARG without a value that declares no platform ARG", text, l->first_at);
+		return;
+	}
 	size_t words = 0;
 	const char *p = args, *end = args + strlen(args);
 	while (p < end) {
@@ -648,7 +664,7 @@ static void check_dockerfile(const char *text)
 		const char *args = l->text + nl;
 		check_flags(text, l, name, args);
 		if (strcmp(name, "ENV") == 0 || strcmp(name, "LABEL") == 0 || strcmp(name, "ARG") == 0)
-			check_pairs(text, l, args);
+			check_pairs(text, l, name, args);
 	}
 	program_free(&meant);
 	program_free(&read);

@@ -72,9 +72,10 @@ function expectedFromIr(dump) {
 	const ins = [];
 	for (const line of dump.split('\n')) {
 		if (!line) continue;
-		const st = /^stage (\S+) FROM (\S+)/.exec(line);
+		const st = /^stage (\S+) FROM (\S+) \([^)]*\)( platform=(\S+))?/.exec(line);
 		if (st) {
-			ins.push(st[1] === '(final)' ? ['FROM', st[2]] : ['FROM', st[2], 'AS', st[1]]);
+			const flags = st[4] ? ['--platform=' + st[4]] : [];
+			ins.push(st[1] === '(final)' ? ['FROM', ...flags, st[2]] : ['FROM', ...flags, st[2], 'AS', st[1]]);
 			continue;
 		}
 		const m = /^  (\S+) +(\S+)(.*)$/.exec(line);
@@ -87,8 +88,12 @@ function expectedFromIr(dump) {
 		const from = toks.find((t) => t.word && t.word.startsWith('from='));
 		const opts = toks.find((t) => t.key === 'opts');
 		switch (kind) {
-		case 'env': case 'label': case 'arg':
+		case 'env': case 'label':
 			ins.push([kw, ...pairs.map((p) => p.key + '=')]);
+			break;
+		case 'arg': /* NAME="value" pairs, or bare NAMEs: a declaration */
+			ins.push([kw, ...toks.filter((t) => t.key !== undefined || /^[A-Za-z_][A-Za-z0-9_]*$/.test(t.word || ''))
+				.map((t) => t.key !== undefined ? t.key + '=' : t.word)]);
 			break;
 		case 'cmd': case 'entrypoint':
 			ins.push([kw, ...lists[0].json]);
@@ -154,7 +159,7 @@ for (const spec of specs) {
 					continue;
 				}
 				if (w[0] === 'ENV' || w[0] === 'LABEL' || w[0] === 'ARG') {
-					const names = p.slice(1).map((a) => a.slice(0, a.indexOf('=') + 1));
+					const names = p.slice(1).map((a) => a.includes('=') ? a.slice(0, a.indexOf('=') + 1) : a);
 					if (!same(names, w.slice(1)))
 						problems.push(`instruction ${i + 1} ${w[0]}: names ${names} parsed, ${w.slice(1)} meant`);
 					continue;
