@@ -62,11 +62,12 @@ static const char *platform_ref(const char *p, size_t *len)
 const char *cross_value_problem(const char *v)
 {
 	if (has_control_chars(v) || strpbrk(v, "\"\\{}`"))
-		return "may hold no quotes, backslashes, braces or control characters";
+		return "holds quotes, backslashes, braces or control characters; write plain text";
 	for (const char *p = strchr(v, '$'); p; p = strchr(p, '$')) {
 		size_t len;
 		if (!platform_ref(p + 1, &len))
-			return "may use BuildKit's platform variables only ($TARGETOS, $TARGETARCH, ...)";
+			return "uses a variable BuildKit does not set; use its platform variables ($TARGETOS, "
+			       "$TARGETARCH, ...)";
 		p += 1 + len;
 	}
 	return NULL;

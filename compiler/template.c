@@ -243,27 +243,23 @@ static void read_cross(TReader *r, const YNode *n, TmplCross **ret_v, size_t *re
 			diag_error(r->d, why->pos, "'why' is one line of at most %d characters", CROSS_WHY_MAX);
 			r->ok = false;
 		}
-		for (size_t j = 0; j < c->when_names.n + c->env_names.n; j++) {
-			bool env = j >= c->when_names.n;
-			const StrList *names = env ? &c->env_names : &c->when_names;
-			const char *name = names->v[env ? j - c->when_names.n : j];
-			if (!valid_env_name(name)) {
-				diag_error(r->d, t_pos(rule, env ? "env" : "when_env"), "'%s' is not a variable name", name);
-				r->ok = false;
+		const YNode *maps[] = {ynode_get(rule, "when_env"), ynode_get(rule, "env")};
+		for (size_t m = 0; m < 2; m++)
+			for (size_t j = 0; maps[m] && maps[m]->kind == YNODE_MAP && j < maps[m]->n; j++) {
+				const YNode *k = maps[m]->pairs[j].key, *val = maps[m]->pairs[j].value;
+				const char *problem = m && val->kind == YNODE_SCALAR ? cross_value_problem(val->str) : NULL;
+				if (!valid_env_name(k->str)) {
+					diag_error(r->d, k->pos, "'%s' is not a variable name", k->str);
+					r->ok = false;
+				} else if (problem) {
+					diag_error(r->d, val->pos, "'%s' %s", val->str, problem);
+					r->ok = false;
+				}
 			}
-		}
-		const YNode *env = ynode_get(rule, "env");
 		if (c->env_names.n && !c->build_platform) {
-			diag_error(r->d, env->pos, "'env' is the builder's environment when it cross-builds; "
-						   "a rule with build_platform: false has none");
+			diag_error(r->d, maps[1]->pos, "'env' is the builder's environment when it cross-builds; "
+						       "a rule with build_platform: false has none");
 			r->ok = false;
-		}
-		for (size_t j = 0; j < c->env_values.n; j++) {
-			const char *problem = cross_value_problem(c->env_values.v[j]);
-			if (problem) {
-				diag_error(r->d, env->pos, "'%s' in 'env' %s", c->env_values.v[j], problem);
-				r->ok = false;
-			}
 		}
 	}
 	*ret_v = v;

@@ -298,10 +298,57 @@ sed -n '/^FROM scratch$/,$p' "$tmp/out" >"$tmp/final"
 grep -q '^COPY --from=builder /usr/bin/tini-static /usr/bin/tini$' "$tmp/final" && ! grep -q '^RUN' "$tmp/final" &&
 	grep -q '^ENTRYPOINT \["/usr/bin/tini", "--"\]$' "$tmp/final" &&
 	ok "no shell: tini-static copied from the builder" || { bad "no shell: tini-static copied from the builder"; cat "$tmp/out"; }
+# ... and the builder then stays on the target's CPU: tini-static is a
+# package of the builder's (cross.c)
+grep -q '^FROM golang:1.19 AS builder$' "$tmp/out" &&
+	ok "tini-static from the builder: no cross-build" || { bad "tini-static from the builder: no cross-build"; cat "$tmp/out"; }
+"$STAGEC" --templates "$tmp/t" --dump-ir examples/go/app.yaml >"$tmp/ir" 2>&1
+grep -q "^stage builder FROM golang:1.19 (debian)  # the final stage copies /usr/bin/tini-static, which a package made for the builder's CPU$" "$tmp/ir" &&
+	ok "--dump-ir says why it does not cross-build" || { bad "--dump-ir says why it does not cross-build"; cat "$tmp/ir"; }
 sed -i 's/^init: tini$/init: dumb-init/' "$tmp/t/go.yaml"
 expect_status "a bad init" 1 "$STAGEC" --templates "$tmp/t" examples/go/app.yaml
 grep -q "go.yaml:[0-9]*:7: error: 'init' is tini or none, not 'dumb-init'" "$tmp/err" &&
 	ok "the bad init has its position" || { bad "the bad init has its position"; cat "$tmp/err"; }
+
+# cross-builds (templates/README.md, cross): the first rule whose when_env
+# holds decides; a flavour's rules replace the template's; a template with
+# none never cross-builds; a spec's build.env wins over a rule's env; a
+# broken rule is a template error at its position
+"$STAGEC" examples/go/app.yaml >"$tmp/out"
+grep -q '^FROM --platform=\$BUILDPLATFORM golang:1.19 AS builder$' "$tmp/out" &&
+	grep -q '^ARG TARGETARCH$' "$tmp/out" && grep -q '^    GOARCH="\$TARGETARCH"$' "$tmp/out" &&
+	ok "Go cross-compiles on \$BUILDPLATFORM" || { bad "Go cross-compiles on \$BUILDPLATFORM"; cat "$tmp/out"; }
+"$STAGEC" --single-stage examples/go/app.yaml >"$tmp/out"
+! grep -q -- '--platform\|TARGETARCH' "$tmp/out" && ok "the single-stage variant never cross-builds" ||
+	{ bad "the single-stage variant never cross-builds"; cat "$tmp/out"; }
+"$STAGEC" --dump-ir examples/go-cgo/app.yaml >"$tmp/out"
+grep -q "^stage builder FROM golang:1.19 (debian)  # cgo compiles C code for the builder's CPU" "$tmp/out" &&
+	ok "cgo on: no cross-build, and the IR says why" || { bad "cgo on: no cross-build, and the IR says why"; cat "$tmp/out"; }
+mkdir "$tmp/xarch"
+cp -R examples/go/. "$tmp/xarch/"
+printf '%s\n' 'name: xarch' 'language: go' 'build:' '  env: {GOARCH: arm}' >"$tmp/xarch/app.yaml"
+expect_status "a spec's GOARCH" 0 "$STAGEC" "$tmp/xarch/app.yaml"
+grep -q '^ARG GOARCH="arm"$' "$tmp/out" && grep -q '^ARG GOOS="\$TARGETOS"$' "$tmp/out" && ! grep -q 'TARGETARCH' "$tmp/out" &&
+	ok "the spec's build.env wins over the cross rule's" || { bad "the spec's build.env wins over the cross rule's"; cat "$tmp/out"; }
+cp templates/*.yaml "$tmp/t/"
+sed -i 's|^    build_packages: \[ca-certificates, golang-go\]$|&\n    cross: [{build_platform: false, why: Debian'"'"'s Go says no}]|' "$tmp/t/go.yaml"
+sed -i '/^cross:$/,$d' "$tmp/t/java.yaml"
+"$STAGEC" --templates "$tmp/t" --base debian examples/go/app.yaml >"$tmp/out" 2>&1
+"$STAGEC" --templates "$tmp/t" examples/go/app.yaml >"$tmp/out2" 2>&1
+! grep -q -- '--platform' "$tmp/out" && grep -q -- '^FROM --platform=' "$tmp/out2" &&
+	ok "a flavour's cross rules replace the template's" || { bad "a flavour's cross rules replace the template's"; cat "$tmp/out"; }
+"$STAGEC" --templates "$tmp/t" --dump-ir examples/java/app.yaml >"$tmp/out" 2>&1
+grep -q "^stage builder FROM maven:3.9-eclipse-temurin-17 (debian)  # the java template does not say that its build cross-compiles$" "$tmp/out" &&
+	ok "a template without cross rules does not cross-build" || { bad "a template without cross rules does not cross-build"; cat "$tmp/out"; }
+cp templates/go.yaml "$tmp/t/"
+sed -i 's|^    env: {GOOS: \$TARGETOS, GOARCH: \$TARGETARCH}$|    env: {GOOS: $HOME, GOARCH: "a\\\\b"}|; s|^    why: cgo compiles.*$|    env: {X: "1"}|' "$tmp/t/go.yaml"
+expect_status "broken cross rules" 1 "$STAGEC" --templates "$tmp/t" examples/go/app.yaml
+grep -q "go.yaml:[0-9]*:17: error: '\$HOME' uses a variable BuildKit does not set; use its platform variables" "$tmp/err" &&
+	grep -q "go.yaml:[0-9]*:32: error: 'a.b' holds quotes, backslashes, braces or control characters" "$tmp/err" &&
+	grep -q "go.yaml:[0-9]*:5: error: a cross-build rule needs 'build_platform' (true or false) and 'why'" "$tmp/err" &&
+	grep -q "go.yaml:[0-9]*:10: error: 'env' is the builder's environment when it cross-builds" "$tmp/err" &&
+	ok "cross rule errors have their positions" || { bad "cross rule errors have their positions"; cat "$tmp/err"; }
+cp templates/go.yaml "$tmp/t/"
 
 # the organisation policy: found by walking up from the spec to the folder
 # holding .git, named with --policy, or switched off with --no-policy

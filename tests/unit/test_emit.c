@@ -271,6 +271,50 @@ static void stages_are_named_and_separated(void **state)
 						     "FROM scratch\nUSER 10001:10001\n"));
 }
 
+/* A builder that cross-compiles: FROM --platform=$BUILDPLATFORM, one ARG
+ * a platform variable, declared before a template value uses it; the
+ * final stage never runs on the build machine, and a spec value (not
+ * trusted) expands nothing, so it needs no declaration. */
+static void cross_builder_declares_its_platform_args(void **state)
+{
+	T *t = *state;
+	t->stage->name = "builder";
+	t->stage->platform = CROSS_BUILD_PLATFORM;
+	Stage *final = ir_stage_append(t->ir, NULL, "scratch", family_named(&t->templates, "scratch"));
+	Step *env = ir_step_new(t->ir, STEP_ARG, ROLE_BUILD, (SrcPos){0}, NULL);
+	env->trusted = true;
+	strlist_push(t->a, &env->keys, "GOARCH");
+	strlist_push(t->a, &env->values, "${TARGETARCH}");
+	ir_step_append(t->stage, env);
+	const char *err = ir_check(t->ir);
+	assert_non_null(err); /* used before it is declared */
+	assert_non_null(strstr(err, "$TARGETARCH"));
+	Step *decl = ir_step_new(t->ir, STEP_ARG, ROLE_BUILD, (SrcPos){0}, NULL);
+	strlist_push(t->a, &decl->keys, "TARGETARCH");
+	ir_step_insert_before(t->stage, env, decl);
+	assert_null(ir_check(t->ir));
+	EmitInfo info = {"app.yaml", "demo", false};
+	emit_dockerfile(t->ir, &info, &t->out);
+	assert_non_null(strstr(strbuf_str(&t->out), "FROM --platform=$BUILDPLATFORM debian:bookworm-slim AS builder\n"
+						     "ARG TARGETARCH\nARG GOARCH=\"${TARGETARCH}\"\n\nFROM scratch\n"));
+	env->trusted = false; /* a spec's value: "\$TARGETARCH", no declaration needed */
+	ir_step_unlink(t->stage, decl);
+	assert_null(ir_check(t->ir));
+	strlist_push(t->a, &decl->keys, "TARGETOS"); /* one name a declaration */
+	ir_step_insert_before(t->stage, env, decl);
+	assert_non_null(ir_check(t->ir));
+	decl->keys.n = 1;
+	decl->keys.v[0] = "HOME"; /* only BuildKit's platform ARGs */
+	assert_non_null(ir_check(t->ir));
+	decl->keys.v[0] = "TARGETOS";
+	assert_null(ir_check(t->ir));
+	t->stage->platform = "linux/arm64"; /* the one platform stagec writes */
+	assert_non_null(ir_check(t->ir));
+	t->stage->platform = NULL;
+	final->platform = CROSS_BUILD_PLATFORM; /* never the final stage */
+	assert_non_null(ir_check(t->ir));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -290,6 +334,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(copy_plain_and_json_forms, setup, teardown),
 		cmocka_unit_test_setup_teardown(exec_forms_are_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(stages_are_named_and_separated, setup, teardown),
+		cmocka_unit_test_setup_teardown(cross_builder_declares_its_platform_args, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
 }
