@@ -91,8 +91,9 @@ bin=$(sed -n 's/^CMD \["\([^"]*\)".*/\1/p' "$tmp/Dockerfile")
 machine() {
   local c
   c=$("$DOCKER" create "$1" x 2>/dev/null) || { echo "cannot create a container"; return; }
-  containers+=("$c")
-  "$DOCKER" export "$c" >"$tmp/fs.tar" || { echo "cannot export"; return; }
+  # called in $(...): a subshell, whose containers+=() the cleanup would not see
+  "$DOCKER" export "$c" >"$tmp/fs.tar" || { "$DOCKER" rm -f "$c" >/dev/null; echo "cannot export"; return; }
+  "$DOCKER" rm -f "$c" >/dev/null
   python3 - "$tmp/fs.tar" "${2#/}" "$HERE" <<'EOF'
 import sys, tarfile
 sys.path.insert(0, sys.argv[3])
@@ -127,7 +128,9 @@ for platform in linux/arm64 linux/amd64; do
 done
 
 # without an emulator the arm64 binary cannot run here: what ran in the build ran natively
-if "$DOCKER" run --rm --platform linux/arm64 "$TAG/$name:cross-arm64" >"$tmp/run.log" 2>&1; then
+# (created, then started: a container that cannot start is left by `run --rm`)
+c=$("$DOCKER" create --platform linux/arm64 "$TAG/$name:cross-arm64" 2>"$tmp/run.log") && containers+=("$c")
+if [ -n "$c" ] && "$DOCKER" start -a "$c" >>"$tmp/run.log" 2>&1; then
   bad "arm64: the binary cannot run here (it did: an emulator is at work)"
 else
   grep -qi 'exec format error' "$tmp/run.log" && ok "arm64: the binary cannot run here (exec format error)" ||
