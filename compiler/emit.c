@@ -156,6 +156,14 @@ static void emit_run(Strbuf *out, const Step *st)
 	strbuf_addc(out, '\n');
 }
 
+static bool has_cache_mount(const Step *st)
+{
+	for (uint32_t i = 0; i < st->nmounts; i++)
+		if (st->mounts[i].kind == MOUNT_CACHE)
+			return true;
+	return false;
+}
+
 /* A family's command template: {packages} becomes the list, one per
  * line; {user} and {uid} the user to create. */
 static void emit_family_commands(Strbuf *out, const StrList *cmds, const Step *st)
@@ -232,7 +240,10 @@ static void emit_step(Strbuf *out, const Stage *stage, const Step *st)
 {
 	switch (st->kind) {
 	case STEP_PACKAGES:
-		emit_family_commands(out, &stage->family->install, st);
+		/* with the family's caches mounted (pass_packages), its install
+		 * that keeps the downloads there */
+		emit_family_commands(out, has_cache_mount(st) && stage->family->cached_install.n
+						  ? &stage->family->cached_install : &stage->family->install, st);
 		break;
 	case STEP_ADDUSER:
 		emit_family_commands(out, &stage->family->add_user, st);

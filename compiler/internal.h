@@ -327,6 +327,7 @@ typedef struct Spec {
 	SpecHealthcheck healthcheck;
 	SMap labels;          /* labels */
 	SList dockerignore;   /* dockerignore: extra .dockerignore patterns */
+	SStr caches;          /* caches: "true" or "false"; absent: true (BuildKit cache mounts) */
 } Spec;
 
 /* Builds a Spec from the document root; reports every problem it finds
@@ -367,6 +368,20 @@ bool has_control_chars(const char *s);  /* any byte < 0x20 or 0x7f */
  * Language knowledge, read from templates/<language>.yaml.  Strings may
  * hold {version}, {name}, {workdir} and the flavour's vars; lowering
  * expands them. */
+
+/* A BuildKit cache a step mounts (templates' and families' `caches:`):
+ * target and id may hold {variables}. */
+typedef struct TmplCache {
+	const char *target;  /* absolute (after expansion) */
+	const char *id;      /* NULL: BuildKit's default, the target */
+	bool locked;         /* sharing: locked (one writer at a time: apt) */
+	SrcPos pos;
+} TmplCache;
+
+typedef struct TmplCaches {
+	TmplCache *v;
+	size_t n;
+} TmplCaches;
 typedef struct TmplInstall {
 	StrList when;        /* files that must all exist (or be named by the spec) for this rule */
 	int if_build;        /* -1: always; 1: only when the app has a build; 0: only when not */
@@ -374,6 +389,8 @@ typedef struct TmplInstall {
 	StrList commands;
 	StrList after_build; /* commands run right after the build (e.g. dropping dev dependencies) */
 	StrList build;       /* the build for projects this rule matches; empty: the template's */
+	StrList run_cached;  /* the install commands when caches are mounted; empty: commands */
+	TmplCaches caches;   /* what this rule's install and build mount, after the template's */
 	SrcPos pos;
 } TmplInstall;
 
@@ -442,6 +459,7 @@ typedef struct Template {
 	StrList default_command;  /* default run.command, exec form */
 	const char *default_port; /* NULL: none */
 	StrList dockerignore;     /* patterns the build context never needs */
+	TmplCaches caches;        /* what every install and build step mounts (GOCACHE, Cargo's registry) */
 	TmplFlavour *flavours;    /* one per base the template supports */
 	size_t nflavours;
 	const char *init;         /* PID 1 for the app: "tini" (it ignores SIGTERM as PID 1) or NULL/"none" */
@@ -484,6 +502,8 @@ typedef struct Family {
 	const char *libc;
 	const char *init;       /* tini's path on this family */
 	const char *init_static; /* where the tini package puts its static build (for shell-less images) */
+	TmplCaches caches;      /* what a packages step mounts (apt's lists and archives) */
+	StrList cached_install; /* install with those mounted; a family with caches has it */
 	SrcPos pos;
 } Family;
 
@@ -872,6 +892,7 @@ typedef struct Ir {
 	Artifact *artifacts;     /* what the final stage copies from the builder */
 	size_t nartifacts;
 	bool source_at_runtime;
+	bool caches;             /* package-manager and compiler caches are cache mounts (spec caches:) */
 	StrList dockerignore;    /* patterns for .dockerignore */
 	size_t dockerignore_secrets; /* how many of them, at the end, are secrets */
 	bool cross;              /* the builder runs on $BUILDPLATFORM (cross.c); the split says so */
@@ -891,6 +912,8 @@ Step *ir_step_clone(Ir *ir, const Step *src);
 /* Adds a copy of *m to the step's mounts (an identical one is not added twice). */
 void ir_step_add_mount(Ir *ir, Step *st, const Mount *m);
 const char *ir_mount_kind_name(MountKind k);
+/* Whether the absolute path is dir or lies below it. */
+bool path_within(const char *path, const char *dir);
 const char *ir_step_kind_name(StepKind k);
 const char *ir_role_name(StepRole r);
 /* The stable text form of the IR, one line per stage and step. */

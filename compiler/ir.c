@@ -158,6 +158,14 @@ void ir_step_add_mount(Ir *ir, Step *st, const Mount *m)
 	st->nmounts++;
 }
 
+bool path_within(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	return strncmp(path, dir, n) == 0 && (path[n] == '/' || !path[n]);
+}
+
 const char *ir_mount_kind_name(MountKind k)
 {
 	switch (k) {
@@ -399,6 +407,16 @@ static const char *check_stage(const Ir *ir, const Stage *s)
 			    (m->kind == MOUNT_BIND) != (m->source != NULL) ||
 			    (m->source && (!valid_mount_word(m->source) || m->source[0] == '/')))
 				return arena_printf(a, "a bad %s mount in stage %s", ir_mount_kind_name(m->kind), sname);
+			/* a cache never ends up in an image: what a step makes, or
+			 * the final stage copies, is never inside one */
+			for (size_t j = 0; m->kind == MOUNT_CACHE && j < st->produces.n; j++)
+				if (path_within(st->produces.v[j], m->target))
+					return arena_printf(a, "a step of stage %s makes %s inside its cache mount %s",
+							    sname, st->produces.v[j], m->target);
+			for (size_t j = 0; m->kind == MOUNT_CACHE && j < ir->nartifacts; j++)
+				if (!ir->artifacts[j].of_image && path_within(ir->artifacts[j].from, m->target))
+					return arena_printf(a, "the artifact %s is inside the cache mount %s of stage %s",
+							    ir->artifacts[j].from, m->target, sname);
 		}
 		if (st->kind == STEP_COPY && (!st->value || st->args.n == 0))
 			return arena_printf(a, "a copy without source or destination in stage %s", sname);

@@ -71,6 +71,7 @@ static SrcPos tmpl_pos(const Lower *L)
 
 static const char *join_path(Lower *L, const char *dir, const char *path);
 static void add_var(Lower *L, const char *name, const char *value);
+static void lower_caches(Lower *L, Step *st, const TmplInstall *rule);
 
 /* Replaces {var} with its value: built-in variables, the flavour's vars,
  * and probes of the project's files; unknown variables are template bugs. */
@@ -733,11 +734,13 @@ static const TmplInstall *lower_install_at(Lower *L)
 			    arena_printf(L->a, "install %s dependencies", L->t->language));
 	st->tag = TAG_INSTALL;
 	st->trusted = true;
-	for (size_t i = 0; i < rule->commands.n; i++)
-		strlist_push(L->a, &st->args, expand(L, rule->commands.v[i]));
+	const StrList *cmds = L->ir->caches && rule->run_cached.n ? &rule->run_cached : &rule->commands;
+	for (size_t i = 0; i < cmds->n; i++)
+		strlist_push(L->a, &st->args, expand(L, cmds->v[i]));
 	st->needs = needs;
 	for (size_t i = 0; i < L->t->install_produces.n; i++)
 		strlist_push(L->a, &st->produces, expand(L, L->t->install_produces.v[i]));
+	lower_caches(L, st, rule);
 	return rule;
 }
 
@@ -780,6 +783,40 @@ static void lower_build(Lower *L, const TmplInstall *rule)
 	/* a build may change the app's files: the final stage then takes them
 	 * from the builder, not from the context */
 	st->rebuilds_source = L->t->source_at_runtime;
+	lower_caches(L, st, rule);
+}
+
+/* The caches an install or build step mounts: the template's, then the
+ * install rule's (templates' `caches:`).  A cache never ends up in an
+ * image: a mount that would hide a path the step makes (a custom build's
+ * artifact under Cargo's target/) is left out, so the step writes it into
+ * its layer as before. */
+static void lower_caches(Lower *L, Step *st, const TmplInstall *rule)
+{
+	if (!L->ir->caches)
+		return;
+	const TmplCaches *lists[2] = {&L->t->caches, rule ? &rule->caches : NULL};
+	for (size_t l = 0; l < 2; l++)
+		for (size_t i = 0; lists[l] && i < lists[l]->n; i++) {
+			const TmplCache *c = &lists[l]->v[i];
+			Mount m = {.kind = MOUNT_CACHE, .locked = c->locked, .pos = c->pos};
+			m.target = expand(L, c->target);
+			m.id = c->id ? expand(L, c->id) : NULL;
+			if (m.target[0] != '/' || !valid_mount_word(m.target) || (m.id && !valid_mount_word(m.id))) {
+				diag_error(L->d, c->pos, "the cache '%s'%s%s is not a plain absolute path and id "
+							 "([A-Za-z0-9._+@/-]) once its variables are expanded; set "
+							 "'caches: false' in the spec, or change the template",
+					   m.target, m.id ? " with id " : "", m.id ? m.id : "");
+				continue;
+			}
+			bool hides = false;
+			for (size_t k = 0; k < st->produces.n; k++)
+				hides |= path_within(st->produces.v[k], m.target);
+			for (size_t k = 0; k < L->ir->nartifacts; k++)
+				hides |= path_within(L->ir->artifacts[k].from, m.target);
+			if (!hides)
+				ir_step_add_mount(L->ir, st, &m);
+		}
 }
 
 static void exec_args(Lower *L, const SList *l, StrList *out)
@@ -1197,6 +1234,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		add_var(&L, "workdir", L.ws_root ? L.image_root : L.workdir);
 	}
 	ir->source_at_runtime = L.t->source_at_runtime;
+	ir->caches = !s->caches.s || strcmp(s->caches.s, "false") != 0;
 	collect_artifacts(&L);
 
 	bool is_dir, exists;

@@ -6,6 +6,11 @@
  * of the first one.  The emitter turns it into the one
  * `apt-get update && apt-get install -y --no-install-recommends ... &&
  * rm -rf /var/lib/apt/lists` RUN that keeps a layer small.
+ * With caches on (Ir.caches), a stage whose image family keeps package
+ * caches (families.yaml `caches`: apt's lists and archives) mounts them
+ * on that step, and the emitter writes the family's `cached_install`,
+ * which keeps what it downloads there instead of deleting it.  The
+ * family is the stage's, so this runs after the split.
  * Guarantees: at most one packages step per stage, its list sorted and
  * unique; its role is the union of the merged steps' roles.
  */
@@ -31,6 +36,12 @@ int pass_packages(Ir *ir, PassCtx *ctx)
 		if (first) {
 			strlist_sort_unique(&first->args);
 			first->why = "every package of the stage, in one layer";
+			for (size_t i = 0; ir->caches && i < s->family->caches.n; i++) {
+				const TmplCache *c = &s->family->caches.v[i];
+				Mount m = {.kind = MOUNT_CACHE, .target = c->target, .id = c->id,
+					   .locked = c->locked, .pos = c->pos};
+				ir_step_add_mount(ir, first, &m);
+			}
 		}
 	}
 	return 0;

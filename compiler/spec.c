@@ -318,7 +318,7 @@ static const struct {
 } key_homes[] = {
 	{"name", ""}, {"language", ""}, {"version", ""}, {"base", ""}, {"images", ""},
 	{"source", ""}, {"context", ""}, {"program", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
-	{"dockerignore", ""},
+	{"dockerignore", ""}, {"caches", ""},
 	{"manifest", "dependencies"}, {"system", "dependencies"}, {"runtime", "dependencies"},
 	{"command", "run"}, {"entrypoint", "run"}, {"port", "run"}, {"user", "run"}, {"env", "run"},
 	{"workdir", "run"}, {"healthcheck", "run"}, {"setup", "run"},
@@ -891,9 +891,22 @@ static void read_dockerignore(Ctx *c, const YNode *v)
 	}
 }
 
+/* caches: false turns the BuildKit cache mounts of package managers and
+ * compilers off (true, the default, keeps them). */
+static void read_caches(Ctx *c, const YNode *v)
+{
+	if (!read_str(c, v, "caches", &c->spec->caches))
+		return;
+	if (strcmp(v->str, "true") != 0 && strcmp(v->str, "false") != 0) {
+		diag_error(c->d, v->pos, "'caches' is true or false, not '%s'", show(c, v->str));
+		c->spec->caches.s = NULL;
+	}
+}
+
 static const Field top_fields[] = {
 	{"base", read_base},
 	{"build", read_build},
+	{"caches", read_caches},
 	{"context", read_context},
 	{"dependencies", read_dependencies},
 	{"dockerignore", read_dockerignore},

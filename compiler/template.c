@@ -266,6 +266,55 @@ static void read_cross(TReader *r, const YNode *n, TmplCross **ret_v, size_t *re
 	*ret_n = count;
 }
 
+/* caches: a list of {target: PATH, id: ID, sharing: shared|locked}; the
+ * target is absolute or starts with a {variable} ({workdir}/target), and
+ * what the words may hold once expanded is checked by lowering. */
+static void t_caches(TReader *r, const YNode *n, TmplCaches *out)
+{
+	static const char *const keys[] = {"target", "id", "sharing"};
+	if (!n || n->is_null)
+		return;
+	if (n->kind != YNODE_SEQ) {
+		diag_error(r->d, n->pos, "expected a list of caches for 'caches' ({target: PATH, id: ID, "
+					 "sharing: locked}), not %s", ynode_kind_name(n->kind));
+		r->ok = false;
+		return;
+	}
+	out->v = arena_alloc(r->a, (n->n + 1) * sizeof(*out->v));
+	for (size_t i = 0; i < n->n; i++) {
+		const YNode *it = n->items[i];
+		if (it->kind != YNODE_MAP) {
+			diag_error(r->d, it->pos, "a cache is a mapping: {target: PATH, id: ID, sharing: locked}");
+			r->ok = false;
+			continue;
+		}
+		t_known_keys(r, it, keys, sizeof(keys) / sizeof(*keys));
+		TmplCache c = {.pos = it->pos};
+		c.target = t_string(r, ynode_get(it, "target"), "caches.target");
+		c.id = t_string(r, ynode_get(it, "id"), "caches.id");
+		const YNode *sh = ynode_get(it, "sharing");
+		const char *sharing = t_string(r, sh, "caches.sharing");
+		if (!c.target || (c.target[0] != '/' && c.target[0] != '{')) {
+			diag_error(r->d, c.target ? ynode_get(it, "target")->pos : it->pos,
+				   "a cache needs 'target', an absolute path (or one starting with a {variable})");
+			r->ok = false;
+			continue;
+		}
+		if (c.id && !*c.id) {
+			diag_error(r->d, ynode_get(it, "id")->pos, "a cache's 'id' is a word, not empty");
+			r->ok = false;
+			continue;
+		}
+		if (sharing && strcmp(sharing, "locked") != 0 && strcmp(sharing, "shared") != 0) {
+			diag_error(r->d, sh->pos, "'sharing' is shared or locked, not '%s'", sharing);
+			r->ok = false;
+			continue;
+		}
+		c.locked = sharing && strcmp(sharing, "locked") == 0;
+		out->v[out->n++] = c;
+	}
+}
+
 static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavour *fl)
 {
 	static const char *const keys[] = {"build_image", "run_image", "versions", "build_packages",
@@ -348,7 +397,8 @@ static void t_words(TReader *r, const YNode *n, const char *what, StrList *out)
 
 static void read_install(TReader *r, const YNode *n, Template *t)
 {
-	static const char *const keys[] = {"when", "if_build", "manifests", "run", "after_build", "build"};
+	static const char *const keys[] = {"when", "if_build", "manifests", "run", "after_build", "build",
+					   "run_cached", "caches"};
 	if (!n)
 		return;
 	if (n->kind != YNODE_SEQ) {
@@ -375,6 +425,13 @@ static void read_install(TReader *r, const YNode *n, Template *t)
 		t_list(r, ynode_get(rule, "run"), "run", &in->commands);
 		t_list(r, ynode_get(rule, "after_build"), "after_build", &in->after_build);
 		t_list(r, ynode_get(rule, "build"), "build", &in->build);
+		t_list(r, ynode_get(rule, "run_cached"), "run_cached", &in->run_cached);
+		t_caches(r, ynode_get(rule, "caches"), &in->caches);
+		if (in->run_cached.n && !in->commands.n) {
+			diag_error(r->d, t_pos(rule, "run_cached"), "'run_cached' replaces 'run' when caches are "
+								     "mounted; give 'run' too");
+			r->ok = false;
+		}
 	}
 }
 
@@ -513,7 +570,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
 		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace", "detect",
-		"cross"};
+		"cross", "caches"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -556,6 +613,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_list(&r, ynode_get(root, "default_command"), "default_command", &t->default_command);
 	t->default_port = t_string(&r, ynode_get(root, "default_port"), "default_port");
 	t_list(&r, ynode_get(root, "dockerignore"), "dockerignore", &t->dockerignore);
+	t_caches(&r, ynode_get(root, "caches"), &t->caches);
 	t->init = t_init(&r, ynode_get(root, "init"));
 	t->init_pos = t_pos(root, "init");
 	read_cross(&r, ynode_get(root, "cross"), &t->cross, &t->ncross);
@@ -626,7 +684,7 @@ static void read_family(TReader *r, const YNode *k, const YNode *n, Family *f)
 {
 	static const char *const keys[] = {"match", "shell", "install", "add_user", "users", "run_user",
 					   "named_users", "tagged", "libc", "runtime_libs", "init",
-					   "init_static"};
+					   "init_static", "caches", "cached_install"};
 	f->name = k->str;
 	f->pos = k->pos;
 	if (n->kind != YNODE_MAP) {
@@ -647,6 +705,22 @@ static void read_family(TReader *r, const YNode *k, const YNode *n, Family *f)
 	f->runtime_libs = t_bool(r, ynode_get(n, "runtime_libs"), "runtime_libs", false);
 	f->init = t_string(r, ynode_get(n, "init"), "init");
 	f->init_static = t_string(r, ynode_get(n, "init_static"), "init_static");
+	t_caches(r, ynode_get(n, "caches"), &f->caches);
+	t_list(r, ynode_get(n, "cached_install"), "cached_install", &f->cached_install);
+	for (size_t i = 0; i < f->caches.n; i++) {
+		const TmplCache *c = &f->caches.v[i];
+		/* a family's caches are not expanded: plain words only */
+		if (!valid_mount_word(c->target) || (c->id && !valid_mount_word(c->id))) {
+			diag_error(r->d, c->pos, "a family's cache target and id are plain paths and words "
+						 "([A-Za-z0-9._+@/-]), with no {variables}");
+			r->ok = false;
+		}
+	}
+	if ((f->caches.n != 0) != (f->cached_install.n != 0) || (f->cached_install.n && !f->install.n)) {
+		diag_error(r->d, n->pos, "family '%s': 'caches' and 'cached_install' (the install with the "
+					 "caches mounted) go together, with 'install'", k->str);
+		r->ok = false;
+	}
 	if (!f->match.n || (f->run_user && !family_user_uid(f, f->run_user)) ||
 	    (!f->has_shell && (f->install.n || f->add_user.n))) {
 		diag_error(r->d, n->pos, "family '%s' needs 'match'; its run_user must be one of its 'users'; "

@@ -277,12 +277,25 @@ sed -i 's/^workdir: \/app/wrokdir: \/app/' "$tmp/t/python.yaml"
 expect_status "a broken template" 1 "$STAGEC" --templates "$tmp/t" examples/flask/app.yaml
 grep -q "python.yaml:[0-9]*:1: error: unknown template key 'wrokdir' (did you mean 'workdir'?)" "$tmp/err" &&
 	ok "the template error has its position" || { bad "the template error has its position"; cat "$tmp/err"; }
+# caches: (templates/README.md) a bad value is an error at its position;
+# a family's caches need their cached_install
+cp templates/python.yaml "$tmp/t/python.yaml"
+sed -i 's|^caches: \[{target: /root/.cache/pip}\]$|caches: [{target: /root/.cache/pip, sharing: private}]|' "$tmp/t/python.yaml"
+expect_status "a bad cache in a template" 1 "$STAGEC" --templates "$tmp/t" examples/flask/app.yaml
+grep -q "python.yaml:[0-9]*:[0-9]*: error: 'sharing' is shared or locked, not 'private'" "$tmp/err" &&
+	ok "a bad cache's error has its position" || { bad "a bad cache's error has its position"; cat "$tmp/err"; }
+cp templates/python.yaml "$tmp/t/python.yaml"
+sed -i '/^    cached_install:$/,/{packages}"$/d' "$tmp/t/families.yaml"
+expect_status "a family's caches without cached_install" 1 "$STAGEC" --templates "$tmp/t" examples/flask/app.yaml
+grep -q "families.yaml:[0-9]*:[0-9]*: error: family 'debian': 'caches' and 'cached_install'" "$tmp/err" &&
+	ok "a family's caches need cached_install" || { bad "a family's caches need cached_install"; cat "$tmp/err"; }
+cp templates/families.yaml "$tmp/t/families.yaml"
 
 # init: tini (templates/README.md): under tini on a final stage with apt;
 # the static build copied from the builder on one without (scratch); not
 # when the spec names its own entrypoint; a bad value is a template error
 "$STAGEC" examples/flask/app.yaml >"$tmp/init"
-grep -q '^ENTRYPOINT \["/usr/bin/tini", "--"\]$' "$tmp/init" && grep -Eq '^ +tini \\$' "$tmp/init" &&
+grep -q '^ENTRYPOINT \["/usr/bin/tini", "--"\]$' "$tmp/init" && grep -Eq '^ +tini( \\)?$' "$tmp/init" &&
 	ok "init: tini installs tini and runs the command under it" || bad "init: tini installs tini and runs the command under it"
 mkdir "$tmp/ep"
 cp -R examples/python-cext/. "$tmp/ep/"

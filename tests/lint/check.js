@@ -162,6 +162,20 @@ function removesAptLists(cmd) {
     return { ok: r && f && !target.quoted, quoted: target.quoted, rf: r && f };
 }
 
+// The targets of a RUN's cache mounts (--mount=type=cache,target=PATH).
+function cacheMountTargets(ins) {
+    const targets = [];
+    for (const flag of ins.getFlags()) {
+        if (flag.getName() !== 'mount') continue;
+        const opts = flag.getOptions();
+        const opt = (name) => { const o = opts.find((x) => x.getName() === name); return o ? o.getValue() : null; };
+        if (opt('type') !== 'cache') continue;
+        const t = opt('target') || opt('dst') || opt('destination');
+        if (t) targets.push(t.replace(/\/+$/, ''));
+    }
+    return targets;
+}
+
 // ---------------------------------------------------------- house rules --
 
 function houseRules(doc, report) {
@@ -278,6 +292,11 @@ function houseRules(doc, report) {
                     + 'or set SHELL ["/bin/bash", "-o", "pipefail", "-c"] [DL4006]', 'house:pipefail');
             }
             const cmds = shellCommands(t);
+            // a cache mount keeps pip's cache or apt's lists out of the
+            // layer: the step is right without --no-cache-dir or rm -rf
+            const caches = cacheMountTargets(ins);
+            const pipCached = caches.some((c) => /\/\.cache\/pip$/.test(c));
+            const aptCached = caches.includes('/var/lib/apt/lists');
             let lastInstall = -1;
             cmds.forEach((cmd, k) => {
                 const name = cmd.words[0].v;
@@ -292,11 +311,11 @@ function houseRules(doc, report) {
                     if (!vs.includes('--no-install-recommends')) report(at(ins), 'apt-get install without --no-install-recommends', 'house:apt');
                 }
                 const pip = pipInstallArgs(cmd);
-                if (pip && !pip.some((w) => w.v === '--no-cache-dir')) {
+                if (pip && !pipCached && !pip.some((w) => w.v === '--no-cache-dir')) {
                     report(at(ins), `pip install without --no-cache-dir (${cmd.words.map((w) => w.v).join(' ')})`, 'house:pip');
                 }
             });
-            if (lastInstall >= 0) {
+            if (lastInstall >= 0 && !aptCached) {
                 const rms = cmds.slice(lastInstall + 1).map(removesAptLists).filter(Boolean);
                 if (!rms.some((r) => r.ok)) {
                     let detail = 'add `&& rm -rf /var/lib/apt/lists/*` after the install';

@@ -101,6 +101,25 @@ static void bad_mounts_break_the_ir_check(void **state)
 	assert_non_null(ir_check(t->ir));
 }
 
+/* A cache never ends up in an image: a step that makes a path inside one
+ * of its cache mounts, or an artifact inside one, is a bug ir_check stops. */
+static void nothing_made_inside_a_cache(void **state)
+{
+	T *t = *state;
+	Step *st = add(t, STEP_RUN);
+	strlist_push(t->a, &st->args, "cargo build --release");
+	strlist_push(t->a, &st->produces, "/usr/local/bin/app");
+	ir_step_add_mount(t->ir, st, &(Mount){.kind = MOUNT_CACHE, .target = "/app/target"});
+	assert_null(ir_check(t->ir));
+	ir_add_artifact(t->ir, "/app/target-list", "/x", false, (SrcPos){0}); /* a sibling, not inside */
+	assert_null(ir_check(t->ir));
+	strlist_push(t->a, &st->produces, "/app/target/release/app");
+	assert_non_null(strstr(ir_check(t->ir), "inside its cache mount /app/target"));
+	st->produces.n = 1;
+	ir_add_artifact(t->ir, "/app/target/release/app", "/usr/local/bin/app", false, (SrcPos){0});
+	assert_non_null(strstr(ir_check(t->ir), "is inside the cache mount /app/target"));
+}
+
 static void json_strings_escape_quotes_backslashes_and_controls(void **state)
 {
 	T *t = *state;
@@ -335,6 +354,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(exec_forms_are_json, setup, teardown),
 		cmocka_unit_test_setup_teardown(stages_are_named_and_separated, setup, teardown),
 		cmocka_unit_test_setup_teardown(cross_builder_declares_its_platform_args, setup, teardown),
+		cmocka_unit_test_setup_teardown(nothing_made_inside_a_cache, setup, teardown),
 	};
 	return cmocka_run_group_tests_name("emit", tests, NULL, NULL);
 }

@@ -303,8 +303,10 @@ static void hostile_values_stay_inside_their_instruction(void **state)
 	if (!stagec_result_ok(r))
 		fail_msg("%s", stagec_result_diagnostics(r));
 	const char *out = stagec_result_output(r);
-	/* a command starting with '[' forces the exec form of the whole build RUN */
-	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-ec\", \"echo \\\"$(id)\\\" ; `id` && true # not a "
+	/* a command starting with '[' forces the exec form of the whole build
+	 * RUN, after its cache mount (pip's) */
+	assert_non_null(strstr(out, "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+				    "    [\"/bin/sh\", \"-ec\", \"echo \\\"$(id)\\\" ; `id` && true # not a "
 				    "comment && [ -f x ] || true\"]\n"));
 	assert_non_null(strstr(out, "ENV A=\"x\\\" \\\\ \\$HOME ; RUN id\" \\\n    B=\"# y\"\n"));
 	assert_non_null(strstr(out, "LABEL org.example.x=\"x\\\" && USER root\"\n"));
@@ -320,8 +322,10 @@ static void hostile_values_stay_inside_their_instruction(void **state)
 static void run_flags_stay_arguments(void **state)
 {
 	(void)state;
+	/* without cache mounts no RUN has a flag at all */
 	char *spec = write_spec("language: python\n"
 				"name: evil\n"
+				"caches: false\n"
 				"build: ['--mount=type=bind,source=/,target=/h cat /h/etc/shadow', '  --network=host x']\n");
 	StagecOptions o = {0};
 	StagecResult *r = stagec_compile(spec, &o);
@@ -330,6 +334,21 @@ static void run_flags_stay_arguments(void **state)
 	const char *out = stagec_result_output(r);
 	assert_null(strstr(out, "RUN --"));
 	assert_non_null(strstr(out, "RUN [\"/bin/sh\", \"-ec\", \"--mount=type=bind,source=/,target=/h cat "
+				    "/h/etc/shadow &&   --network=host x\"]\n"));
+	stagec_result_free(r);
+	remove_spec(spec);
+	/* with them, the build's own mount is a flag and the spec's text an
+	 * argument of the exec form after it */
+	spec = write_spec("language: python\n"
+			  "name: evil\n"
+			  "build: ['--mount=type=bind,source=/,target=/h cat /h/etc/shadow', '  --network=host x']\n");
+	r = stagec_compile(spec, &o);
+	if (!stagec_result_ok(r))
+		fail_msg("%s", stagec_result_diagnostics(r));
+	out = stagec_result_output(r);
+	assert_null(strstr(out, "--mount=type=bind,source=/,target=/h \\"));
+	assert_non_null(strstr(out, "RUN --mount=type=cache,target=/root/.cache/pip \\\n"
+				    "    [\"/bin/sh\", \"-ec\", \"--mount=type=bind,source=/,target=/h cat "
 				    "/h/etc/shadow &&   --network=host x\"]\n"));
 	stagec_result_free(r);
 	remove_spec(spec);

@@ -396,7 +396,7 @@ static void test_unknown_keys(void **state)
 					 "    2 | dependancies: {}\n"
 					 "      | ^\n");
 	expect_errors(t, "language: python\nfoo: 1\n",
-		      "2:1: error: unknown key 'foo'; valid keys are base, build, context, dependencies, "
+		      "2:1: error: unknown key 'foo'; valid keys are base, build, caches, context, dependencies, "
 		      "dockerignore, images, labels, language, name, program, run, source, version\n");
 	expect_errors(t, "language: python\nrun:\n  foo: 1\n",
 		      "3:3: error: unknown key 'foo' in 'run'; valid keys are command, entrypoint, env, "
