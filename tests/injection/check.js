@@ -87,6 +87,8 @@ function expectedFromIr(dump) {
 		const pairs = toks.filter((t) => t.key !== undefined && !['opts', 'needs', 'produces'].includes(t.key));
 		const from = toks.find((t) => t.word && t.word.startsWith('from='));
 		const opts = toks.find((t) => t.key === 'opts');
+		/* RUN mounts: mount=KIND:TARGET in the dump, --mount flags in the file */
+		const mounts = toks.filter((t) => t.word && t.word.startsWith('mount=')).map((t) => t.word.slice(6));
 		switch (kind) {
 		case 'env': case 'label':
 			ins.push([kw, ...pairs.map((p) => p.key + '=')]);
@@ -111,10 +113,10 @@ function expectedFromIr(dump) {
 			ins.push([kw, ...lists[0].json]);
 			break;
 		case 'adduser': /* the family's commands: compared as shell text below */
-			ins.push([kw, []]);
+			ins.push([kw, [], mounts]);
 			break;
 		case 'run': case 'packages':
-			ins.push([kw, lists[0] ? lists[0].json : []]); /* shell text: compared below */
+			ins.push([kw, lists[0] ? lists[0].json : [], mounts]); /* shell text: compared below */
 			break;
 		default:
 			throw new Error('unknown step kind ' + kind);
@@ -149,8 +151,21 @@ for (const spec of specs) {
 				if (w[0] !== p[0]) { problems.push(`instruction ${i + 1}: ${p[0]} parsed, ${w[0]} meant`); continue; }
 				if (w[0] === 'RUN') {
 					const cmds = w[1];
-					const exec = p.length === 4 && p[1] === '/bin/sh' && p[2] === '-ec';
-					const text = exec ? p[3] : p.slice(1).join(' ');
+					/* the leading --mount flags are the IR's mounts, in order */
+					const q = p.slice(1), flags = [];
+					while (q.length && q[0].startsWith('--mount='))
+						flags.push(q.shift());
+					const got = flags.map((f) => {
+						const o = Object.fromEntries(f.slice(8).split(',').map((kv) => kv.split('=')));
+						/* as ir_dump writes it: KIND:TARGET[,id=ID][,source=S][,locked][,required] */
+						return `${o.type}:${o.target}` + (o.id ? `,id=${o.id}` : '') +
+							(o.source ? `,source=${o.source}` : '') + (o.sharing === 'locked' ? ',locked' : '') +
+							('required' in o ? ',required' : '');
+					});
+					if (!same(got, w[2]))
+						problems.push(`instruction ${i + 1} RUN: mounts ${got} parsed, ${w[2]} meant`);
+					const exec = q.length === 3 && q[0] === '/bin/sh' && q[1] === '-ec';
+					const text = exec ? q[2] : q.join(' ');
 					const meant = cmds.join(' && ');
 					const norm = (s) => s.replace(/\s+/g, ' ').trim();
 					if (w.length && cmds.length && (exec ? text !== meant : norm(text).replace(/\\/g, '') !== norm(meant).replace(/\\/g, '')) &&
