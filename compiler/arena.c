@@ -105,9 +105,17 @@ char *arena_strdup(Arena *a, const char *s)
 
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap)
 {
+	/* fmt_format (format.c) into a buffer on the stack, then copied;
+	 * vsnprintf for a format it leaves alone or a longer text */
+	char small[256];
 	va_list ap2;
 	va_copy(ap2, ap);
-	int n = vsnprintf(NULL, 0, fmt, ap2);
+	int n = fmt_format(small, sizeof(small), fmt, ap2);
+	va_end(ap2);
+	if (n >= 0 && (size_t)n < sizeof(small))
+		return arena_strndup(a, small, (size_t)n);
+	va_copy(ap2, ap);
+	n = vsnprintf(NULL, 0, fmt, ap2);
 	va_end(ap2);
 	if (n < 0)
 		n = 0;

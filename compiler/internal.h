@@ -31,6 +31,11 @@ char *arena_strdup(Arena *a, const char *s);
 char *arena_strndup(Arena *a, const char *s, size_t n);
 char *arena_printf(Arena *a, const char *fmt, ...) PRINTF_LIKE(2, 3);
 char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
+/* vsnprintf for the conversions stagec's formats use (format.c): the
+ * length of the text, written into dst when it fits (cap bytes, NUL
+ * included); -1 when fmt has a conversion it does not do (then nothing
+ * is consumed that matters: use vsnprintf with a fresh va_list). */
+int fmt_format(char *dst, size_t cap, const char *fmt, va_list ap);
 
 /* ---- strbuf.c -----------------------------------------------------------
  * A growable string that owns its memory (malloc).  buf is always

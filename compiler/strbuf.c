@@ -48,15 +48,35 @@ void strbuf_addc(Strbuf *sb, char c)
 void strbuf_addf(Strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
+	/* fmt_format first (format.c), into what the buffer has room for */
 	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
+	size_t room = sb->cap > sb->len ? sb->cap - sb->len : 0;
+	int n = fmt_format(room ? sb->buf + sb->len : NULL, room, fmt, ap);
 	va_end(ap);
-	if (n <= 0)
+	bool fast = n >= 0;
+	if (!fast) {
+		va_start(ap, fmt);
+		n = vsnprintf(NULL, 0, fmt, ap);
+		va_end(ap);
+	}
+	if (n <= 0) {
+		if (room)
+			sb->buf[sb->len] = '\0';
 		return;
-	strbuf_grow(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	}
+	if ((size_t)n + 1 > room) {
+		strbuf_grow(sb, (size_t)n);
+		va_start(ap, fmt);
+		if (fast)
+			fmt_format(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		else
+			vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	} else if (!fast) {
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	sb->len += (size_t)n;
 }
 
