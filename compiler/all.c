@@ -297,7 +297,8 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 		return;
 	}
 	bool has_spec = false, elsewhere = false; /* elsewhere: -o output for a spec in another folder */
-	PathList gen = {0};
+	char *mirror_ignore = NULL; /* a Dockerfile.dockerignore, read only when no spec is here */
+	PathList gen = {0};          /* files named as stagec's: read only when no spec is here */
 	struct dirent *e;
 	while ((e = readdir(d))) {
 		const char *name = e->d_name;
@@ -309,33 +310,46 @@ static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *s
 			     name) >= (int)sizeof(path) ||
 		    snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name) >= (int)sizeof(sub))
 			continue;
+		/* the entry's type from the folder itself where the file
+		 * system gives it: one lstat less per file */
 		struct stat st;
-		if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
+		bool is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
+		if (e->d_type == DT_LNK)
 			continue; /* never followed */
+		if ((e->d_type == DT_UNKNOWN || (is_dir && output_known))) {
+			if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
+				continue;
+			is_dir = S_ISDIR(st.st_mode);
+			is_reg = S_ISREG(st.st_mode);
+		}
+		if (!is_dir && !is_reg)
+			continue;
 		if (ignored(ig, sub, name))
 			continue;
-		if (S_ISDIR(st.st_mode)) {
-			if (!skipped_dir(name) && !is_output_dir(&st))
+		if (is_dir) {
+			if (!skipped_dir(name) && !(output_known && is_output_dir(&st)))
 				walk(path, sub, ig, specs, orphans);
-		} else if (S_ISREG(st.st_mode)) {
-			if (strcmp(name, "app.yaml") == 0) {
-				has_spec = true;
-				paths_push(specs, strdup(path));
-			} else if (strcmp(name, "Dockerfile.dockerignore") == 0 && generated_by_all(path)) {
-				elsewhere = true;
-			} else {
-				for (int f = 0; f < NFILES; f++)
-					if (strcmp(name, FILE_NAMES[f]) == 0 && generated_by_all(path))
-						paths_push(&gen, strdup(path));
-				for (int f = 2; f < NMIRROR; f++) /* beside a spec with context: */
-					if (strcmp(name, MIRROR_NAMES[f]) == 0 && generated_by_all(path))
-						paths_push(&gen, strdup(path));
-			}
+		} else if (strcmp(name, "app.yaml") == 0) {
+			has_spec = true;
+			paths_push(specs, strdup(path));
+		} else if (strcmp(name, "Dockerfile.dockerignore") == 0) {
+			free(mirror_ignore);
+			mirror_ignore = strdup(path);
+		} else {
+			bool ours = false;
+			for (int f = 0; f < NFILES; f++)
+				ours = ours || strcmp(name, FILE_NAMES[f]) == 0;
+			for (int f = 2; f < NMIRROR; f++) /* beside a spec with context: */
+				ours = ours || strcmp(name, MIRROR_NAMES[f]) == 0;
+			if (ours)
+				paths_push(&gen, strdup(path));
 		}
 	}
 	closedir(d);
+	elsewhere = !has_spec && mirror_ignore && generated_by_all(mirror_ignore);
+	free(mirror_ignore);
 	for (size_t i = 0; i < gen.n; i++) {
-		if (has_spec || elsewhere)
+		if (has_spec || elsewhere || !generated_by_all(gen.v[i]))
 			free(gen.v[i]);
 		else
 			paths_push(orphans, gen.v[i]);

@@ -6,7 +6,7 @@
  * `git diff --name-only` prints them when run from the repository's root
  * (so run stagec there).  Blank lines and a trailing CR are ignored; a
  * path may name a file that is gone (a deleted spec).  Each path is made
- * absolute: its folder resolved through realpath() when it exists (so a
+ * absolute: its folder resolved through stagec_realpath() when it exists (so a
  * symlinked checkout matches), else lexically from the current folder.
  *
  * A spec is touched when a path lies inside its folder (the spec, its
@@ -87,7 +87,7 @@ static char *absolute(const char *path)
 		free(copy2);
 		return NULL;
 	}
-	char *real = realpath(dirname(copy), NULL);
+	char *real = stagec_realpath(dirname(copy), NULL);
 	if (real) {
 		const char *base = basename(copy2);
 		snprintf(buf, sizeof(buf), "%s%s%s", real, strcmp(real, "/") ? "/" : "", base);
@@ -187,7 +187,7 @@ static bool touches_dir(const Changed *c, const char *dir)
 	char *abs = absolute(dir);
 	if (!abs)
 		return true;
-	char *real = realpath(dir, NULL); /* the folder itself, resolved */
+	char *real = stagec_realpath(dir, NULL); /* the folder itself, resolved */
 	const char *d = real ? real : abs;
 	size_t n = strlen(d);
 	bool hit = false;

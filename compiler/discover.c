@@ -29,7 +29,7 @@ char *discover_upward(const char *spec_path, const char *name)
 	char *copy = arena_strdup(a, spec_path ? spec_path : "./x");
 	char *slash = strrchr(copy, '/');
 	const char *dir = slash ? (slash == copy ? "/" : (*slash = '\0', copy)) : ".";
-	char *real = realpath(dir, NULL);
+	char *real = stagec_realpath(dir, NULL);
 	char cwd[PATH_MAX];
 	bool have_cwd = getcwd(cwd, sizeof(cwd)) != NULL;
 	for (char *p = real; p;) {

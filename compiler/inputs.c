@@ -102,7 +102,7 @@ void inputs_add_hash(Inputs *in, InputKind kind, const char *path, const char *h
 static char *absolute(Arena *a, const char *path)
 {
 	char resolved[PATH_MAX];
-	if (realpath(path, resolved))
+	if (stagec_realpath(path, resolved))
 		return arena_strdup(a, resolved);
 	char cwd[PATH_MAX];
 	const char *full = path;

@@ -36,6 +36,8 @@ char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
  * included); -1 when fmt has a conversion it does not do (then nothing
  * is consumed that matters: use vsnprintf with a fresh va_list). */
 int fmt_format(char *dst, size_t cap, const char *fmt, va_list ap);
+/* realpath(), with the last folders it resolved remembered (realpath.c). */
+char *stagec_realpath(const char *path, char *resolved);
 
 /* ---- strbuf.c -----------------------------------------------------------
  * A growable string that owns its memory (malloc).  buf is always

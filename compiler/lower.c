@@ -171,7 +171,7 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 	}
 	*exists = true;
 	char resolved[PATH_MAX];
-	if (!realpath(full, resolved) || !L->context_real) {
+	if (!stagec_realpath(full, resolved) || !L->context_real) {
 		diag_error(L->d, path.pos, "cannot resolve '%s': %s", path.s, strerror(errno));
 		return false;
 	}
@@ -1154,7 +1154,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		   .single_stage = in->single_stage};
 	const Spec *s = in->spec;
 	char resolved[PATH_MAX];
-	if (realpath(s->dir, resolved))
+	if (stagec_realpath(s->dir, resolved))
 		L.context_real = arena_strdup(a, resolved);
 	if (!lower_context(&L))
 		return NULL;

@@ -124,7 +124,7 @@ static char *spec_dir(Arena *a, const char *path)
 {
 	char *copy = arena_strdup(a, path);
 	char *dir = dirname(copy);
-	char *real = realpath(dir, NULL);
+	char *real = stagec_realpath(dir, NULL);
 	if (!real)
 		return arena_strdup(a, dir);
 	char *out = arena_strdup(a, real);
@@ -428,7 +428,7 @@ static StagecResult *compile_source(const char *path, const char *dir, const cha
 		 * standard input ("<stdin>") has no path and matches none */
 		if (!dir)
 			dir = spec_dir(r->arena, path);
-		char *real = realpath(path, NULL);
+		char *real = stagec_realpath(path, NULL);
 		spec_real = real ? arena_strdup(r->arena, real) : NULL;
 		free(real);
 	}

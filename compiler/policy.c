@@ -675,7 +675,7 @@ static void load_parents(PCtx *c, Policy *acc)
 static Policy *load_file(Arena *a, const char *path, const char *shown, SrcPos from, StrList *stack, int depth,
 			 Diags *d)
 {
-	char *real = realpath(path, NULL);
+	char *real = stagec_realpath(path, NULL);
 	if (!real) {
 		diag_error(d, from, "cannot read the policy '%s': %s", shown, strerror(errno));
 		return NULL;

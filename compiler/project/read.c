@@ -30,7 +30,7 @@ bool project_init(Project *p, Arena *a, Diags *d, const char *dir, const char *d
 {
 	*p = (Project){.a = a, .d = d, .display_dir = display_dir ? display_dir : "."};
 	char resolved[PATH_MAX];
-	if (!realpath(dir, resolved))
+	if (!stagec_realpath(dir, resolved))
 		return false;
 	p->context_real = arena_strdup(a, resolved);
 	return true;
@@ -110,7 +110,7 @@ static int resolve(const Project *p, const char *rel, char *out)
 			return EXDEV;
 	}
 	char *full = arena_printf(p->a, "%s/%s", p->context_real, rel);
-	if (!realpath(full, out))
+	if (!stagec_realpath(full, out))
 		return errno == ENOTDIR ? ENOENT : errno;
 	size_t n = strlen(p->context_real);
 	if (strcmp(p->context_real, "/") != 0 &&
