@@ -11,8 +11,9 @@
  * carries the drift facts, made of every spec's line 2 (bake reads only
  * the keys variable, group, target and function at the top: an unknown key
  * would be taken for a global variable, so the facts stay in a documented
- * one).  Written with jansson, keys sorted, so the same tree gives the
- * same bytes.  Bake evaluates every string as an HCL template: "${" and
+ * one).  Keys sorted, so the same specs give the same bytes; the JSON is
+ * written by hand in the layout jansson's json_dumps gave it (below).
+ * Bake evaluates every string as an HCL template: "${" and
  * "%{" in a value are written "$${" and "%%{".
  */
 #include <libgen.h>
@@ -20,8 +21,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-#include <jansson.h>
 
 #include "bake.h"
 #include "cli.h"
@@ -45,10 +44,10 @@ typedef struct BakeSpec {
 	const char *context; /* relative to ROOT */
 	const char *dockerfile_dir; /* the Dockerfiles' folder, relative to the context */
 	int line, col;
-	StagecLabel *labels;
-	size_t nlabels;
-	const char **platforms;
-	size_t nplatforms;
+	const char *single;  /* its single-stage target's name */
+	const char *body;    /* its target, as the file writes it (JSON at depth 2) */
+	const char *sbody;   /* its single-stage target, the same */
+	bool bad_text;       /* a path or label that is not UTF-8: no file can hold it */
 	bool rejected;
 } BakeSpec;
 
@@ -71,6 +70,8 @@ struct Bake {
 };
 
 static const char *absolute(Arena *a, const char *cwd, const char *path);
+static void render_target(Bake *b, BakeSpec *s, const StagecLabel *labels, size_t nlabels,
+			  const char *const *platforms, size_t nplatforms);
 
 Bake *bake_new(const char *root)
 {
@@ -264,14 +265,11 @@ void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *
 	sha256_update(&b->kinds[K_LAYOUT], s->context, strlen(s->context) + 1);
 	sha256_update(&b->kinds[K_LAYOUT], s->dockerfile_dir, strlen(s->dockerfile_dir) + 1);
 	b->used[K_LAYOUT] = true;
-	const StagecLabel *labels = stagec_result_labels(r, &s->nlabels);
-	s->labels = arena_alloc(b->a, (s->nlabels + 1) * sizeof(*s->labels));
-	for (size_t i = 0; i < s->nlabels; i++)
-		s->labels[i] = (StagecLabel){arena_strdup(b->a, labels[i].key), arena_strdup(b->a, labels[i].value)};
-	const char *const *platforms = stagec_result_platforms(r, &s->nplatforms);
-	s->platforms = arena_alloc(b->a, (s->nplatforms + 1) * sizeof(*s->platforms));
-	for (size_t i = 0; i < s->nplatforms; i++)
-		s->platforms[i] = arena_strdup(b->a, platforms[i]);
+	size_t nlabels = 0, nplatforms = 0;
+	const StagecLabel *labels = stagec_result_labels(r, &nlabels);
+	const char *const *platforms = stagec_result_platforms(r, &nplatforms);
+	s->single = arena_printf(b->a, "%s" SINGLE_SUFFIX, s->target);
+	render_target(b, s, labels, nlabels, platforms, nplatforms);
 	add_inputs(b, s->rel, r);
 }
 
@@ -390,88 +388,176 @@ const BakeError *bake_check_names(Bake *b, size_t *ret_n)
 
 /* ---- the file ------------------------------------------------------------------ */
 
-typedef struct J {
-	Arena *a;
-	bool failed;
-} J;
+/* The file is JSON as jansson's json_dumps(JSON_INDENT(2) | JSON_SORT_KEYS)
+ * wrote it when bake.c built a tree: keys sorted bytewise, two spaces a
+ * level, ": " after a key, "{}" and "[]" when empty, '"', '\\' and control
+ * characters escaped (\b \f \n \r \t, else \u00XX), other characters as
+ * they are; a string that is not UTF-8 cannot be written.  Written by
+ * hand, each target when its spec is added (a few hundred bytes kept
+ * per spec rather than a tree of objects), the rest at the end. */
 
-/* A value bake evaluates as an HCL template, written so that it stays the
- * text it is: "${" and "%{" doubled. */
-static json_t *str(J *j, const char *s)
+/* Whether s is UTF-8 as JSON needs it: no overlong forms, no surrogates,
+ * nothing above U+10FFFF. */
+static bool utf8_ok(const char *s)
 {
-	Strbuf sb = STRBUF_INIT;
+	const unsigned char *p = (const unsigned char *)s;
+	while (*p) {
+		unsigned c = *p;
+		int n = c < 0x80 ? 0 : c >= 0xC2 && c <= 0xDF ? 1 : c >= 0xE0 && c <= 0xEF ? 2 : c >= 0xF0 && c <= 0xF4 ? 3
+															  : -1;
+		if (n < 0)
+			return false;
+		unsigned long v = n == 0 ? c : n == 1 ? c & 0x1F : n == 2 ? c & 0x0F : c & 0x07;
+		for (int i = 1; i <= n; i++) {
+			if ((p[i] & 0xC0) != 0x80)
+				return false;
+			v = (v << 6) | (p[i] & 0x3F);
+		}
+		if ((n == 2 && v < 0x800) || (n == 3 && (v < 0x10000 || v > 0x10FFFF)) || (v >= 0xD800 && v <= 0xDFFF))
+			return false;
+		p += n + 1;
+	}
+	return true;
+}
+
+/* s as a JSON string; template: a value bake evaluates as an HCL
+ * template, written so that it stays the text it is ("${" and "%{"
+ * doubled).  Sets *bad when s is not UTF-8. */
+static void jstr(Strbuf *sb, const char *s, bool template, bool *bad)
+{
+	if (!utf8_ok(s))
+		*bad = true;
+	strbuf_addc(sb, '"');
 	for (const char *p = s; *p; p++) {
-		if ((*p == '$' || *p == '%') && p[1] == '{')
-			strbuf_addc(&sb, *p);
-		strbuf_addc(&sb, *p);
+		unsigned char c = (unsigned char)*p;
+		if (template && (c == '$' || c == '%') && p[1] == '{')
+			strbuf_addc(sb, (char)c);
+		switch (c) {
+		case '"': strbuf_adds(sb, "\\\""); break;
+		case '\\': strbuf_adds(sb, "\\\\"); break;
+		case '\b': strbuf_adds(sb, "\\b"); break;
+		case '\f': strbuf_adds(sb, "\\f"); break;
+		case '\n': strbuf_adds(sb, "\\n"); break;
+		case '\r': strbuf_adds(sb, "\\r"); break;
+		case '\t': strbuf_adds(sb, "\\t"); break;
+		default:
+			if (c < 0x20) {
+				static const char hex[] = "0123456789ABCDEF";
+				char u[7] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15], '\0'};
+				strbuf_adds(sb, u);
+			} else {
+				strbuf_addc(sb, (char)c);
+			}
+		}
 	}
-	json_t *v = json_string(strbuf_str(&sb));
+	strbuf_addc(sb, '"');
+}
+
+/* A newline and the indent of depth. */
+static void indent(Strbuf *sb, int depth)
+{
+	static const char spaces[] = "                ";
+	strbuf_addc(sb, '\n');
+	strbuf_add(sb, spaces, (size_t)depth * 2 < sizeof(spaces) - 1 ? (size_t)depth * 2 : sizeof(spaces) - 1);
+}
+
+/* "key": at depth, after a comma when it is not the first item. */
+static void jkey(Strbuf *sb, int depth, bool first, const char *key, bool *bad)
+{
+	if (!first)
+		strbuf_addc(sb, ',');
+	indent(sb, depth);
+	jstr(sb, key, false, bad);
+	strbuf_adds(sb, ": ");
+}
+
+/* An array of strings at depth (its items one deeper). */
+static void jarray(Strbuf *sb, int depth, const char *const *v, size_t n, bool template, bool *bad)
+{
+	if (!n) {
+		strbuf_adds(sb, "[]");
+		return;
+	}
+	strbuf_addc(sb, '[');
+	for (size_t i = 0; i < n; i++) {
+		if (i)
+			strbuf_addc(sb, ',');
+		indent(sb, depth + 1);
+		jstr(sb, v[i], template, bad);
+	}
+	indent(sb, depth);
+	strbuf_addc(sb, ']');
+}
+
+static int cmp_label(const void *x, const void *y)
+{
+	const StagecLabel *a = *(const StagecLabel *const *)x, *b = *(const StagecLabel *const *)y;
+	int c = strcmp(a->key, b->key);
+	return c ? c : a < b ? -1 : a > b; /* the same key: in the order given */
+}
+
+/* The spec's two targets, rendered once: the objects under "target". */
+static void render_target(Bake *b, BakeSpec *s, const StagecLabel *labels, size_t nlabels,
+			  const char *const *platforms, size_t nplatforms)
+{
+	bool bad = false;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_addc(&sb, '{');
+	jkey(&sb, 3, true, "context", &bad);
+	jstr(&sb, s->context, true, &bad);
+	jkey(&sb, 3, false, "dockerfile", &bad);
+	jstr(&sb, dockerfile_path(b->a, s, "Dockerfile"), true, &bad);
+	jkey(&sb, 3, false, "labels", &bad);
+	/* sorted by key; a key given twice keeps its last value, as an object does */
+	const StagecLabel **by_key = nlabels ? malloc(nlabels * sizeof(*by_key)) : NULL;
+	size_t m = 0;
+	if (by_key) {
+		for (size_t i = 0; i < nlabels; i++)
+			by_key[i] = &labels[i];
+		qsort(by_key, nlabels, sizeof(*by_key), cmp_label);
+		for (size_t i = 0; i < nlabels; i++)
+			if (i + 1 == nlabels || strcmp(by_key[i]->key, by_key[i + 1]->key) != 0)
+				by_key[m++] = by_key[i];
+	} else if (nlabels) {
+		bad = true; /* out of memory: no file rather than a wrong one */
+	}
+	if (!m) {
+		strbuf_adds(&sb, "{}");
+	} else {
+		strbuf_addc(&sb, '{');
+		for (size_t i = 0; i < m; i++) {
+			jkey(&sb, 4, i == 0, by_key[i]->key, &bad);
+			jstr(&sb, by_key[i]->value, true, &bad);
+		}
+		indent(&sb, 3);
+		strbuf_addc(&sb, '}');
+	}
+	free(by_key);
+	if (nplatforms) {
+		jkey(&sb, 3, false, "platforms", &bad);
+		jarray(&sb, 3, platforms, nplatforms, true, &bad);
+	}
+	jkey(&sb, 3, false, "tags", &bad);
+	const char *tag = arena_printf(b->a, "${REGISTRY}/%s:${TAG}", s->name);
+	jarray(&sb, 3, &tag, 1, false, &bad);
+	indent(&sb, 2);
+	strbuf_addc(&sb, '}');
+	s->body = arena_strdup(b->a, strbuf_str(&sb));
+
+	strbuf_reset(&sb);
+	strbuf_addc(&sb, '{');
+	jkey(&sb, 3, true, "dockerfile", &bad);
+	jstr(&sb, dockerfile_path(b->a, s, "Dockerfile.single"), true, &bad);
+	jkey(&sb, 3, false, "inherits", &bad);
+	jarray(&sb, 3, &s->target, 1, false, &bad);
+	jkey(&sb, 3, false, "tags", &bad);
+	tag = arena_printf(b->a, "${REGISTRY}/%s:${TAG}" SINGLE_SUFFIX, s->name);
+	jarray(&sb, 3, &tag, 1, false, &bad);
+	indent(&sb, 2);
+	strbuf_addc(&sb, '}');
+	s->sbody = arena_strdup(b->a, strbuf_str(&sb));
 	strbuf_release(&sb);
-	if (!v)
-		j->failed = true; /* not UTF-8 */
-	return v;
-}
-
-/* A value written as is (bake interpolates its variables). */
-static json_t *raw(J *j, const char *s)
-{
-	json_t *v = json_string(s);
-	if (!v)
-		j->failed = true;
-	return v;
-}
-
-static json_t *obj(J *j)
-{
-	json_t *v = json_object();
-	if (!v)
-		j->failed = true;
-	return v;
-}
-
-static json_t *arr(J *j)
-{
-	json_t *v = json_array();
-	if (!v)
-		j->failed = true;
-	return v;
-}
-
-static void set(J *j, json_t *o, const char *key, json_t *v)
-{
-	if (!o || !v || json_object_set_new(o, key, v) != 0) {
-		j->failed = true;
-		if (v && !o)
-			json_decref(v);
-	}
-}
-
-static void push(J *j, json_t *a, json_t *v)
-{
-	if (!a || !v || json_array_append_new(a, v) != 0) {
-		j->failed = true;
-		if (v && !a)
-			json_decref(v);
-	}
-}
-
-static json_t *variable(J *j, const char *value)
-{
-	json_t *o = obj(j);
-	set(j, o, "default", raw(j, value));
-	return o;
-}
-
-/* A group's "targets", sorted. */
-static json_t *targets(J *j, const char **names, size_t n)
-{
-	qsort(names, n, sizeof(*names), cmp_str);
-	json_t *a = arr(j);
-	for (size_t i = 0; i < n; i++)
-		push(j, a, raw(j, names[i]));
-	json_t *g = obj(j);
-	set(j, g, "targets", a);
-	return g;
+	s->bad_text = bad;
 }
 
 static const char *hash_text(Arena *a, const char *text, size_t n)
@@ -501,71 +587,125 @@ static const char *facts(Bake *b)
 	return r;
 }
 
+/* A group at depth 2: {"targets": [names, sorted]}. */
+static void group(Strbuf *sb, bool first, const char *name, const char **names, size_t n, bool *bad)
+{
+	qsort(names, n, sizeof(*names), cmp_str);
+	jkey(sb, 2, first, name, bad);
+	strbuf_addc(sb, '{');
+	jkey(sb, 3, true, "targets", bad);
+	jarray(sb, 3, names, n, false, bad);
+	indent(sb, 2);
+	strbuf_addc(sb, '}');
+}
+
+typedef struct Keyed {
+	const char *key, *body;
+} Keyed;
+
+static int cmp_keyed(const void *x, const void *y)
+{
+	return strcmp(((const Keyed *)x)->key, ((const Keyed *)y)->key);
+}
+
 static char *render(Bake *b, const char *facts)
 {
-	J j = {b->a, false};
-	json_t *root = obj(&j), *vars = obj(&j), *groups = obj(&j), *tgts = obj(&j);
-	set(&j, vars, "REGISTRY", variable(&j, REGISTRY_DEFAULT));
-	set(&j, vars, "TAG", variable(&j, TAG_DEFAULT));
-	set(&j, vars, INPUTS_VAR, variable(&j, facts));
-	const char **all = arena_alloc(b->a, (b->n + 1) * sizeof(*all));
-	const char **singles = arena_alloc(b->a, (b->n + 1) * sizeof(*singles));
-	size_t n = 0;
+	bool bad = false;
+	const char **all = malloc((b->n + 1) * sizeof(*all));
+	const char **singles = malloc((b->n + 1) * sizeof(*singles));
+	const char **folders = malloc((b->n + 1) * sizeof(*folders));
+	Keyed *tgts = malloc((2 * b->n + 1) * sizeof(*tgts));
+	if (!all || !singles || !folders || !tgts) {
+		free(all), free(singles), free(folders), free(tgts);
+		return NULL;
+	}
+	size_t n = 0, nf = 0, nt = 0;
 	for (size_t i = 0; i < b->n; i++) {
 		const BakeSpec *s = &b->v[i];
 		if (s->rejected)
 			continue;
-		json_t *t = obj(&j), *tags = arr(&j), *labels = obj(&j);
-		set(&j, t, "context", str(&j, s->context));
-		set(&j, t, "dockerfile", str(&j, dockerfile_path(b->a, s, "Dockerfile")));
-		push(&j, tags, raw(&j, arena_printf(b->a, "${REGISTRY}/%s:${TAG}", s->name)));
-		set(&j, t, "tags", tags);
-		for (size_t k = 0; k < s->nlabels; k++)
-			set(&j, labels, s->labels[k].key, str(&j, s->labels[k].value));
-		set(&j, t, "labels", labels);
-		if (s->nplatforms) {
-			json_t *plats = arr(&j);
-			for (size_t k = 0; k < s->nplatforms; k++)
-				push(&j, plats, str(&j, s->platforms[k]));
-			set(&j, t, "platforms", plats);
-		}
-		set(&j, tgts, s->target, t);
-
-		const char *single = arena_printf(b->a, "%s" SINGLE_SUFFIX, s->target);
-		json_t *st = obj(&j), *inherits = arr(&j), *stags = arr(&j);
-		push(&j, inherits, raw(&j, s->target));
-		set(&j, st, "inherits", inherits);
-		set(&j, st, "dockerfile", str(&j, dockerfile_path(b->a, s, "Dockerfile.single")));
-		push(&j, stags, raw(&j, arena_printf(b->a, "${REGISTRY}/%s:${TAG}" SINGLE_SUFFIX, s->name)));
-		set(&j, st, "tags", stags);
-		set(&j, tgts, single, st);
+		bad = bad || s->bad_text;
 		all[n] = s->target;
-		singles[n++] = single;
+		singles[n++] = s->single;
+		tgts[nt++] = (Keyed){s->target, s->body};
+		tgts[nt++] = (Keyed){s->single, s->sbody};
+		if (s->deep)
+			folders[nf++] = s->group;
 	}
-	set(&j, groups, "default", targets(&j, all, n));
-	set(&j, groups, "single", targets(&j, singles, n));
 	/* a group per top-level folder that holds specs in sub-folders: the
-	 * multi-stage targets of every spec below it */
-	for (size_t i = 0; i < b->n; i++) {
-		const char *g = b->v[i].group;
-		if (!b->v[i].deep || b->v[i].rejected || json_object_get(groups, g))
-			continue;
-		size_t m = 0;
-		for (size_t k = i; k < b->n; k++)
-			if (b->v[k].group && !b->v[k].rejected && strcmp(b->v[k].group, g) == 0)
-				all[m++] = b->v[k].target;
-		set(&j, groups, g, targets(&j, all, m));
+	 * multi-stage targets of every spec below it; with "default" and
+	 * "single", sorted by name */
+	if (nf)
+		qsort(folders, nf, sizeof(*folders), cmp_str);
+	Strbuf sb = STRBUF_INIT;
+	strbuf_addc(&sb, '{');
+	jkey(&sb, 1, true, "group", &bad);
+	strbuf_addc(&sb, '{');
+	const char *fixed[2] = {"default", "single"};
+	size_t fi = 0, gi = 0;
+	bool first = true;
+	const char **members = malloc((b->n + 1) * sizeof(*members));
+	while (members && (fi < 2 || gi < nf)) {
+		bool take_fixed = fi < 2 && (gi == nf || strcmp(fixed[fi], folders[gi]) <= 0);
+		if (take_fixed) {
+			while (gi < nf && strcmp(fixed[fi], folders[gi]) == 0)
+				gi++; /* a folder named like stagec's groups: its specs are rejected */
+			if (fi == 0)
+				group(&sb, first, "default", all, n, &bad);
+			else
+				group(&sb, first, "single", singles, n, &bad);
+			fi++;
+		} else {
+			const char *g = folders[gi];
+			size_t m = 0;
+			for (size_t k = 0; k < b->n; k++)
+				if (b->v[k].group && !b->v[k].rejected && strcmp(b->v[k].group, g) == 0)
+					members[m++] = b->v[k].target;
+			group(&sb, first, g, members, m, &bad);
+			while (gi < nf && strcmp(folders[gi], g) == 0)
+				gi++;
+		}
+		first = false;
 	}
-	set(&j, root, "variable", vars);
-	set(&j, root, "group", groups);
-	set(&j, root, "target", tgts);
-	char *text = j.failed ? NULL : json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(root);
-	if (!text)
+	if (!members)
+		bad = true;
+	free(members);
+	indent(&sb, 1);
+	strbuf_addc(&sb, '}');
+	jkey(&sb, 1, false, "target", &bad);
+	qsort(tgts, nt, sizeof(*tgts), cmp_keyed);
+	if (!nt) {
+		strbuf_adds(&sb, "{}");
+	} else {
+		strbuf_addc(&sb, '{');
+		for (size_t i = 0; i < nt; i++) {
+			jkey(&sb, 2, i == 0, tgts[i].key, &bad);
+			strbuf_adds(&sb, tgts[i].body);
+		}
+		indent(&sb, 1);
+		strbuf_addc(&sb, '}');
+	}
+	jkey(&sb, 1, false, "variable", &bad);
+	strbuf_addc(&sb, '{');
+	const char *vars[3][2] = {{"REGISTRY", REGISTRY_DEFAULT}, {INPUTS_VAR, facts}, {"TAG", TAG_DEFAULT}};
+	for (int i = 0; i < 3; i++) {
+		jkey(&sb, 2, i == 0, vars[i][0], &bad);
+		strbuf_addc(&sb, '{');
+		jkey(&sb, 3, true, "default", &bad);
+		jstr(&sb, vars[i][1], false, &bad);
+		indent(&sb, 2);
+		strbuf_addc(&sb, '}');
+	}
+	indent(&sb, 1);
+	strbuf_addc(&sb, '}');
+	indent(&sb, 0);
+	strbuf_adds(&sb, "}\n");
+	free(all), free(singles), free(folders), free(tgts);
+	if (bad) {
+		strbuf_release(&sb);
 		return NULL;
-	char *r = arena_printf(b->a, "%s\n", text);
-	free(text);
-	return r;
+	}
+	return strbuf_detach(&sb);
 }
 
 char *bake_render(Bake *b)
@@ -578,12 +718,19 @@ char *bake_render(Bake *b)
 	 * of theirs needs escaping) */
 	char *draft = render(b, f);
 	const char *at = draft ? strstr(draft, f) : NULL;
-	if (!at)
+	if (!at) {
+		free(draft);
 		return NULL;
+	}
 	const char *out = hash_text(b->a, draft, strlen(draft));
 	size_t head = (size_t)(at - draft) + strlen(f);
-	char *text = arena_printf(b->a, "%.*s out=%s%s", (int)head, draft, out, draft + head);
-	return text ? strdup(text) : NULL;
+	Strbuf sb = STRBUF_INIT;
+	strbuf_add(&sb, draft, head);
+	strbuf_adds(&sb, " out=");
+	strbuf_adds(&sb, out);
+	strbuf_adds(&sb, draft + head);
+	free(draft);
+	return strbuf_detach(&sb);
 }
 
 /* ---- drift ------------------------------------------------------------------------ */
