@@ -629,21 +629,21 @@ static StagecResult *compile(const SpecText *spec, const StagecOptions *o, bool 
 
 /* The folder a spec's files go to, and their names: beside the spec, or
  * with -o DIR the spec's folder below ROOT mirrored under DIR (arena). */
-static char *out_dir(Run *run, const char *spec_path, const char *const **ret_names, int *ret_n)
+static char *out_dir(Run *run, Arena *a, const char *spec_path, const char *const **ret_names, int *ret_n)
 {
-	char *copy = arena_strdup(run->arena, spec_path);
+	char *copy = arena_strdup(a, spec_path);
 	char *dir = dirname(copy);
 	if (!run->cli->output) {
 		*ret_names = FILE_NAMES;
 		*ret_n = NFILES;
-		return arena_strdup(run->arena, dir);
+		return arena_strdup(a, dir);
 	}
 	*ret_names = MIRROR_NAMES;
 	*ret_n = NMIRROR;
 	const char *rel = rel_path(run, dir);
 	if (strcmp(rel, ".") == 0 || strcmp(dir, run->cli->root) == 0)
-		return arena_strdup(run->arena, run->cli->output);
-	return arena_printf(run->arena, "%s/%s", run->cli->output, rel);
+		return arena_strdup(a, run->cli->output);
+	return arena_printf(a, "%s/%s", run->cli->output, rel);
 }
 
 static void one_spec(Run *run, const char *path, const char *policy, const char *lock)
@@ -695,7 +695,11 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 		}
 		const char *const *names;
 		int nfiles;
-		char *dir = out_dir(run, path, &names, &nfiles);
+		/* the paths of this spec's files: in an arena of its own, so
+		 * that memory does not grow with the specs (the report copies
+		 * what it keeps) */
+		Arena *t = arena_new();
+		char *dir = out_dir(run, t, path, &names, &nfiles);
 		if (stagec_result_context(multi)) {
 			/* the spec's folder is not the context's root: Docker reads
 			 * only <dockerfile>.dockerignore there */
@@ -705,7 +709,7 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 		bake_add(run->bake, rel_path(run, path), path, dir, multi);
 		if (run->cli->check) {
 			for (int f = 0; f < nfiles; f++)
-				check_file(run, s, arena_printf(run->arena, "%s/%s", dir, names[f]), texts[f]);
+				check_file(run, s, arena_printf(t, "%s/%s", dir, names[f]), texts[f]);
 		} else {
 			bool same = true;
 			bool hand_edited = false;
@@ -747,6 +751,7 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 		}
 		for (int f = 0; f < NMIRROR; f++)
 			free(texts[f]);
+		arena_free(t);
 	}
 	stagec_result_free(multi);
 	stagec_result_free(single);
@@ -801,7 +806,7 @@ static int select_changed(Run *run, PathList *specs, char **policies, char **loc
 		if (cli->output) {
 			const char *const *names;
 			int n;
-			mirror = out_dir(run, specs->v[i], &names, &n);
+			mirror = out_dir(run, run->arena, specs->v[i], &names, &n);
 		}
 		if (changed_touches(c, specs->v[i], policies[i], locks[i], mirror)) {
 			specs->v[kept] = specs->v[i];

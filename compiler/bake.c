@@ -35,14 +35,13 @@
 
 typedef struct BakeSpec {
 	const char *rel;     /* the spec's path below ROOT */
-	const char *dir;     /* its folder below ROOT: "." at ROOT */
 	const char *name;    /* the app's (and the image's) name */
 	const char *target;  /* its bake name */
 	const char *group;   /* its top-level folder's group name; NULL for a spec at ROOT */
 	bool deep;           /* below a sub-folder of the top-level folder: the group exists */
 	const char *folder;  /* that folder, as named */
-	const char *context; /* relative to ROOT */
-	const char *dockerfile_dir; /* the Dockerfiles' folder, relative to the context */
+	const char *context; /* relative to ROOT (while it is added) */
+	const char *dockerfile_dir; /* the Dockerfiles' folder, relative to the context (the same) */
 	int line, col;
 	const char *single;  /* its single-stage target's name */
 	const char *body;    /* its target, as the file writes it (JSON at depth 2) */
@@ -70,7 +69,7 @@ struct Bake {
 };
 
 static const char *absolute(Arena *a, const char *cwd, const char *path);
-static void render_target(Bake *b, BakeSpec *s, const StagecLabel *labels, size_t nlabels,
+static void render_target(Bake *b, Arena *t, BakeSpec *s, const StagecLabel *labels, size_t nlabels,
 			  const char *const *platforms, size_t nplatforms);
 
 Bake *bake_new(const char *root)
@@ -224,10 +223,10 @@ static void add_inputs(Bake *b, const char *rel, const StagecResult *r)
 
 /* The build context of a spec (absolute): its folder, or the folder its
  * `context:` names.  The one place that decides it. */
-static const char *context_of(const Bake *b, const char *spec_dir, const StagecResult *r)
+static const char *context_of(Arena *a, const Bake *b, const char *spec_dir, const StagecResult *r)
 {
 	const char *ctx = stagec_result_context(r);
-	return ctx ? absolute(b->a, b->cwd, arena_printf(b->a, "%s/%s", spec_dir, ctx)) : spec_dir;
+	return ctx ? absolute(a, b->cwd, arena_printf(a, "%s/%s", spec_dir, ctx)) : spec_dir;
 }
 
 void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *dockerfile_dir,
@@ -245,22 +244,25 @@ void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *
 	}
 	BakeSpec *s = &b->v[b->n++];
 	memset(s, 0, sizeof(*s));
+	/* what only this spec's targets need is made in an arena of its own,
+	 * freed here: the run keeps the names and the rendered targets */
+	Arena *t = arena_new();
 	s->rel = normal_path(b->a, spec_rel);
 	const char *slash = strrchr(s->rel, '/');
-	s->dir = slash ? arena_strndup(b->a, s->rel, (size_t)(slash - s->rel)) : ".";
+	const char *dir = slash ? arena_strndup(t, s->rel, (size_t)(slash - s->rel)) : ".";
 	if (slash) {
 		s->folder = arena_strndup(b->a, s->rel, strcspn(s->rel, "/"));
 		s->group = bake_name(b->a, s->folder);
-		s->deep = strchr(s->dir, '/') != NULL;
+		s->deep = strchr(dir, '/') != NULL;
 	}
 	const char *name = stagec_result_name(r, &s->line, &s->col);
 	s->name = arena_strdup(b->a, name ? name : "app");
 	s->target = bake_name(b->a, s->name);
-	char *copy = arena_strdup(b->a, spec_path);
-	const char *spec_dir = absolute(b->a, b->cwd, dirname(copy));
-	const char *context = context_of(b, spec_dir, r);
-	s->context = relative(b->a, b->root, context);
-	s->dockerfile_dir = relative(b->a, context, absolute(b->a, b->cwd, dockerfile_dir));
+	char *copy = arena_strdup(t, spec_path);
+	const char *spec_dir = absolute(t, b->cwd, dirname(copy));
+	const char *context = context_of(t, b, spec_dir, r);
+	s->context = relative(t, b->root, context);
+	s->dockerfile_dir = relative(t, context, absolute(t, b->cwd, dockerfile_dir));
 	sha256_update(&b->kinds[K_LAYOUT], s->rel, strlen(s->rel) + 1);
 	sha256_update(&b->kinds[K_LAYOUT], s->context, strlen(s->context) + 1);
 	sha256_update(&b->kinds[K_LAYOUT], s->dockerfile_dir, strlen(s->dockerfile_dir) + 1);
@@ -269,7 +271,9 @@ void bake_add(Bake *b, const char *spec_rel, const char *spec_path, const char *
 	const StagecLabel *labels = stagec_result_labels(r, &nlabels);
 	const char *const *platforms = stagec_result_platforms(r, &nplatforms);
 	s->single = arena_printf(b->a, "%s" SINGLE_SUFFIX, s->target);
-	render_target(b, s, labels, nlabels, platforms, nplatforms);
+	render_target(b, t, s, labels, nlabels, platforms, nplatforms);
+	s->context = s->dockerfile_dir = NULL; /* they were in t */
+	arena_free(t);
 	add_inputs(b, s->rel, r);
 }
 
@@ -496,8 +500,9 @@ static int cmp_label(const void *x, const void *y)
 	return c ? c : a < b ? -1 : a > b; /* the same key: in the order given */
 }
 
-/* The spec's two targets, rendered once: the objects under "target". */
-static void render_target(Bake *b, BakeSpec *s, const StagecLabel *labels, size_t nlabels,
+/* The spec's two targets, rendered once: the objects under "target"
+ * (kept in the run's arena; what only they need made in t). */
+static void render_target(Bake *b, Arena *t, BakeSpec *s, const StagecLabel *labels, size_t nlabels,
 			  const char *const *platforms, size_t nplatforms)
 {
 	bool bad = false;
@@ -506,7 +511,7 @@ static void render_target(Bake *b, BakeSpec *s, const StagecLabel *labels, size_
 	jkey(&sb, 3, true, "context", &bad);
 	jstr(&sb, s->context, true, &bad);
 	jkey(&sb, 3, false, "dockerfile", &bad);
-	jstr(&sb, dockerfile_path(b->a, s, "Dockerfile"), true, &bad);
+	jstr(&sb, dockerfile_path(t, s, "Dockerfile"), true, &bad);
 	jkey(&sb, 3, false, "labels", &bad);
 	/* sorted by key; a key given twice keeps its last value, as an object does */
 	const StagecLabel **by_key = nlabels ? malloc(nlabels * sizeof(*by_key)) : NULL;
@@ -538,7 +543,7 @@ static void render_target(Bake *b, BakeSpec *s, const StagecLabel *labels, size_
 		jarray(&sb, 3, platforms, nplatforms, true, &bad);
 	}
 	jkey(&sb, 3, false, "tags", &bad);
-	const char *tag = arena_printf(b->a, "${REGISTRY}/%s:${TAG}", s->name);
+	const char *tag = arena_printf(t, "${REGISTRY}/%s:${TAG}", s->name);
 	jarray(&sb, 3, &tag, 1, false, &bad);
 	indent(&sb, 2);
 	strbuf_addc(&sb, '}');
@@ -547,11 +552,11 @@ static void render_target(Bake *b, BakeSpec *s, const StagecLabel *labels, size_
 	strbuf_reset(&sb);
 	strbuf_addc(&sb, '{');
 	jkey(&sb, 3, true, "dockerfile", &bad);
-	jstr(&sb, dockerfile_path(b->a, s, "Dockerfile.single"), true, &bad);
+	jstr(&sb, dockerfile_path(t, s, "Dockerfile.single"), true, &bad);
 	jkey(&sb, 3, false, "inherits", &bad);
 	jarray(&sb, 3, &s->target, 1, false, &bad);
 	jkey(&sb, 3, false, "tags", &bad);
-	tag = arena_printf(b->a, "${REGISTRY}/%s:${TAG}" SINGLE_SUFFIX, s->name);
+	tag = arena_printf(t, "${REGISTRY}/%s:${TAG}" SINGLE_SUFFIX, s->name);
 	jarray(&sb, 3, &tag, 1, false, &bad);
 	indent(&sb, 2);
 	strbuf_addc(&sb, '}');
@@ -723,14 +728,18 @@ char *bake_render(Bake *b)
 		return NULL;
 	}
 	const char *out = hash_text(b->a, draft, strlen(draft));
-	size_t head = (size_t)(at - draft) + strlen(f);
-	Strbuf sb = STRBUF_INIT;
-	strbuf_add(&sb, draft, head);
-	strbuf_adds(&sb, " out=");
-	strbuf_adds(&sb, out);
-	strbuf_adds(&sb, draft + head);
-	free(draft);
-	return strbuf_detach(&sb);
+	/* inserted in place: the file's text is not copied a second time */
+	size_t head = (size_t)(at - draft) + strlen(f), len = strlen(draft);
+	size_t extra = strlen(" out=") + strlen(out);
+	char *text = realloc(draft, len + extra + 1);
+	if (!text) {
+		free(draft);
+		return NULL;
+	}
+	memmove(text + head + extra, text + head, len - head + 1);
+	memcpy(text + head, " out=", strlen(" out="));
+	memcpy(text + head + strlen(" out="), out, strlen(out));
+	return text;
 }
 
 /* ---- drift ------------------------------------------------------------------------ */

@@ -42,7 +42,10 @@ void strbuf_adds(Strbuf *sb, const char *s)
 
 void strbuf_addc(Strbuf *sb, char c)
 {
-	strbuf_add(sb, &c, 1);
+	if (sb->len + 2 > sb->cap)
+		strbuf_grow(sb, 1);
+	sb->buf[sb->len++] = c;
+	sb->buf[sb->len] = '\0';
 }
 
 void strbuf_addf(Strbuf *sb, const char *fmt, ...)

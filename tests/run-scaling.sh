@@ -9,6 +9,16 @@
 # one (3.7-3.9 before the fix).  Instruction counts repeat exactly from
 # run to run (MALLOC_PERTURB_ aside), unlike times on a shared machine.
 # Skipped when valgrind is missing or the binary is built with a sanitizer.
+#
+# Then memory (issue 10, `stagec all`): the peak resident set size (GNU
+# time's %M, which does not depend on the machine's load) of `stagec all`
+# and `stagec all --check` over 200 and 1000 generated specs (copies of
+# examples/go, each its own name); the growth per spec,
+# (M(1000) - M(200)) / 800, must stay under MAX_KB_PER_SPEC.  What still
+# grows with the tree is the bake file's text and its targets, the list of
+# paths and the report's records, about 2 KB a spec; a jansson tree of the
+# bake file made it 5 KB (6 KB with every stack's labels).  Skipped
+# without GNU time.
 # Usage: tests/run-scaling.sh path/to/stagec   (run from the repository root)
 set -u
 STAGEC=${1:?usage: run-scaling.sh STAGEC}
@@ -22,6 +32,7 @@ if nm -D "$STAGEC" 2>/dev/null | grep -q __asan_init || ldd "$STAGEC" 2>/dev/nul
 	exit 0
 fi
 MAX_RATIO=2.6
+MAX_KB_PER_SPEC=3
 pass=0 fail=0
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
@@ -62,5 +73,49 @@ for kind in anchors env dupkeys; do
 		fail=$((fail + 1))
 	fi
 done
+
+# tree N: N specs below $tmp/tree (50 to a folder, under a .git folder)
+tree() {
+	rm -rf "$tmp/tree"
+	mkdir -p "$tmp/tree/.git"
+	i=0
+	while [ "$i" -lt "$1" ]; do
+		d=$(printf '%s/tree/s/g%03d/a%04d' "$tmp" $((i / 50)) "$i")
+		mkdir -p "$d"
+		cp examples/go/go.mod examples/go/main.go "$d/"
+		printf 'name: s%d\nlanguage: go\nversion: "1.19"\nrun:\n  port: 8080\n' "$i" >"$d/app.yaml"
+		i=$((i + 1))
+	done
+}
+
+peak_kb() { # ARGS...: stagec all ARGS in the tree; its peak RSS in KB
+	(cd "$tmp/tree" && /usr/bin/time -f 'RSS %M' "$STAGEC" all "$@" . >/dev/null 2>"$tmp/time.err")
+	sed -n 's/^RSS //p' "$tmp/time.err" | tail -n 1
+}
+
+if [ -x /usr/bin/time ]; then
+	tree 200
+	w0=$(peak_kb)
+	c0=$(peak_kb --check)
+	tree 1000
+	w1=$(peak_kb)
+	c1=$(peak_kb --check)
+	for run in "all:$w0:$w1" "all --check:$c0:$c1"; do
+		label=${run%%:*}
+		rest=${run#*:}
+		a=${rest%%:*}
+		b=${rest#*:}
+		per=$(awk -v a="$a" -v b="$b" 'BEGIN { printf "%.2f", (b - a) / 800 }')
+		if [ -n "$a" ] && [ -n "$b" ] && awk -v p="$per" -v m="$MAX_KB_PER_SPEC" 'BEGIN { exit !(p < m) }'; then
+			echo "ok - stagec $label: peak $a / $b KB at 200 / 1000 specs, $per KB a spec"
+			pass=$((pass + 1))
+		else
+			echo "not ok - stagec $label: peak $a / $b KB at 200 / 1000 specs, $per KB a spec (wanted under $MAX_KB_PER_SPEC)"
+			fail=$((fail + 1))
+		fi
+	done
+else
+	echo "scaling: memory part skipped, no GNU time (/usr/bin/time)"
+fi
 echo "scaling: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
