@@ -16,11 +16,16 @@
 # memory (maximum resident set size) of each, then the same first run on
 # a tree of a tenth the size, for memory that stays flat per spec.  The
 # goal (issue 10): 10,000 specs written in under 2 s, --check no slower.
-# MONOREPO_KEEP=DIR keeps the tree in DIR.
+# MONOREPO_KEEP=DIR keeps the tree in DIR.  MONOREPO_RUNS=N (default 1)
+# runs each row N times (the written files removed and synced before each
+# run that writes) and prints the best of the N for each column: the
+# machine is shared, so a time is the other jobs' too, and the best run is
+# the one they disturbed least.
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 2
 STAGEC=${1:-build/stagec}
 SPECS=${2:-10000}
+RUNS=${MONOREPO_RUNS:-1}
 case $STAGEC in /*) ;; *) STAGEC=$PWD/$STAGEC ;; esac
 [ -x "$STAGEC" ] || { echo "monorepo: $STAGEC not found; build first" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "monorepo: needs GNU time (apt-get install time)" >&2; exit 2; }
@@ -60,17 +65,33 @@ generate() {
 	sync
 }
 
-# timed LABEL ARGS...: runs stagec all ARGS in the tree; prints a row
+# clean ROOT: the generated files removed (a run that writes starts afresh)
+clean() {
+	find "$1" \( -name Dockerfile -o -name Dockerfile.single -o -name .dockerignore -o -name docker-bake.json \) -delete
+	sync
+}
+
+# timed LABEL ROOT ARGS...: runs stagec all ARGS in the tree RUNS times;
+# prints a row of the best (lowest) wall, CPU and peak memory
 timed() {
 	local label=$1 root=$2
 	shift 2
-	(cd "$root" && /usr/bin/time -f 'TIME %e %U %S %M' "$STAGEC" all "$@" . >/dev/null 2>"$work/err")
-	local t summary
-	t=$(grep '^TIME' "$work/err" | tail -n 1)
-	summary=$(grep '^all:' "$work/err" | tail -n 1)
-	read -r _ wall user sys rss <<<"$t"
+	local best_wall="" best_cpu="" best_rss="" summary="" r
+	for ((r = 0; r < RUNS; r++)); do
+		if [ "$label" = "all (files written)" ] && [ "$r" -gt 0 ]; then clean "$root"; fi
+		(cd "$root" && /usr/bin/time -f 'TIME %e %U %S %M' "$STAGEC" all "$@" . >/dev/null 2>"$work/err")
+		local t
+		t=$(grep '^TIME' "$work/err" | tail -n 1)
+		summary=$(grep '^all:' "$work/err" | tail -n 1)
+		read -r _ wall user sys rss <<<"$t"
+		local cpu
+		cpu=$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')
+		best_wall=$(awk -v a="$best_wall" -v b="$wall" 'BEGIN { print (a == "" || b < a) ? b : a }')
+		best_cpu=$(awk -v a="$best_cpu" -v b="$cpu" 'BEGIN { print (a == "" || b < a) ? b : a }')
+		best_rss=$(awk -v a="$best_rss" -v b="$rss" 'BEGIN { print (a == "" || b < a) ? b : a }')
+	done
 	printf '| %s | %s | %.2f | %.2f | %.1f | %s |\n' "$label" "$(find "$root/services" -name app.yaml | wc -l)" \
-		"$wall" "$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')" "$summary"
+		"$best_wall" "$best_cpu" "$(awk -v k="$best_rss" 'BEGIN { print k / 1024 }')" "$summary"
 }
 
 echo "| run | specs | wall s | CPU s | peak MB | summary |"

@@ -713,8 +713,6 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 		} else {
 			bool same = true;
 			bool hand_edited = false;
-			/* a killed run's leftovers go even when nothing is rewritten */
-			cli_remove_stale_temps(dir);
 			for (int f = 0; f < nfiles; f++) {
 				char out[PATH_MAX];
 				snprintf(out, sizeof(out), "%s/%s", dir, names[f]);
@@ -735,6 +733,10 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 				}
 				free(have);
 			}
+			/* a killed run's leftovers go even when nothing is rewritten
+			 * (cli_write_files removes them when it writes) */
+			if (hand_edited || same)
+				cli_remove_stale_temps(dir);
 			if (hand_edited) {
 				run->io_failed = true;
 			} else if (same) {
