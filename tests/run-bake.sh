@@ -115,6 +115,15 @@ if have != want:
     sys.exit(1)
 PY
 [ $? -eq 0 ] && ok "the monorepo's bake file is tests/bake/monorepo.want.json" || { bad "bake file differs from monorepo.want.json"; cat "$tmp/cmp"; }
+# the bytes: the layout jansson's json_dumps(JSON_INDENT(2) | JSON_SORT_KEYS)
+# gave it before bake.c wrote it by hand, which is Python's with indent=2
+# and sorted keys for these strings (no control characters)
+python3 - docker-bake.json >"$tmp/cmp" 2>&1 <<'PY'
+import json, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+sys.exit(0 if text == json.dumps(json.loads(text), indent=2, sort_keys=True, ensure_ascii=False) + "\n" else 1)
+PY
+[ $? -eq 0 ] && ok "the bake file's layout: sorted keys, two spaces a level" || { bad "the bake file's layout changed"; cat "$tmp/cmp"; }
 has "\${ in a label stays literal for bake" '"costs $${HOME} and %%{x}"' docker-bake.json
 "$STAGEC" all "$tmp/m2" >/dev/null 2>&1
 cmp -s docker-bake.json "$tmp/m2/docker-bake.json" && ok "the same bytes from a tree made in another order" ||
