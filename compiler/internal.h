@@ -475,6 +475,7 @@ typedef struct Template {
 	const char *default_port; /* NULL: none */
 	StrList dockerignore;     /* patterns the build context never needs */
 	TmplCaches caches;        /* what every install and build step mounts (GOCACHE, Cargo's registry) */
+	StrList test_files;       /* the tests' files: left out of the context unless the spec has test: */
 	StrList secret_names, secret_targets; /* build secrets a spec may name: where the tools read them */
 	SrcPos secrets_pos;
 	TmplFlavour *flavours;    /* one per base the template supports */

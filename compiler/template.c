@@ -590,7 +590,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
 		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace", "detect",
-		"cross", "caches", "secrets"};
+		"cross", "caches", "secrets", "test_files"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -635,6 +635,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t_list(&r, ynode_get(root, "dockerignore"), "dockerignore", &t->dockerignore);
 	t_caches(&r, ynode_get(root, "caches"), &t->caches);
 	read_secrets(&r, ynode_get(root, "secrets"), t);
+	t_list(&r, ynode_get(root, "test_files"), "test_files", &t->test_files);
 	t->init = t_init(&r, ynode_get(root, "init"));
 	t->init_pos = t_pos(root, "init");
 	read_cross(&r, ynode_get(root, "cross"), &t->cross, &t->ncross);
