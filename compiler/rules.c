@@ -367,7 +367,8 @@ static void check_env(RCtx *c, const Ir *ir)
 							s->kind == STEP_ENV ? "run.env" : "build.env",
 							"the variable '%s' looks like a secret: its name matches '%s' of the "
 							"policy's env.deny_names (%s); pass secrets at run time or as build "
-							"secrets", s->keys.v[j], deny->v[i].s,
+							"secrets (the spec's 'secrets', mounted for the install only)",
+							s->keys.v[j], deny->v[i].s,
 							rule_where(c, RULE_ENV_DENY_NAMES));
 						break;
 					}
