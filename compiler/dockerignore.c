@@ -276,6 +276,8 @@ bool dockerignore_lower(Arena *a, Ir *ir, const Templates *ts, const Template *t
 	if (!read_group(a, root, "common", &ir->dockerignore, d) | !read_group(a, root, "secrets", &secrets, d))
 		return false;
 	strlist_copy(a, &ir->dockerignore, &t->dockerignore);
+	if (!s->test.present) /* the test stage needs the tests */
+		strlist_copy(a, &ir->dockerignore, &t->test_files);
 	bool ok = true;
 	for (size_t i = 0; i < s->dockerignore.n; i++) {
 		const SStr *line = &s->dockerignore.v[i];

@@ -303,6 +303,15 @@ typedef struct SArtifact {
 	SStr from, to;
 } SArtifact;
 
+/* secrets: a build secret the dependency install reads, mounted by
+ * RUN --mount=type=secret (never ARG, ENV or COPY). */
+typedef struct SSecret {
+	SStr id;        /* BuildKit's secret id: a name the template knows, or the spec's own */
+	SStr target;    /* absolute path where the install finds it; s == NULL: the template's */
+	bool required;  /* the build fails without it (default true) */
+	SrcPos pos;     /* the item */
+} SSecret;
+
 typedef struct Spec {
 	const SourceFile *file;
 	const char *dir;      /* the spec's folder: the build context */
@@ -335,6 +344,10 @@ typedef struct Spec {
 	SMap labels;          /* labels */
 	SList dockerignore;   /* dockerignore: extra .dockerignore patterns */
 	SStr caches;          /* caches: "true" or "false"; absent: true (BuildKit cache mounts) */
+	SSecret *secrets;     /* secrets: what the install steps mount */
+	size_t nsecrets;
+	SrcPos secrets_pos;
+	SList test;           /* test: shell commands of the test stage (docker build --target test) */
 } Spec;
 
 /* Builds a Spec from the document root; reports every problem it finds
@@ -357,6 +370,7 @@ size_t spec_keys(SpecKey *out, size_t max, bool homes);
 bool valid_package_name(const char *s); /* Debian package, optional =version */
 bool valid_env_name(const char *s);
 bool valid_mount_word(const char *s); /* a RUN --mount id, target or source */
+bool valid_secret_id(const char *s);  /* a build secret's id: a short name */
 bool valid_user_name(const char *s);    /* name, uid, name:group or uid:gid */
 bool valid_port(const char *s);         /* 1-65535, optional /tcp or /udp */
 bool valid_duration(const char *s);     /* 30s, 1m30s, 500ms */
@@ -398,6 +412,7 @@ typedef struct TmplInstall {
 	StrList build;       /* the build for projects this rule matches; empty: the template's */
 	StrList run_cached;  /* the install commands when caches are mounted; empty: commands */
 	TmplCaches caches;   /* what this rule's install and build mount, after the template's */
+	StrList test_install; /* the test stage's install of what tests also need (dev dependencies) */
 	SrcPos pos;
 } TmplInstall;
 
@@ -467,6 +482,9 @@ typedef struct Template {
 	const char *default_port; /* NULL: none */
 	StrList dockerignore;     /* patterns the build context never needs */
 	TmplCaches caches;        /* what every install and build step mounts (GOCACHE, Cargo's registry) */
+	StrList test_files;       /* the tests' files: left out of the context unless the spec has test: */
+	StrList secret_names, secret_targets; /* build secrets a spec may name: where the tools read them */
+	SrcPos secrets_pos;
 	TmplFlavour *flavours;    /* one per base the template supports */
 	size_t nflavours;
 	const char *init;         /* PID 1 for the app: "tini" (it ignores SIGTERM as PID 1) or NULL/"none" */
@@ -868,10 +886,11 @@ typedef struct Step {
 
 typedef struct Stage {
 	const char *name;  /* NULL for an unnamed final stage */
-	const char *image;
+	const char *image; /* a reference, or with from_stage an earlier stage's name */
 	const char *platform; /* FROM --platform=: NULL, or CROSS_BUILD_PLATFORM for a builder that
 				 runs on the build machine's CPU (never the final stage) */
 	const char *why;   /* why it runs on that CPU (cross.c): one line; NULL: no reason given */
+	bool from_stage;   /* FROM an earlier stage (the test stage): no image to pin or judge */
 	const Family *family;
 	struct Stage *prev, *next;
 	Step *first, *last;
@@ -903,6 +922,12 @@ typedef struct Ir {
 	StrList dockerignore;    /* patterns for .dockerignore */
 	size_t dockerignore_secrets; /* how many of them, at the end, are secrets */
 	bool cross;              /* the builder runs on $BUILDPLATFORM (cross.c); the split says so */
+	Mount *secrets;          /* the spec's build secrets, as the install steps mount them */
+	uint32_t nsecrets;
+	StrList test;            /* test: the test stage's commands; empty: no test stage */
+	SrcPos test_pos;
+	StrList test_install;    /* what the test stage installs first (the install rule's test_install) */
+	Step *test_source;       /* the source COPY, for a test stage on a builder that has none */
 } Ir;
 
 Ir *ir_new(Arena *a);
@@ -988,6 +1013,7 @@ int pass_split(Ir *ir, PassCtx *ctx);
 int pass_packages(Ir *ir, PassCtx *ctx);
 int pass_merge(Ir *ir, PassCtx *ctx);
 int pass_prune(Ir *ir, PassCtx *ctx);
+int pass_test(Ir *ir, PassCtx *ctx);
 
 /* ---- emit.c -------------------------------------------------------------
  * IR -> Dockerfile text.  Deterministic.  Every value is quoted or escaped

@@ -438,7 +438,7 @@ bool lock_pin(Arena *a, const Lock *lock, StagecLockMode mode, bool report, Ir *
 	bool ok = true;
 	const char *where = lock && lock->file ? lock->file->path : NULL;
 	for (Stage *st = ir->first; st; st = st->next) {
-		if (strcmp(st->image, "scratch") == 0)
+		if (strcmp(st->image, "scratch") == 0 || st->from_stage)
 			continue;
 		const char *at = strchr(st->image, '@');
 		if (at) { /* pinned in the spec itself */

@@ -1142,6 +1142,76 @@ static bool lower_context(Lower *L)
 	return true;
 }
 
+/* secrets: each the spec names becomes a secret mount of the dependency
+ * install (and of the test stage's), at the target the template gives for
+ * a name it knows or the spec's own.  The value is never an ARG, ENV or
+ * file of a layer: BuildKit mounts it for that one RUN. */
+static void lower_secrets(Lower *L)
+{
+	const Spec *s = L->spec;
+	Ir *ir = L->ir;
+	if (!s->nsecrets)
+		return;
+	ir->secrets = arena_alloc(L->a, s->nsecrets * sizeof(*ir->secrets));
+	for (size_t i = 0; i < s->nsecrets; i++) {
+		const SSecret *sec = &s->secrets[i];
+		const char *target = sec->target.s;
+		for (size_t j = 0; !target && j < L->t->secret_names.n; j++)
+			if (strcmp(L->t->secret_names.v[j], sec->id.s) == 0)
+				target = expand(L, L->t->secret_targets.v[j]);
+		if (!target) {
+			const char *known = L->t->secret_names.n ? list_text(L, &L->t->secret_names) : NULL;
+			diag_error(L->d, sec->id.pos, "%s knows no build secret '%s'%s; name one it knows, or give "
+						      "where the install reads it: {id: %s, target: /PATH}",
+				   L->t->language, sec->id.s,
+				   known ? arena_printf(L->a, " (it knows %s)", known) : " (it names none)", sec->id.s);
+			continue;
+		}
+		if (!valid_abs_path(target) || !valid_mount_word(target)) {
+			diag_error(L->d, L->t->secrets_pos, "template's secret '%s' has a bad target '%s'", sec->id.s,
+				   target);
+			continue;
+		}
+		bool dup = false;
+		for (uint32_t j = 0; j < ir->nsecrets && !dup; j++)
+			dup = strcmp(ir->secrets[j].target, target) == 0;
+		if (dup) {
+			diag_error(L->d, sec->target.s ? sec->target.pos : sec->id.pos,
+				   "two secrets are mounted at '%s'; give each its own target", target);
+			continue;
+		}
+		ir->secrets[ir->nsecrets++] = (Mount){.kind = MOUNT_SECRET, .target = target, .id = sec->id.s,
+						      .required = sec->required, .pos = sec->pos};
+	}
+	bool used = false;
+	for (Step *st = L->stage->first; st; st = st->next) {
+		if (st->tag != TAG_INSTALL)
+			continue;
+		used = true;
+		for (uint32_t j = 0; j < ir->nsecrets; j++)
+			ir_step_add_mount(ir, st, &ir->secrets[j]);
+	}
+	if (!used && !s->test.present)
+		diag_warning(L->d, s->secrets_pos, "'secrets' is not used: the app has no dependency install "
+						   "step to read them; remove it");
+}
+
+/* test: the commands a test stage runs on the builder (pass_test.c makes
+ * the stage); lowering keeps what the stage needs: the install rule's
+ * test_install and the source COPY. */
+static void lower_test(Lower *L, const TmplInstall *rule, const Step *src)
+{
+	const Spec *s = L->spec;
+	if (!s->test.present)
+		return;
+	for (size_t i = 0; i < s->test.n; i++)
+		strlist_push(L->a, &L->ir->test, s->test.v[i].s);
+	L->ir->test_pos = s->test.pos;
+	for (size_t i = 0; rule && i < rule->test_install.n; i++)
+		strlist_push(L->a, &L->ir->test_install, expand(L, rule->test_install.v[i]));
+	L->ir->test_source = ir_step_clone(L->ir, src);
+}
+
 bool lower_check_flavour(Arena *a, const LowerInput *in, Diags *d)
 {
 	Lower L = {.a = a, .d = d, .spec = in->spec, .t = in->tmpl, .ts = in->templates, .base = in->base};
@@ -1267,6 +1337,8 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		app->value = L.workdir;
 	}
 	const TmplInstall *rule = lower_install(&L);
+	lower_secrets(&L);
+	lower_test(&L, rule, src);
 	drop_uninstalled_artifacts(&L);
 	lower_build(&L, rule);
 	if (L.single_stage)

@@ -6,8 +6,10 @@
  * workdir a build rewrote): a trailing COPY of the source, ENV or WORKDIR
  * there only costs build time.  They are dropped, unless a later stage
  * copies from the builder something such a step put there.  A builder that
- * no later stage copies from is dropped whole.
- * Guarantees: every builder stage is used, and ends with a RUN.
+ * no later stage copies from is dropped whole, unless the spec has tests:
+ * the test stage (pass_test.c) builds on it, as it is.
+ * Guarantees: every builder stage is used, and ends with a RUN, but the one
+ * kept for the tests.
  */
 #include <string.h>
 
@@ -50,7 +52,8 @@ int pass_prune(Ir *ir, PassCtx *ctx)
 		next = s->next;
 		StrList paths = {0};
 		if (!stage_used(ir, s, &paths)) {
-			ir_stage_remove(ir, s);
+			if (!ir->test.n || s != ir->first) /* the test stage (pass_test) builds on the builder */
+				ir_stage_remove(ir, s);
 			continue;
 		}
 		while (s->last && s->last->kind != STEP_RUN && s->last->kind != STEP_PACKAGES &&

@@ -37,6 +37,7 @@ const Pass stagec_passes[] = {
 	{"packages", pass_packages, false},
 	{"merge", pass_merge, false},
 	{"prune", pass_prune, true},
+	{"test", pass_test, true},
 };
 const size_t stagec_npasses = sizeof(stagec_passes) / sizeof(stagec_passes[0]);
 

@@ -169,8 +169,8 @@ static void check_images_allow(RCtx *c, const Ir *ir)
 {
 	const SList *allow = &c->in->policy->allow;
 	for (const Stage *st = ir->first; st; st = st->next) {
-		if (strcmp(st->image, "scratch") == 0)
-			continue; /* the empty image: nothing to trust */
+		if (strcmp(st->image, "scratch") == 0 || st->from_stage)
+			continue; /* the empty image, or an earlier stage: nothing to trust */
 		bool ok = false;
 		for (size_t i = 0; i < allow->n && !ok; i++)
 			ok = image_matches(c->a, allow->v[i].s, st->image);
@@ -196,7 +196,7 @@ static void check_deny_tags(RCtx *c, const Ir *ir)
 {
 	const SList *deny = &c->in->policy->deny_tags;
 	for (const Stage *st = ir->first; st; st = st->next) {
-		if ((st->family && !st->family->tagged) || strchr(st->image, '@'))
+		if ((st->family && !st->family->tagged) || strchr(st->image, '@') || st->from_stage)
 			continue; /* scratch has no tag; a digest pins the content whatever the tag says */
 		const char *tag = image_tag(c->a, st->image);
 		const char *bare;
@@ -367,7 +367,8 @@ static void check_env(RCtx *c, const Ir *ir)
 							s->kind == STEP_ENV ? "run.env" : "build.env",
 							"the variable '%s' looks like a secret: its name matches '%s' of the "
 							"policy's env.deny_names (%s); pass secrets at run time or as build "
-							"secrets", s->keys.v[j], deny->v[i].s,
+							"secrets (the spec's 'secrets', mounted for the install only)",
+							s->keys.v[j], deny->v[i].s,
 							rule_where(c, RULE_ENV_DENY_NAMES));
 						break;
 					}
@@ -381,7 +382,8 @@ static void check_digests(RCtx *c, const Ir *ir)
 	if (!c->in->policy->digests_required)
 		return;
 	for (const Stage *st = ir->first; st; st = st->next) {
-		if (strcmp(st->image, "scratch") == 0 || strchr(st->image, '@') || lock_find(c->in->lock, c->a, st->image))
+		if (strcmp(st->image, "scratch") == 0 || st->from_stage || strchr(st->image, '@') ||
+		    lock_find(c->in->lock, c->a, st->image))
 			continue;
 		const char *key;
 		SrcPos pos = image_pos(c, st->image, &key);
@@ -399,7 +401,8 @@ static void check_lock_age(RCtx *c, const Ir *ir)
 {
 	long max = c->in->policy->lock_max_age;
 	for (const Stage *st = ir->first; st; st = st->next) {
-		const LockEntry *e = strchr(st->image, '@') ? NULL : lock_find(c->in->lock, c->a, st->image);
+		const LockEntry *e = strchr(st->image, '@') || st->from_stage ? NULL
+						: lock_find(c->in->lock, c->a, st->image);
 		if (!e || c->in->today - e->confirmed_day <= max)
 			continue;
 		finding(c, RULE_LOCK_MAX_AGE, e->pos, "lock", "the lock entry for '%s' was confirmed on %s, %ld days "

@@ -318,7 +318,7 @@ static const struct {
 } key_homes[] = {
 	{"name", ""}, {"language", ""}, {"version", ""}, {"base", ""}, {"images", ""},
 	{"source", ""}, {"context", ""}, {"program", ""}, {"dependencies", ""}, {"build", ""}, {"run", ""}, {"labels", ""},
-	{"dockerignore", ""}, {"caches", ""},
+	{"dockerignore", ""}, {"caches", ""}, {"secrets", ""}, {"test", ""},
 	{"manifest", "dependencies"}, {"system", "dependencies"}, {"runtime", "dependencies"},
 	{"command", "run"}, {"entrypoint", "run"}, {"port", "run"}, {"user", "run"}, {"env", "run"},
 	{"workdir", "run"}, {"healthcheck", "run"}, {"setup", "run"},
@@ -903,6 +903,114 @@ static void read_caches(Ctx *c, const YNode *v)
 	}
 }
 
+/* ---- secrets and test ---------------------------------------------------
+ * secrets: a list of build secrets the dependency install reads.  An item
+ * is a name the template knows (its target is the template's, where the
+ * package manager looks) or {id: ID, target: PATH, required: BOOL}; the
+ * template's names are checked by lowering, which has the template. */
+
+static void check_secret_id(Ctx *c, const YNode *v)
+{
+	if (!valid_secret_id(v->str))
+		diag_error(c->d, v->pos, "'%s' is not a secret id; use letters, digits, '.', '_' and '-', "
+					 "starting with a letter or digit, at most 64 (e.g. 'npmrc')", show(c, v->str));
+}
+
+static void check_secret_target(Ctx *c, const YNode *v)
+{
+	if (!valid_abs_path(v->str))
+		check_path(c, v, v->str, "secrets.target", true);
+	else if (!valid_mount_word(v->str))
+		diag_error(c->d, v->pos, "'%s' has characters a secret's target cannot use; use letters, "
+					 "digits and '.', '_', '-', '+', '@', '/'", show(c, v->str));
+}
+
+static bool read_secret_map(Ctx *c, const YNode *it, SSecret *out)
+{
+	bool ok = true;
+	const YNode *id = NULL;
+	for (size_t k = 0; k < it->n; k++) {
+		const YNode *key = it->pairs[k].key, *val = it->pairs[k].value;
+		if (strcmp(key->str, "id") == 0 || strcmp(key->str, "target") == 0) {
+			SStr *dst = key->str[0] == 'i' ? &out->id : &out->target;
+			if (val->kind != YNODE_SCALAR || val->is_null) {
+				diag_error(c->d, val->pos, "expected a string for 'secrets.%s', not %s", key->str,
+					   val->is_null ? "nothing" : ynode_kind_name(val->kind));
+				ok = false;
+				continue;
+			}
+			*dst = sstr(val);
+			if (key->str[0] == 'i') {
+				id = val;
+				check_secret_id(c, val);
+			} else {
+				check_secret_target(c, val);
+			}
+		} else if (strcmp(key->str, "required") == 0) {
+			if (val->kind == YNODE_SCALAR && val->plain && strcmp(val->str, "true") == 0)
+				out->required = true;
+			else if (val->kind == YNODE_SCALAR && val->plain && strcmp(val->str, "false") == 0)
+				out->required = false;
+			else {
+				diag_error(c->d, val->pos, "expected true or false for 'secrets.required'");
+				ok = false;
+			}
+		} else {
+			diag_error(c->d, key->pos, "unknown key '%s' in 'secrets'; valid keys are id, required, "
+						   "target", show(c, key->str));
+			ok = false;
+		}
+	}
+	if (!id) {
+		diag_error(c->d, it->pos, "a secret needs an 'id' (e.g. '{id: npmrc, target: /root/.npmrc}')");
+		ok = false;
+	}
+	return ok;
+}
+
+static void read_secrets(Ctx *c, const YNode *v)
+{
+	Spec *spec = c->spec;
+	if (v->kind == YNODE_SCALAR && v->is_null)
+		return;
+	if (v->kind != YNODE_SEQ) {
+		msg_wrong_type(c, v, "secrets", "a list of secrets");
+		return;
+	}
+	spec->secrets = arena_alloc(c->a, (v->n ? v->n : 1) * sizeof(*spec->secrets));
+	spec->secrets_pos = v->pos;
+	for (size_t i = 0; i < v->n; i++) {
+		const YNode *it = v->items[i];
+		SSecret sec = {.required = true, .pos = it->pos};
+		if (it->kind == YNODE_SCALAR && !it->is_null) {
+			sec.id = sstr(it);
+			check_secret_id(c, it);
+		} else if (it->kind == YNODE_MAP) {
+			if (!read_secret_map(c, it, &sec))
+				continue;
+		} else {
+			diag_error(c->d, it->pos, "a secret is a name the template knows (e.g. 'npmrc') or "
+						  "{id: ID, target: PATH}");
+			continue;
+		}
+		bool dup = false;
+		for (size_t j = 0; j < spec->nsecrets && !dup; j++) {
+			if (strcmp(spec->secrets[j].id.s, sec.id.s) != 0)
+				continue;
+			diag_error(c->d, sec.id.pos, "the secret '%s' is named twice (first at line %d); name "
+						     "each secret once", show(c, sec.id.s), spec->secrets[j].id.pos.line);
+			dup = true;
+		}
+		if (!dup)
+			spec->secrets[spec->nsecrets++] = sec;
+	}
+}
+
+static void read_test(Ctx *c, const YNode *v)
+{
+	read_commands(c, v, "test", &c->spec->test);
+}
+
 static const Field top_fields[] = {
 	{"base", read_base},
 	{"build", read_build},
@@ -916,7 +1024,9 @@ static const Field top_fields[] = {
 	{"name", read_name},
 	{"program", read_program},
 	{"run", read_run},
+	{"secrets", read_secrets},
 	{"source", read_source},
+	{"test", read_test},
 	{"version", read_version},
 };
 

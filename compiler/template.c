@@ -398,7 +398,7 @@ static void t_words(TReader *r, const YNode *n, const char *what, StrList *out)
 static void read_install(TReader *r, const YNode *n, Template *t)
 {
 	static const char *const keys[] = {"when", "if_build", "manifests", "run", "after_build", "build",
-					   "run_cached", "caches"};
+					   "run_cached", "caches", "test_install"};
 	if (!n)
 		return;
 	if (n->kind != YNODE_SEQ) {
@@ -432,6 +432,7 @@ static void read_install(TReader *r, const YNode *n, Template *t)
 								     "mounted; give 'run' too");
 			r->ok = false;
 		}
+		t_list(r, ynode_get(rule, "test_install"), "test_install", &in->test_install);
 	}
 }
 
@@ -563,6 +564,25 @@ static void read_detect(TReader *r, const Templates *ts, const YNode *n, Templat
 	}
 }
 
+/* secrets: NAME: TARGET, where the language's tools read a build secret
+ * (an absolute path, or one starting with a {variable}). */
+static void read_secrets(TReader *r, const YNode *n, Template *t)
+{
+	t->secrets_pos = n ? n->pos : t->pos;
+	t_map(r, n, "secrets", &t->secret_names, &t->secret_targets);
+	for (size_t i = 0; n && n->kind == YNODE_MAP && i < n->n; i++) {
+		const YNode *k = n->pairs[i].key, *v = n->pairs[i].value;
+		if (!valid_secret_id(k->str)) {
+			diag_error(r->d, k->pos, "'%s' is not a secret name (letters, digits, '.', '_', '-')", k->str);
+			r->ok = false;
+		}
+		if (v->kind == YNODE_SCALAR && v->str[0] != '/' && v->str[0] != '{') {
+			diag_error(r->d, v->pos, "a secret's target is an absolute path");
+			r->ok = false;
+		}
+	}
+}
+
 Template *template_load(Arena *a, const Templates *ts, const char *language, Diags *d)
 {
 	static const char *const keys[] = {
@@ -570,7 +590,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 		"install", "install_produces", "build", "build_produces", "artifacts",
 		"source_at_runtime", "default_command", "default_port", "dockerignore", "flavours",
 		"dependencies_required", "probes", "build_env", "init", "lockfiles", "workspace", "detect",
-		"cross", "caches"};
+		"cross", "caches", "secrets", "test_files"};
 	if (!strlist_contains(&ts->languages, language))
 		return NULL;
 	const SourceFile *f = template_source(a, ts, arena_printf(a, "%s.yaml", language), d);
@@ -614,6 +634,8 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t->default_port = t_string(&r, ynode_get(root, "default_port"), "default_port");
 	t_list(&r, ynode_get(root, "dockerignore"), "dockerignore", &t->dockerignore);
 	t_caches(&r, ynode_get(root, "caches"), &t->caches);
+	read_secrets(&r, ynode_get(root, "secrets"), t);
+	t_list(&r, ynode_get(root, "test_files"), "test_files", &t->test_files);
 	t->init = t_init(&r, ynode_get(root, "init"));
 	t->init_pos = t_pos(root, "init");
 	read_cross(&r, ynode_get(root, "cross"), &t->cross, &t->ncross);

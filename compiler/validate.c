@@ -125,6 +125,18 @@ bool valid_mount_word(const char *s)
 	return true;
 }
 
+/* A build secret's id names it on the command line (docker build --secret
+ * id=ID,src=FILE) and in the mount: a short name, no path. */
+bool valid_secret_id(const char *s)
+{
+	if (!s || !is_alnum(*s) || strlen(s) > 64)
+		return false;
+	for (; *s; s++)
+		if (!is_alnum(*s) && *s != '.' && *s != '_' && *s != '-')
+			return false;
+	return true;
+}
+
 /* ---- environment variables ---------------------------------------------- */
 
 bool valid_env_name(const char *s)

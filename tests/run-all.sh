@@ -143,6 +143,9 @@ else
 		[ $status -eq 0 ] && { bash tests/e2e/cross.sh --stagec "$ROOT/build/stagec" examples/go || status=1; }
 		# the lock through a real registry on 127.0.0.1 (registry.sh starts and stops it)
 		[ $status -eq 0 ] && { bash tests/e2e/lock-registry.sh --stagec "$ROOT/build/stagec" || status=1; }
+		# a build secret in no image; test: stages that pass, fail and stay off the default build
+		[ $status -eq 0 ] && { bash tests/e2e/secrets.sh --stagec "$ROOT/build/stagec" || status=1; }
+		[ $status -eq 0 ] && { bash tests/e2e/teststage.sh --stagec "$ROOT/build/stagec" || status=1; }
 		bash tests/e2e/engine.sh stop
 		return $status
 	}

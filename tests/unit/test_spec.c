@@ -397,7 +397,8 @@ static void test_unknown_keys(void **state)
 					 "      | ^\n");
 	expect_errors(t, "language: python\nfoo: 1\n",
 		      "2:1: error: unknown key 'foo'; valid keys are base, build, caches, context, dependencies, "
-		      "dockerignore, images, labels, language, name, program, run, source, version\n");
+		      "dockerignore, images, labels, language, name, program, run, secrets, source, test, "
+		      "version\n");
 	expect_errors(t, "language: python\nrun:\n  foo: 1\n",
 		      "3:3: error: unknown key 'foo' in 'run'; valid keys are command, entrypoint, env, "
 		      "healthcheck, port, setup, user, workdir\n");

@@ -1,0 +1,2 @@
+"""A script with no dependencies."""
+print("hi")
