@@ -1005,7 +1005,7 @@ typedef struct EmitInfo {
 } EmitInfo;
 /* The longest text of a reason's comment line, and of a path in the
  * header; longer ones are cut (emit.c: emit_comment_text). */
-#define EMIT_COMMENT_MAX 200
+#define EMIT_COMMENT_MAX 240
 #define EMIT_PATH_MAX 4096
 void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out);
 void emit_dockerignore(const Ir *ir, const EmitInfo *info, Strbuf *out);

@@ -330,7 +330,7 @@ static void lower_packages(Lower *L)
 	}
 	if (L->fl_run->runtime_packages.n) {
 		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, L->fl_run->runtime_packages_pos,
-				    arena_printf(L->a, "%s: the %s runtime", list_text(L, &L->fl_run->runtime_packages),
+				    arena_printf(L->a, "%s: %s's run-time packages", list_text(L, &L->fl_run->runtime_packages),
 						 L->t->language));
 		strlist_copy(L->a, &st->args, &L->fl_run->runtime_packages);
 	}

@@ -420,6 +420,32 @@ expect_status "a malformed pom.xml" 1 "$STAGEC" "$tmp/xm/app.yaml"
 grep -q "pom.xml:3:.*error: .*pom.xml' is not well-formed XML" "$tmp/err" &&
 	ok "a malformed pom.xml is libxml2's positioned error" || { bad "a malformed pom.xml is libxml2's positioned error"; cat "$tmp/err"; }
 
+# --no-comments (issue 12, item 6): no comment after the header, line 2
+# says so; with -o both Dockerfiles lose them and the ignore file is the
+# same; stagec all --check tells files with comments from files without
+expect_status "--no-comments" 0 "$STAGEC" --no-comments examples/flask/app.yaml
+cp "$tmp/out" "$tmp/nc"
+if ! sed '1,/^$/d' "$tmp/nc" | grep -q '^#' && sed -n 2p "$tmp/nc" | grep -q ' options=multi,no-comments ' &&
+	sed '1,/^$/d' examples/flask/Dockerfile | grep -q '^# ' && ! sed -n 2p examples/flask/Dockerfile | grep -q no-comments; then
+	ok "--no-comments leaves out the comments after the header, and line 2 says so"
+else
+	bad "--no-comments leaves out the comments after the header, and line 2 says so"
+fi
+mkdir -p "$tmp/ncflask" && cp -r examples/flask/. "$tmp/ncflask/" && rm -f "$tmp/ncflask/.dockerignore"
+expect_status "-o --no-comments" 0 "$STAGEC" -o "$tmp/ncflask" --no-comments "$tmp/ncflask/app.yaml"
+if ! sed '1,/^$/d' "$tmp/ncflask/Dockerfile" | grep -q '^#' && ! sed '1,/^$/d' "$tmp/ncflask/Dockerfile.single" | grep -q '^#' &&
+	sed -n 2p "$tmp/ncflask/Dockerfile.single" | grep -q ' options=single,no-comments ' &&
+	cmp -s "$tmp/ncflask/.dockerignore" examples/flask/.dockerignore; then
+	ok "-o --no-comments: both Dockerfiles without comments, the same .dockerignore"
+else
+	bad "-o --no-comments: both Dockerfiles without comments, the same .dockerignore"
+fi
+expect_status "stagec all --no-comments" 0 "$STAGEC" all --no-comments "$tmp/ncflask"
+expect_status "stagec all --no-comments --check on its own files" 0 "$STAGEC" all --no-comments --check "$tmp/ncflask"
+expect_status "stagec all --check on --no-comments files" 3 "$STAGEC" all --check "$tmp/ncflask"
+grep -q "^Dockerfile: stale (options changed)" "$tmp/out" && grep -q "\.dockerignore: fresh" "$tmp/out" &&
+	ok "stagec all --check names the option that changed" || { bad "stagec all --check names the option that changed"; cat "$tmp/out"; }
+
 # the README shows what stagec prints today for the Flask example (line 2,
 # the input hashes, shortened there: only its start is compared)
 sed -n '/^```dockerfile$/,/^```$/p' README.md | sed '1d;$d' >"$tmp/readme-example"
