@@ -353,7 +353,7 @@ static void lower_packages(Lower *L)
  * grammar (lowercase letters, digits, '_', '-'), so it is safe in shell. */
 static void lower_passwd(Lower *L, const char *name, SrcPos pos)
 {
-	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos, "the run image has no /etc/passwd: write one holding the run user, for the final stage");
+	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos, "a passwd holding the run user, for the final stage: the run image has none");
 	st->trusted = true;
 	strlist_push(L->a, &st->args, "mkdir -p /stagec/etc");
 	strlist_push(L->a, &st->args, arena_printf(L->a, "echo '%s:x:" DEFAULT_UID ":" DEFAULT_UID
@@ -1002,7 +1002,7 @@ static void lower_init(Lower *L)
 		path = rt->init;
 	} else if (bf->install.n && bf->init && bf->init_static) {
 		pkg = ir_step_new(L->ir, STEP_PACKAGES, ROLE_BUILD, pos,
-				  "tini, whose static build the final stage copies: the app would ignore SIGTERM as PID 1");
+				  "tini's static build, for the final stage: the app would ignore SIGTERM as PID 1");
 		strlist_push(L->a, &pkg->produces, bf->init_static);
 		ir_add_artifact(L->ir, bf->init_static, bf->init, false, pos);
 		path = bf->init;
@@ -1268,6 +1268,8 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	 * folder becomes the WORKDIR after the source is copied */
 	bool root_install = L.ws_root && L.t->ws_install;
 	wd->value = root_install ? L.image_root : L.workdir;
+	if (root_install)
+		wd->why = "the workspace's folder, where the install runs";
 	add_env(&L, ROLE_BOTH, L.t->env_pos, arena_printf(a, "the %s template's environment", L.t->language), &L.t->env_names,
 		&L.t->env_values, true);
 	add_env(&L, ROLE_BOTH, L.fl->env_pos, arena_printf(a, "the %s template's environment", L.t->language),

@@ -215,8 +215,8 @@ static void split_makes_builder_and_final(void **state)
 	source_copy(t, ROLE_BOTH);
 	cmd(t);
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim (debian)  # the builder: toolchain, dependencies and "
-		     "build; the final stage takes only their results\n"
+		     "stage builder FROM python:3.11-slim (debian)  # the builder: what only the build needs "
+		     "stays here; the final stage takes the results\n"
 		     "  packages    build   [\"build-essential\"]\n"
 		     "  workdir     build   \"/app\"\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
@@ -244,8 +244,8 @@ static void split_copies_a_rebuilt_source_from_the_builder(void **state)
 	strlist_push(t->a, &b->args, "npm run build");
 	b->rebuilds_source = true;
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim (debian)  # the builder: toolchain, dependencies and "
-		     "build; the final stage takes only their results\n"
+		     "stage builder FROM python:3.11-slim (debian)  # the builder: what only the build needs "
+		     "stays here; the final stage takes the results\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
 		     "needs=[\"package.json\"] produces=[\"/app/node_modules\"]\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
@@ -271,8 +271,8 @@ static void split_copies_image_files_first_on_scratch(void **state)
 	strlist_push(t->a, &b->produces, "/usr/local/bin/app");
 	step(t, STEP_USER, ROLE_RUNTIME, TAG_NONE, "10001:10001");
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim (debian)  # the builder: toolchain, dependencies and "
-		     "build; the final stage takes only their results\n"
+		     "stage builder FROM python:3.11-slim (debian)  # the builder: what only the build needs "
+		     "stays here; the final stage takes the results\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
 		     "  run         build   (build) [\"go build -o /usr/local/bin/app .\"] "
 		     "produces=[\"/usr/local/bin/app\"]\n"
