@@ -71,6 +71,8 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	if (!app || app->next)
 		return 0; /* already split */
 	app->name = BUILDER;
+	if (ir->cross)
+		app->platform = CROSS_BUILD_PLATFORM; /* cross.c: it cross-compiles */
 	/* what the builder is for, then why it runs on the CPU it runs on (cross.c) */
 	app->why = ir_why_join(ir, "the builder: what only the build needs stays here; the final stage takes the results",
 			       app->why);
