@@ -316,7 +316,7 @@ grep -q '^COPY --from=builder /usr/bin/tini-static /usr/bin/tini$' "$tmp/final" 
 grep -q '^FROM golang:1.19 AS builder$' "$tmp/out" &&
 	ok "tini-static from the builder: no cross-build" || { bad "tini-static from the builder: no cross-build"; cat "$tmp/out"; }
 "$STAGEC" --templates "$tmp/t" --dump-ir examples/go/app.yaml >"$tmp/ir" 2>&1
-grep -q "^stage builder FROM golang:1.19 (debian)  # the final stage copies /usr/bin/tini-static, which a package made for the builder's CPU$" "$tmp/ir" &&
+grep -q "^stage builder FROM golang:1.19 (debian)  # the builder: .*; the final stage copies /usr/bin/tini-static, which a package made for the builder's CPU$" "$tmp/ir" &&
 	ok "--dump-ir says why it does not cross-build" || { bad "--dump-ir says why it does not cross-build"; cat "$tmp/ir"; }
 sed -i 's/^init: tini$/init: dumb-init/' "$tmp/t/go.yaml"
 expect_status "a bad init" 1 "$STAGEC" --templates "$tmp/t" examples/go/app.yaml
@@ -335,7 +335,7 @@ grep -q '^FROM --platform=\$BUILDPLATFORM golang:1.19 AS builder$' "$tmp/out" &&
 ! grep -q -- '--platform\|TARGETARCH' "$tmp/out" && ok "the single-stage variant never cross-builds" ||
 	{ bad "the single-stage variant never cross-builds"; cat "$tmp/out"; }
 "$STAGEC" --dump-ir examples/go-cgo/app.yaml >"$tmp/out"
-grep -q "^stage builder FROM golang:1.19 (debian)  # cgo compiles C code for the builder's CPU" "$tmp/out" &&
+grep -q "^stage builder FROM golang:1.19 (debian)  # the builder: .*; cgo compiles C code for the builder's CPU" "$tmp/out" &&
 	ok "cgo on: no cross-build, and the IR says why" || { bad "cgo on: no cross-build, and the IR says why"; cat "$tmp/out"; }
 mkdir "$tmp/xarch"
 cp -R examples/go/. "$tmp/xarch/"
@@ -351,7 +351,7 @@ sed -i '/^cross:$/,$d' "$tmp/t/java.yaml"
 ! grep -q -- '--platform' "$tmp/out" && grep -q -- '^FROM --platform=' "$tmp/out2" &&
 	ok "a flavour's cross rules replace the template's" || { bad "a flavour's cross rules replace the template's"; cat "$tmp/out"; }
 "$STAGEC" --templates "$tmp/t" --dump-ir examples/java/app.yaml >"$tmp/out" 2>&1
-grep -q "^stage builder FROM maven:3.9-eclipse-temurin-17 (debian)  # the java template does not say that its build cross-compiles$" "$tmp/out" &&
+grep -q "^stage builder FROM maven:3.9-eclipse-temurin-17 (debian)  # the builder: .*; the java template does not say that its build cross-compiles$" "$tmp/out" &&
 	ok "a template without cross rules does not cross-build" || { bad "a template without cross rules does not cross-build"; cat "$tmp/out"; }
 cp templates/go.yaml "$tmp/t/"
 sed -i 's|^    env: {GOOS: \$TARGETOS, GOARCH: \$TARGETARCH}$|    env: {GOOS: $HOME, GOARCH: "a\\\\b"}|; s|^    why: cgo compiles.*$|    env: {X: "1"}|' "$tmp/t/go.yaml"
