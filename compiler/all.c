@@ -87,6 +87,7 @@ typedef struct AllCli {
 	const char *output; /* -o DIR: the tree mirrored there */
 	const char *changed; /* --changed-files FILE|-: only the specs these paths touch */
 	bool no_policy, check, diff, force;
+	bool no_comments; /* --no-comments: every Dockerfile without its comments */
 	StagecLockMode lock_mode;
 	ReportOut reports[MAX_REPORTS];
 	int nreports;
@@ -659,7 +660,7 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 	 * spelled (the files name it by its file name only) */
 	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy,
 			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates, .cache = run->cache,
-			   .lock_path = lock, .lock_mode = run->cli->lock_mode};
+			   .lock_path = lock, .lock_mode = run->cli->lock_mode, .no_comments = run->cli->no_comments};
 	if (run->cli->check && lock && o.lock_mode == STAGEC_LOCK_PINNED)
 		o.lock_mode = STAGEC_LOCK_FROZEN; /* the check includes the lock's: every image locked */
 	StagecResult *multi = compile(&spec, &o, false);
@@ -932,6 +933,7 @@ static int parse(int argc, char **argv, AllCli *cli)
 		case OPT_POLICY: cli->policy = optarg; break;
 		case OPT_NO_POLICY: cli->no_policy = true; break;
 		case OPT_BASE: cli->base = optarg; break;
+		case OPT_NO_COMMENTS: cli->no_comments = true; break;
 		case OPT_TEMPLATES: cli->templates = optarg; break;
 		case OPT_LOCK:
 			if (!cli_lock_mode(optarg, &cli->lock_mode))

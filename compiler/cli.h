@@ -104,6 +104,7 @@ enum CliOptId {
 	OPT_OUTDATED,
 	OPT_RESOLVER,
 	OPT_LIST_OPTIONS,
+	OPT_NO_COMMENTS,
 };
 
 typedef struct CliOption {

@@ -36,6 +36,9 @@ const CliOption cli_options[] = {
 	{S, true, "Werror", 0, OPT_WERROR, NULL, NULL, "treat warnings as errors"},
 	{S, true, "max-errors", 0, OPT_MAX_ERRORS, "N", NULL, "report at most N errors (default 20)"},
 	{S, false, "force", 0, OPT_FORCE, NULL, NULL, "with -o, overwrite files stagec did not generate"},
+	{S | A, false, "no-comments", 0, OPT_NO_COMMENTS, NULL, NULL,
+	 "leave out the comment before each step that says why it is there (line 2 records it, so stagec all "
+	 "--check tells the two apart)"},
 	/* stagec all */
 	{A, false, "check", 0, OPT_CHECK, NULL, NULL,
 	 "write nothing; report each generated file as fresh, stale (and which input changed), edited, missing "

@@ -16,7 +16,12 @@
  *   - package names, users, ports, images and paths reach this file only
  *     after their grammars were checked, and line breaks never do.
  * The header comment names the spec; its first line is fixed so that it
- * can never read as a parser directive.
+ * can never read as a parser directive (BuildKit looks for directives
+ * only before the first line that is not one).  With EmitInfo.comments,
+ * each stage and each step is preceded by a comment line of its own
+ * holding its reason from the IR (Stage.why, Step.why), once for a run of
+ * steps with the same reason; a comment is never inside a continued
+ * instruction, and its text goes through emit_comment_text.
  */
 #include <string.h>
 
@@ -296,20 +301,49 @@ static void emit_step(Strbuf *out, const Stage *stage, const Step *st)
 	}
 }
 
-/* The spec's path in a comment: printable characters only. */
-static void emit_comment_text(Strbuf *out, const char *s)
+/* Text in a comment, whatever it holds: printable ASCII only (a line
+ * break, a control character or any byte above 0x7e becomes '?'), at
+ * most max bytes (a longer text is cut at a blank and ends with "..."),
+ * and never a backslash at the end, so the line can neither break in two
+ * nor look like it continues. */
+static void emit_comment_text(Strbuf *out, const char *s, size_t max)
 {
-	for (const char *p = s; *p; p++)
-		strbuf_addc(out, (unsigned char)*p < 0x20 || *p == 0x7f ? '?' : *p);
+	size_t n = strlen(s);
+	bool cut = n > max;
+	if (cut) {
+		n = max - 3;
+		while (n > max / 2 && s[n] != ' ')
+			n--; /* at a blank when there is one in the second half */
+		while (n && s[n - 1] == ' ')
+			n--;
+	}
+	size_t start = out->len;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		strbuf_addc(out, c < 0x20 || c > 0x7e ? '?' : (char)c);
+	}
+	if (cut)
+		strbuf_adds(out, "...");
+	else if (out->len > start && out->buf[out->len - 1] == '\\')
+		out->buf[out->len - 1] = '?';
+}
+
+/* "# TEXT" on a line of its own: only ever written before a FROM or an
+ * instruction's first line. */
+static void emit_comment(Strbuf *out, const char *text)
+{
+	strbuf_adds(out, "# ");
+	emit_comment_text(out, text, EMIT_COMMENT_MAX);
+	strbuf_addc(out, '\n');
 }
 
 static void emit_header(Strbuf *out, const EmitInfo *info, const char *what)
 {
 	strbuf_adds(out, STAGEC_HEADER_MARK " " STAGEC_VERSION ". Do not edit: change the spec and run stagec again.\n");
 	strbuf_adds(out, "# Spec: ");
-	emit_comment_text(out, info->spec_path);
+	emit_comment_text(out, info->spec_path, EMIT_PATH_MAX);
 	strbuf_adds(out, " (");
-	emit_comment_text(out, info->app_name);
+	emit_comment_text(out, info->app_name, EMIT_PATH_MAX);
 	strbuf_addf(out, "), %s.\n", what);
 }
 
@@ -319,9 +353,9 @@ static void emit_context(Strbuf *out, const Ir *ir, const EmitInfo *info)
 	if (!ir->context)
 		return;
 	strbuf_adds(out, "# Build context: ");
-	emit_comment_text(out, ir->context);
+	emit_comment_text(out, ir->context, EMIT_PATH_MAX);
 	strbuf_addf(out, " from the spec's folder: docker build -f %s ", info->single_stage ? "Dockerfile.single" : "Dockerfile");
-	emit_comment_text(out, ir->context);
+	emit_comment_text(out, ir->context, EMIT_PATH_MAX);
 	strbuf_adds(out, "\n");
 }
 
@@ -331,6 +365,8 @@ void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out)
 	emit_context(out, ir, info);
 	for (const Stage *s = ir->first; s; s = s->next) {
 		strbuf_addc(out, '\n');
+		if (info->comments && s->why)
+			emit_comment(out, s->why);
 		strbuf_adds(out, "FROM ");
 		if (s->platform) /* ir_check: CROSS_BUILD_PLATFORM */
 			strbuf_addf(out, "--platform=%s ", s->platform);
@@ -338,8 +374,12 @@ void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out)
 			strbuf_addf(out, "%s AS %s\n", s->image, s->name);
 		else
 			strbuf_addf(out, "%s\n", s->image);
-		for (const Step *st = s->first; st; st = st->next)
+		for (const Step *st = s->first; st; st = st->next) {
+			/* a group of steps with one reason: said once, before the first */
+			if (info->comments && st->why && !(st->prev && st->prev->why && strcmp(st->prev->why, st->why) == 0))
+				emit_comment(out, st->why);
 			emit_step(out, s, st);
+		}
 	}
 }
 

@@ -868,7 +868,9 @@ typedef struct Step {
 	StepRole role;
 	StepTag tag;
 	SrcPos pos;        /* the spec (or template) value it came from */
-	const char *why;   /* one line: why the step exists, for dumps */
+	const char *why;   /* one line: why the step exists and is where it is, for dumps, the
+			      Dockerfile's comments and `stagec explain`; a pass that moves or
+			      merges steps rewrites or joins it (ir_why_join) */
 	StrList args;
 	StrList opts;      /* healthcheck options, as --name=value */
 	StrList keys, values; /* ENV and LABEL pairs */
@@ -889,7 +891,8 @@ typedef struct Stage {
 	const char *image; /* a reference, or with from_stage an earlier stage's name */
 	const char *platform; /* FROM --platform=: NULL, or CROSS_BUILD_PLATFORM for a builder that
 				 runs on the build machine's CPU (never the final stage) */
-	const char *why;   /* why it runs on that CPU (cross.c): one line; NULL: no reason given */
+	const char *why;   /* one line: why it runs on that CPU (cross.c), after what the stage is for
+			      (the split; lowering in the single-stage variant); NULL: no reason given */
 	bool from_stage;   /* FROM an earlier stage (the test stage): no image to pin or judge */
 	const Family *family;
 	struct Stage *prev, *next;
@@ -941,6 +944,8 @@ void ir_step_append(Stage *s, Step *step);
 void ir_step_insert_before(Stage *s, Step *before, Step *step); /* before == NULL appends */
 void ir_step_unlink(Stage *s, Step *step);
 Step *ir_step_clone(Ir *ir, const Step *src);
+/* Two reasons as one: "a; b", or a when b is NULL or one of a's "; " parts. */
+const char *ir_why_join(Ir *ir, const char *a, const char *b);
 /* Adds a copy of *m to the step's mounts (an identical one is not added twice). */
 void ir_step_add_mount(Ir *ir, Step *st, const Mount *m);
 const char *ir_mount_kind_name(MountKind k);
@@ -1022,7 +1027,12 @@ typedef struct EmitInfo {
 	const char *spec_path; /* named in the header comment */
 	const char *app_name;
 	bool single_stage;
+	bool comments;         /* each stage and step preceded by its reason (--no-comments: false) */
 } EmitInfo;
+/* The longest text of a reason's comment line, and of a path in the
+ * header; longer ones are cut (emit.c: emit_comment_text). */
+#define EMIT_COMMENT_MAX 240
+#define EMIT_PATH_MAX 4096
 void emit_dockerfile(const Ir *ir, const EmitInfo *info, Strbuf *out);
 void emit_dockerignore(const Ir *ir, const EmitInfo *info, Strbuf *out);
 /* BuildKit reads a Dockerfile with Go's bufio.Scanner and refuses a line

@@ -112,6 +112,19 @@ void ir_step_unlink(Stage *s, Step *step)
 	step->prev = step->next = NULL;
 }
 
+const char *ir_why_join(Ir *ir, const char *a, const char *b)
+{
+	if (!a)
+		return b;
+	if (!b)
+		return a;
+	size_t n = strlen(b);
+	for (const char *p = a; (p = strstr(p, b)); p++) /* b is one of a's parts already */
+		if ((p == a || (p - a >= 2 && p[-2] == ';' && p[-1] == ' ')) && (!p[n] || (p[n] == ';' && p[n + 1] == ' ')))
+			return a;
+	return arena_printf(ir->arena, "%s; %s", a, b);
+}
+
 Step *ir_step_clone(Ir *ir, const Step *src)
 {
 	Step *st = arena_alloc(ir->arena, sizeof(*st));
@@ -418,6 +431,8 @@ static const char *check_stage(const Ir *ir, const Stage *s)
 					return arena_printf(a, "the artifact %s is inside the cache mount %s of stage %s",
 							    ir->artifacts[j].from, m->target, sname);
 		}
+		if (st->why && has_control_chars(st->why))
+			return arena_printf(a, "a %s step in stage %s whose reason is not one line", k, sname);
 		if (st->kind == STEP_COPY && (!st->value || st->args.n == 0))
 			return arena_printf(a, "a copy without source or destination in stage %s", sname);
 		if (st->from) {

@@ -312,23 +312,26 @@ static void lower_packages(Lower *L)
 {
 	const Spec *s = L->spec;
 	if (L->fl_build->apt_setup.n) {
-		Step *st = add_step(L, STEP_RUN, ROLE_BOTH, L->fl_build->pos, "what apt needs first on this base");
+		Step *st = add_step(L, STEP_RUN, ROLE_BOTH, L->fl_build->pos, "what the package install needs first on this base (the template's apt_setup)");
 		st->trusted = true;
 		strlist_copy(L->a, &st->args, &L->fl_build->apt_setup);
 	}
 	if (L->fl_build->build_packages.n) {
 		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, L->fl_build->build_packages_pos,
-				    arena_printf(L->a, "toolchain to build %s", L->t->language));
+				    arena_printf(L->a, "%s: %s's build packages",
+						 list_text(L, &L->fl_build->build_packages), L->t->language));
 		strlist_copy(L->a, &st->args, &L->fl_build->build_packages);
 	}
 	if (s->system.n) {
-		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, s->system.pos, "dependencies.system");
+		Step *st = add_step(L, STEP_PACKAGES, ROLE_BUILD, s->system.pos, NULL);
 		for (size_t i = 0; i < s->system.n; i++)
 			strlist_push(L->a, &st->args, s->system.v[i].s);
+		st->why = arena_printf(L->a, "%s: dependencies.system", list_text(L, &st->args));
 	}
 	if (L->fl_run->runtime_packages.n) {
 		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, L->fl_run->runtime_packages_pos,
-				    arena_printf(L->a, "%s runtime", L->t->language));
+				    arena_printf(L->a, "%s: %s's run-time packages", list_text(L, &L->fl_run->runtime_packages),
+						 L->t->language));
 		strlist_copy(L->a, &st->args, &L->fl_run->runtime_packages);
 	}
 	if (s->system.n && s->runtime.n == 0 && !L->rt_fam->runtime_libs && L->rt_fam->install.n)
@@ -337,9 +340,10 @@ static void lower_packages(Lower *L)
 			     "packages in dependencies.runtime",
 			     L->rt_fam->name, L->single_stage ? L->ir->build_image : L->ir->run_image);
 	if (s->runtime.n) {
-		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, s->runtime.pos, "dependencies.runtime");
+		Step *st = add_step(L, STEP_PACKAGES, ROLE_RUNTIME, s->runtime.pos, NULL);
 		for (size_t i = 0; i < s->runtime.n; i++)
 			strlist_push(L->a, &st->args, s->runtime.v[i].s);
+		st->why = arena_printf(L->a, "%s: dependencies.runtime", list_text(L, &st->args));
 	}
 }
 
@@ -349,7 +353,7 @@ static void lower_packages(Lower *L)
  * grammar (lowercase letters, digits, '_', '-'), so it is safe in shell. */
 static void lower_passwd(Lower *L, const char *name, SrcPos pos)
 {
-	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos, "a passwd entry for the run user of an image without one");
+	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos, "a passwd holding the run user, for the final stage: the run image has none");
 	st->trusted = true;
 	strlist_push(L->a, &st->args, "mkdir -p /stagec/etc");
 	strlist_push(L->a, &st->args, arena_printf(L->a, "echo '%s:x:" DEFAULT_UID ":" DEFAULT_UID
@@ -372,10 +376,14 @@ static bool numeric_user(const char *u)
  * distroless's nonroot), or app (uid 10001), created where the image the
  * run-time steps run on can create it and does not have it.  Sets
  * *user_out to the USER value. */
-static void lower_user_setup(Lower *L, const char **user_out)
+static void lower_user_setup(Lower *L, const char **user_out, const char **why_out)
 {
 	const Spec *s = L->spec;
 	const Family *rt = L->rt_fam;
+	*why_out = s->user.s ? "run.user: the app runs as this user, not root"
+		   : L->fl->run_user || L->run_fam->run_user ? "the image's own non-root user: the app never runs as root"
+		   : rt->add_user.n ? "the non-root user created above: the app never runs as root"
+				    : "a non-root uid: the app never runs as root (this image has no user names)";
 	const char *name = NULL, *uid = NULL;
 	if (s->user.s) {
 		*user_out = s->user.s;
@@ -419,7 +427,8 @@ static void lower_user_setup(Lower *L, const char **user_out)
 	if (!rt->add_user.n)
 		return; /* no way to create it: the numeric user runs without a passwd entry */
 	Step *st = add_step(L, STEP_ADDUSER, ROLE_RUNTIME, s->user.s ? s->user.pos : s->language.pos,
-			    "create the non-root run-time user");
+			    s->user.s ? "create run.user's user, which this image lacks"
+				      : "create the non-root user the app runs as");
 	st->value = name;
 	st->uid = uid ? uid : DEFAULT_UID;
 }
@@ -731,7 +740,8 @@ static const TmplInstall *lower_install_at(Lower *L)
 	add_var(L, "manifest_stem", dot && dot != stem ? arena_strndup(L->a, stem, (size_t)(dot - stem)) : stem);
 	Step *st = add_step(L, STEP_RUN, ROLE_BUILD,
 			    L->spec->manifests.present ? L->spec->manifests.pos : rule->pos,
-			    arena_printf(L->a, "install %s dependencies", L->t->language));
+			    arena_printf(L->a, "install the %s dependencies (%s)", L->t->language,
+					 strlist_join(L->a, &needs, ", ")));
 	st->tag = TAG_INSTALL;
 	st->trusted = true;
 	const StrList *cmds = L->ir->caches && rule->run_cached.n ? &rule->run_cached : &rule->commands;
@@ -768,7 +778,9 @@ static void lower_build(Lower *L, const TmplInstall *rule)
 	StrList after = {0};
 	for (size_t i = 0; rule && i < rule->after_build.n; i++)
 		strlist_push(L->a, &after, expand(L, rule->after_build.v[i]));
-	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos, s->build.present ? "build" : "default build");
+	Step *st = add_step(L, STEP_RUN, ROLE_BUILD, pos,
+			    s->build.present ? "build the app: the spec's build commands"
+					     : arena_printf(L->a, "build the app: the %s template's build", L->t->language));
 	st->tag = TAG_BUILD;
 	st->trusted = trusted && !after.n;
 	st->args = cmds;
@@ -839,31 +851,33 @@ static void lower_build_env(Lower *L)
 		if (overridden)
 			continue;
 		Step *st = add_step(L, STEP_ARG, ROLE_BUILD, L->t->build_env_pos,
-				    arena_printf(L->a, "the %s build's environment", L->t->language));
+				    arena_printf(L->a, "the %s build's settings, as ARG: not in the image's ENV",
+						 L->t->language));
 		st->trusted = true;
 		strlist_push(L->a, &st->keys, k);
 		strlist_push(L->a, &st->values, expand(L, L->t->build_env_values.v[i]));
 	}
 	for (size_t i = 0; s->build_env.present && i < s->build_env.n; i++) {
-		Step *st = add_step(L, STEP_ARG, ROLE_BUILD, s->build_env.v[i].key.pos, "build.env");
+		Step *st = add_step(L, STEP_ARG, ROLE_BUILD, s->build_env.v[i].key.pos,
+				    "build.env, as ARG: not in the image's ENV");
 		strlist_push(L->a, &st->keys, s->build_env.v[i].key.s);
 		strlist_push(L->a, &st->values, s->build_env.v[i].value.s);
 	}
 }
 
-static void lower_runtime_config(Lower *L, const char *user)
+static void lower_runtime_config(Lower *L, const char *user, const char *user_why)
 {
 	const Spec *s = L->spec;
 	if (s->env.present) {
 		for (size_t i = 0; i < s->env.n; i++) {
-			Step *st = add_step(L, STEP_ENV, ROLE_RUNTIME, s->env.v[i].key.pos, "run.env");
+			Step *st = add_step(L, STEP_ENV, ROLE_RUNTIME, s->env.v[i].key.pos, "run.env: the app's environment");
 			strlist_push(L->a, &st->keys, s->env.v[i].key.s);
 			strlist_push(L->a, &st->values, s->env.v[i].value.s);
 		}
 	}
 	if (s->labels.present) {
 		for (size_t i = 0; i < s->labels.n; i++) {
-			Step *st = add_step(L, STEP_LABEL, ROLE_RUNTIME, s->labels.v[i].key.pos, "labels");
+			Step *st = add_step(L, STEP_LABEL, ROLE_RUNTIME, s->labels.v[i].key.pos, "labels: the image's metadata");
 			strlist_push(L->a, &st->keys, s->labels.v[i].key.s);
 			strlist_push(L->a, &st->values, s->labels.v[i].value.s);
 		}
@@ -877,12 +891,12 @@ static void lower_runtime_config(Lower *L, const char *user)
 		Step *st = add_step(L, STEP_RUN, ROLE_RUNTIME, s->setup.pos, "run.setup: as root, before USER");
 		exec_args(L, &s->setup, &st->args);
 	}
-	Step *u = add_step(L, STEP_USER, ROLE_RUNTIME, s->user.s ? s->user.pos : s->language.pos,
-			   s->user.s ? "run.user" : "non-root by default");
+	Step *u = add_step(L, STEP_USER, ROLE_RUNTIME, s->user.s ? s->user.pos : s->language.pos, user_why);
 	u->value = user;
 	if (s->ports.present || L->t->default_port) {
 		Step *st = add_step(L, STEP_EXPOSE, ROLE_RUNTIME, s->ports.present ? s->ports.pos : L->t->port_pos,
-				    "run.port");
+				    s->ports.present ? "run.port: where the app listens"
+						     : arena_printf(L->a, "the %s template's default port", L->t->language));
 		if (s->ports.present)
 			exec_args(L, &s->ports, &st->args);
 		else
@@ -890,7 +904,7 @@ static void lower_runtime_config(Lower *L, const char *user)
 	}
 	if (s->healthcheck.present) {
 		const SpecHealthcheck *h = &s->healthcheck;
-		Step *st = add_step(L, STEP_HEALTHCHECK, ROLE_RUNTIME, h->pos, "run.healthcheck");
+		Step *st = add_step(L, STEP_HEALTHCHECK, ROLE_RUNTIME, h->pos, "run.healthcheck: how Docker tells the app is healthy");
 		exec_args(L, &h->command, &st->args);
 		if (h->interval.s)
 			strlist_push(L->a, &st->opts, arena_printf(L->a, "--interval=%s", h->interval.s));
@@ -902,11 +916,11 @@ static void lower_runtime_config(Lower *L, const char *user)
 			strlist_push(L->a, &st->opts, arena_printf(L->a, "--retries=%s", h->retries.s));
 	}
 	if (s->entrypoint.present) {
-		Step *st = add_step(L, STEP_ENTRYPOINT, ROLE_RUNTIME, s->entrypoint.pos, "run.entrypoint");
+		Step *st = add_step(L, STEP_ENTRYPOINT, ROLE_RUNTIME, s->entrypoint.pos, "run.entrypoint: the program the command goes to");
 		exec_args(L, &s->entrypoint, &st->args);
 	}
 	if (s->command.present) {
-		Step *st = add_step(L, STEP_CMD, ROLE_RUNTIME, s->command.pos, "run.command");
+		Step *st = add_step(L, STEP_CMD, ROLE_RUNTIME, s->command.pos, "run.command: what the container runs");
 		exec_args(L, &s->command, &st->args);
 	} else if (L->t->default_command.n && !s->entrypoint.present) {
 		/* an entrypoint alone is the whole command: the template's
@@ -949,7 +963,8 @@ static void lower_place_artifacts(Lower *L)
 		const Artifact *art = &ir->artifacts[i];
 		if (art->of_image || strcmp(art->from, art->to) == 0)
 			continue;
-		Step *st = add_step(L, STEP_RUN, ROLE_BUILD, art->pos, "where the final stage would have it");
+		Step *st = add_step(L, STEP_RUN, ROLE_BUILD, art->pos,
+				    "put what the build made where the multi-stage image has it (build.artifacts)");
 		st->trusted = true;
 		size_t n = strlen(art->to);
 		const char *dir = art->to[n - 1] == '/' ? art->to : arena_strndup(L->a, art->to, (size_t)(strrchr(art->to, '/') - art->to));
@@ -983,11 +998,11 @@ static void lower_init(Lower *L)
 	const char *path;
 	if (rt->install.n && rt->init) {
 		pkg = ir_step_new(L->ir, STEP_PACKAGES, ROLE_RUNTIME, pos,
-				  "tini, a minimal init: the app as PID 1 would ignore SIGTERM");
+				  "tini: the app would ignore SIGTERM as PID 1");
 		path = rt->init;
 	} else if (bf->install.n && bf->init && bf->init_static) {
 		pkg = ir_step_new(L->ir, STEP_PACKAGES, ROLE_BUILD, pos,
-				  "tini, whose static build the final stage copies: the app as PID 1 would ignore SIGTERM");
+				  "tini's static build, for the final stage: the app would ignore SIGTERM as PID 1");
 		strlist_push(L->a, &pkg->produces, bf->init_static);
 		ir_add_artifact(L->ir, bf->init_static, bf->init, false, pos);
 		path = bf->init;
@@ -1004,7 +1019,7 @@ static void lower_init(Lower *L)
 	while (at && (at->kind == STEP_PACKAGES || (at->kind == STEP_RUN && at->tag == TAG_NONE)))
 		at = at->next;
 	ir_step_insert_before(L->stage, at, pkg);
-	Step *ep = ir_step_new(L->ir, STEP_ENTRYPOINT, ROLE_RUNTIME, pos, "init: tini runs the command as its child");
+	Step *ep = ir_step_new(L->ir, STEP_ENTRYPOINT, ROLE_RUNTIME, pos, "tini as PID 1: it runs the command as its child and passes signals on");
 	strlist_push(L->a, &ep->args, path);
 	strlist_push(L->a, &ep->args, "--");
 	for (at = L->stage->first; at && at->kind != STEP_CMD; at = at->next)
@@ -1313,22 +1328,26 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		diag_error(d, s->source.pos, "'source' must name a folder, and '%s' is a file", s->source.s);
 
 	L.stage = ir_stage_append(ir, NULL, ir->build_image, L.build_fam);
-	const char *user = NULL;
+	const char *user = NULL, *user_why = NULL;
 	lower_packages(&L);
-	lower_user_setup(&L, &user);
+	lower_user_setup(&L, &user, &user_why);
 	Step *wd = add_step(&L, STEP_WORKDIR, ROLE_BOTH, s->workdir.s ? s->workdir.pos : L.t->workdir_pos,
-			    s->workdir.s ? "run.workdir" : "the template's workdir");
+			    s->workdir.s ? "the app's folder: run.workdir"
+					 : arena_printf(a, "the app's folder: the %s template's workdir", L.t->language));
 	/* at a workspace root, the install runs at the root: the app's own
 	 * folder becomes the WORKDIR after the source is copied */
 	bool root_install = L.ws_root && L.t->ws_install;
 	wd->value = root_install ? L.image_root : L.workdir;
-	add_env(&L, ROLE_BOTH, L.t->env_pos, arena_printf(a, "%s environment", L.t->language), &L.t->env_names,
+	if (root_install)
+		wd->why = "the workspace's folder, where the install runs";
+	add_env(&L, ROLE_BOTH, L.t->env_pos, arena_printf(a, "the %s template's environment", L.t->language), &L.t->env_names,
 		&L.t->env_values, true);
-	add_env(&L, ROLE_BOTH, L.fl->env_pos, arena_printf(a, "%s environment", L.t->language),
+	add_env(&L, ROLE_BOTH, L.fl->env_pos, arena_printf(a, "the %s template's environment", L.t->language),
 		&L.fl->env_names, &L.fl->env_values, true);
 	lower_build_env(&L);
 	Step *src = add_step(&L, STEP_COPY, L.t->source_at_runtime ? ROLE_BOTH : ROLE_BUILD,
-			     s->source.pos.file ? s->source.pos : s->language.pos, "the app's source");
+			     s->source.pos.file ? s->source.pos : s->language.pos,
+			     L.t->source_at_runtime ? "the app's source, to build and run" : "the app's source, to build");
 	src->tag = TAG_SOURCE;
 	strlist_push(a, &src->args, L.app_rel ? "." : ir->source_dir);
 	src->value = L.app_rel ? arena_printf(a, "%s/", L.image_root) : ".";
@@ -1343,9 +1362,12 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	lower_build(&L, rule);
 	if (L.single_stage)
 		lower_place_artifacts(&L);
-	lower_runtime_config(&L, user ? user : DEFAULT_UID ":" DEFAULT_UID);
+	lower_runtime_config(&L, user ? user : DEFAULT_UID ":" DEFAULT_UID, user_why);
 	lower_init(&L);
 	cross_lower(a, ir, L.stage, L.t, L.fl, L.single_stage);
+	if (L.single_stage)
+		L.stage->why = ir_why_join(ir, "one stage: build and run in one image, the build tools left in",
+					   L.stage->why);
 	bool reads_program = false;
 	for (size_t i = 0; i < L.t->nprobes; i++)
 		reads_program |= strcmp(L.t->probes[i].kind, "program") == 0;

@@ -3,6 +3,7 @@
  *
  *   stagec [options] app.yaml            multi-stage Dockerfile on stdout
  *   stagec --single-stage app.yaml       single-stage Dockerfile on stdout
+ *   stagec --no-comments app.yaml        without the comment that says why each step is there
  *   stagec -o DIR app.yaml               both variants and their ignore files, in DIR
  *   stagec [options] -                   the spec from standard input (also /dev/stdin)
  *   stagec all [options] [ROOT]          every spec below ROOT (all.c); "./all" is a spec
@@ -102,6 +103,9 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			break;
 		case OPT_SINGLE:
 			cli->opts.single_stage = true;
+			break;
+		case OPT_NO_COMMENTS:
+			cli->opts.no_comments = true;
 			break;
 		case OPT_BASE:
 			cli->opts.base = optarg;

@@ -10,7 +10,7 @@
  * source copy and the install stays cached.
  * Assumes: install steps list what they read in `needs`, relative to the
  * source folder, directories ending in '/'.  Guarantees: no install step
- * follows a source copy.
+ * follows a source copy; a moved install's reason says so.
  */
 #include <string.h>
 
@@ -54,7 +54,7 @@ static void copy_manifests(Ir *ir, Stage *s, Step *before, const Step *install)
 			continue;
 		const char *dest = dest_in(ir, install->needs.v[i]);
 		Step *cp = ir_step_new(ir, STEP_COPY, ROLE_BUILD, install->pos,
-				       "manifests first, so a source edit keeps the install cached");
+				       "the install's manifests first, so that a source edit keeps the install cached");
 		cp->tag = TAG_MANIFEST;
 		cp->value = dest;
 		bool is_dir = dest[strlen(dest) - 1] == '/' &&
@@ -87,6 +87,8 @@ int pass_cache_order(Ir *ir, PassCtx *ctx)
 			ir_step_unlink(s, st);
 			copy_manifests(ir, s, source, st);
 			ir_step_insert_before(s, source, st);
+			st->why = arena_printf(ir->arena, "%s, before the source: cached until a manifest changes",
+					       st->why ? st->why : "install");
 		}
 	}
 	return 0;

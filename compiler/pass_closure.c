@@ -9,7 +9,8 @@
  * images of other families (families.yaml: runtime_libs) nothing is
  * inferred, and lowering has told the user to list the packages.
  * Assumes: lowering produced one stage.  Guarantees: every implied library
- * not already asked for is in a runtime packages step.
+ * not already asked for is in a runtime packages step, whose reason says
+ * which -dev package implies which library, and from what table.
  */
 #include <string.h>
 
@@ -18,7 +19,7 @@
 int pass_closure(Ir *ir, PassCtx *ctx)
 {
 	for (Stage *s = ir->first; s; s = s->next) {
-		StrList implied = {0};
+		StrList implied = {0}, implied_by = {0}; /* parallel: a library, the -dev package */
 		StrList runtime = {0};
 		Step *last_pkg = NULL, *first_dev = NULL;
 		for (Step *st = s->first; st; st = st->next) {
@@ -39,12 +40,26 @@ int pass_closure(Ir *ir, PassCtx *ctx)
 				if (!first_dev)
 					first_dev = st;
 				strlist_copy(ir->arena, &implied, libs);
+				while (implied_by.n < implied.n)
+					strlist_push(ir->arena, &implied_by, bare);
 			}
 		}
 		StrList add = {0};
-		for (size_t i = 0; i < implied.n; i++)
-			if (!strlist_contains(&runtime, implied.v[i]) && !strlist_contains(&add, implied.v[i]))
-				strlist_push(ir->arena, &add, implied.v[i]);
+		Strbuf why = STRBUF_INIT; /* "libpq5 for libpq-dev, libsqlite3-0 for libsqlite3-dev" */
+		const char *last_dev = NULL;
+		for (size_t i = 0; i < implied.n; i++) {
+			if (strlist_contains(&runtime, implied.v[i]) || strlist_contains(&add, implied.v[i]))
+				continue;
+			strlist_push(ir->arena, &add, implied.v[i]);
+			bool same_dev = last_dev && strcmp(last_dev, implied_by.v[i]) == 0;
+			if (same_dev) /* "libapr1 libaprutil1 for apache2-dev": " for" after the last */
+				why.len -= strlen(" for ") + strlen(last_dev);
+			strbuf_addf(&why, "%s%s for %s", !why.len ? "" : same_dev ? " " : ", ", implied.v[i],
+				    implied_by.v[i]);
+			last_dev = implied_by.v[i];
+		}
+		const char *libs_why = arena_printf(ir->arena, "%s (Debian's Depends, runtime-libs.yaml)", strbuf_str(&why));
+		strbuf_release(&why);
 		if (!add.n)
 			continue;
 		const Family *rt = ctx->single_stage ? ir->build_family : ir->run_family;
@@ -59,8 +74,7 @@ int pass_closure(Ir *ir, PassCtx *ctx)
 		}
 		if (!rt->runtime_libs)
 			continue; /* Debian's names mean nothing there: lowering said so */
-		Step *st = ir_step_new(ir, STEP_PACKAGES, ROLE_RUNTIME, first_dev->pos,
-				       "run-time libraries the -dev packages imply");
+		Step *st = ir_step_new(ir, STEP_PACKAGES, ROLE_RUNTIME, first_dev->pos, libs_why);
 		st->args = add;
 		ir_step_insert_before(s, last_pkg->next, st);
 	}

@@ -8,7 +8,7 @@
  * An ENV pair that sets a variable to the value it already has in that
  * stage (the spec repeating a template default, say) is dropped.
  * Guarantees: no two adjacent ENV (or LABEL) steps that could be merged,
- * and no ENV pair that changes nothing.
+ * and no ENV pair that changes nothing; a merged step's reason joins theirs.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -119,6 +119,7 @@ int pass_merge(Ir *ir, PassCtx *ctx)
 				st = next;
 				continue;
 			}
+			st->why = ir_why_join(ir, st->why, next->why);
 			strlist_copy(ir->arena, &st->keys, &next->keys);
 			strlist_copy(ir->arena, &st->values, &next->values);
 			ir_step_unlink(s, next);

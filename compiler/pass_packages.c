@@ -12,7 +12,8 @@
  * which keeps what it downloads there instead of deleting it.  The
  * family is the stage's, so this runs after the split.
  * Guarantees: at most one packages step per stage, its list sorted and
- * unique; its role is the union of the merged steps' roles.
+ * unique; its role is the union of the merged steps' roles, and its reason
+ * joins theirs (each names its packages).
  */
 #include "internal.h"
 
@@ -21,6 +22,7 @@ int pass_packages(Ir *ir, PassCtx *ctx)
 	(void)ctx;
 	for (Stage *s = ir->first; s; s = s->next) {
 		Step *first = NULL;
+		const char *why = NULL;
 		for (Step *st = s->first, *next; st; st = next) {
 			next = st->next;
 			if (st->kind != STEP_PACKAGES)
@@ -29,13 +31,19 @@ int pass_packages(Ir *ir, PassCtx *ctx)
 				first = st;
 				continue;
 			}
+			why = ir_why_join(ir, why ? why : first->why, st->why);
 			strlist_copy(ir->arena, &first->args, &st->args);
 			first->role |= st->role;
 			ir_step_unlink(s, st);
 		}
 		if (first) {
 			strlist_sort_unique(&first->args);
-			first->why = "every package of the stage, in one layer";
+			if (why)
+				first->why = arena_printf(ir->arena, "%s, one layer -- %s",
+							  first->role == ROLE_BUILD     ? "packages to build"
+							  : first->role == ROLE_RUNTIME ? "run-time packages"
+											: "packages",
+							  why);
 			for (size_t i = 0; ir->caches && i < s->family->caches.n; i++) {
 				const TmplCache *c = &s->family->caches.v[i];
 				Mount m = {.kind = MOUNT_CACHE, .target = c->target, .id = c->id,

@@ -24,11 +24,22 @@
 
 #define BUILDER "builder"
 
-static void copy_artifact(Ir *ir, Stage *final, const Artifact *art, SrcPos pos)
+/* Why the final stage copies art, made by the builder step by (NULL: a
+ * file of the build image). */
+static const char *artifact_why(Ir *ir, const Artifact *art, const Step *by)
 {
-	Step *cp = ir_step_new(ir, STEP_COPY, ROLE_RUNTIME, pos,
-			       art->of_image ? "a file of the build image, needed at run time"
-					     : "built in the builder, needed at run time");
+	if (art->of_image || !by)
+		return "a file of the build image the app needs at run time";
+	if (by->tag == TAG_INSTALL)
+		return "the dependencies installed in the builder, without the tools that installed them";
+	if (by->tag == TAG_BUILD)
+		return "what the build made in the builder, without the toolchain";
+	return arena_printf(ir->arena, "from the builder: %s", by->why ? by->why : "made there");
+}
+
+static void copy_artifact(Ir *ir, Stage *final, const Artifact *art, const Step *by, SrcPos pos)
+{
+	Step *cp = ir_step_new(ir, STEP_COPY, ROLE_RUNTIME, pos, artifact_why(ir, art, by));
 	cp->tag = TAG_ARTIFACT;
 	cp->from = BUILDER;
 	strlist_push(ir->arena, &cp->args, art->from);
@@ -62,7 +73,11 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	app->name = BUILDER;
 	if (ir->cross)
 		app->platform = CROSS_BUILD_PLATFORM; /* cross.c: it cross-compiles */
+	/* what the builder is for, then why it runs on the CPU it runs on (cross.c) */
+	app->why = ir_why_join(ir, "the builder: what only the build needs stays here; the final stage takes the results",
+			       app->why);
 	Stage *final = ir_stage_append(ir, NULL, ir->run_image, ir->run_family);
+	final->why = "the final stage: the run image with what the app needs at run time, and no build tools";
 
 	/* a build that rewrites the app's folder: the final stage takes the
 	 * whole folder from the builder, artifacts inside it included */
@@ -75,7 +90,7 @@ int pass_split(Ir *ir, PassCtx *ctx)
 	for (size_t i = 0; i < ir->nartifacts; i++) {
 		const Artifact *art = &ir->artifacts[i];
 		if (art->of_image) {
-			copy_artifact(ir, final, art, art->pos);
+			copy_artifact(ir, final, art, NULL, art->pos);
 			continue;
 		}
 		if (!produced_by_any(app, art->from) && !(source_rebuilt && in_workdir(ir, art->from))) {
@@ -109,7 +124,10 @@ int pass_split(Ir *ir, PassCtx *ctx)
 				copy->args.n = 0;
 				strlist_push(ir->arena, &copy->args, top);
 				copy->value = top;
-				copy->why = "the app, as the build left it";
+				copy->why = "the app's folder as the build left it, from the builder";
+			} else if (st->tag == TAG_SOURCE && both) {
+				st->why = "the app's source, to build";
+				copy->why = "the app's source, needed at run time";
 			}
 			ir_step_append(final, copy);
 			if (!both)
@@ -124,7 +142,7 @@ int pass_split(Ir *ir, PassCtx *ctx)
 			const char *p = st->produces.v[i];
 			const Artifact *art = ir_artifact(ir, p);
 			if (art && !art->of_image && !(source_rebuilt && in_workdir(ir, p)))
-				copy_artifact(ir, final, art, st->pos);
+				copy_artifact(ir, final, art, st, st->pos);
 		}
 	}
 	return 0;

@@ -381,10 +381,13 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	if (!o->dump_ir && !emit_check_line_length(ir, spec, d))
 		return false;
 	Strbuf out = STRBUF_INIT;
-	EmitInfo info = {file_name(f->path), ir->name, o->single_stage};
+	EmitInfo info = {file_name(f->path), ir->name, o->single_stage, !o->no_comments};
 	const char *options = o->single_stage ? "single" : "multi";
 	if (o->base)
 		options = arena_printf(a, "%s,base=%s", options, o->base);
+	/* the Dockerfile's line 2 says whether it has its comments (so that
+	 * --check tells the two apart); the ignore file is the same either way */
+	const char *df_options = o->no_comments ? arena_printf(a, "%s,no-comments", options) : options;
 	r->context = ir->context ? arena_strdup(r->arena, ir->context) : NULL;
 	if (o->dump_ir)
 		ir_dump(ir, &out);
@@ -392,7 +395,7 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 		emit_dockerfile(ir, &info, &out);
 	r->output = strbuf_detach(&out);
 	if (!o->dump_ir)
-		r->output = inputs_stamp(&inputs, options, r->output);
+		r->output = inputs_stamp(&inputs, df_options, r->output);
 	Strbuf ign = STRBUF_INIT;
 	emit_dockerignore(ir, &info, &ign);
 	r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));

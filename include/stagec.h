@@ -43,6 +43,7 @@ typedef struct StagecOptions {
 	const char *templates_dir; /* read templates from here instead of the built-in ones; NULL for built-in */
 	const char *dump_ir;       /* NULL: emit a Dockerfile; "" : dump the final IR; a pass name: dump after it */
 	bool werror;               /* treat warnings as errors */
+	bool no_comments;          /* leave out the comment before each step saying why it is there */
 	int max_errors;            /* stop collecting after this many errors; 0 means the default (20) */
 	const char *display_path;  /* the spec's path as shown in diagnostics and the header; NULL: the path given */
 	const char *policy_path;   /* the organisation policy to apply (see stagec_policy_find); NULL: none */

@@ -316,7 +316,7 @@ grep -q '^COPY --from=builder /usr/bin/tini-static /usr/bin/tini$' "$tmp/final" 
 grep -q '^FROM golang:1.19 AS builder$' "$tmp/out" &&
 	ok "tini-static from the builder: no cross-build" || { bad "tini-static from the builder: no cross-build"; cat "$tmp/out"; }
 "$STAGEC" --templates "$tmp/t" --dump-ir examples/go/app.yaml >"$tmp/ir" 2>&1
-grep -q "^stage builder FROM golang:1.19 (debian)  # the final stage copies /usr/bin/tini-static, which a package made for the builder's CPU$" "$tmp/ir" &&
+grep -q "^stage builder FROM golang:1.19 (debian)  # the builder: .*; the final stage copies /usr/bin/tini-static, which a package made for the builder's CPU$" "$tmp/ir" &&
 	ok "--dump-ir says why it does not cross-build" || { bad "--dump-ir says why it does not cross-build"; cat "$tmp/ir"; }
 sed -i 's/^init: tini$/init: dumb-init/' "$tmp/t/go.yaml"
 expect_status "a bad init" 1 "$STAGEC" --templates "$tmp/t" examples/go/app.yaml
@@ -335,7 +335,7 @@ grep -q '^FROM --platform=\$BUILDPLATFORM golang:1.19 AS builder$' "$tmp/out" &&
 ! grep -q -- '--platform\|TARGETARCH' "$tmp/out" && ok "the single-stage variant never cross-builds" ||
 	{ bad "the single-stage variant never cross-builds"; cat "$tmp/out"; }
 "$STAGEC" --dump-ir examples/go-cgo/app.yaml >"$tmp/out"
-grep -q "^stage builder FROM golang:1.19 (debian)  # cgo compiles C code for the builder's CPU" "$tmp/out" &&
+grep -q "^stage builder FROM golang:1.19 (debian)  # the builder: .*; cgo compiles C code for the builder's CPU" "$tmp/out" &&
 	ok "cgo on: no cross-build, and the IR says why" || { bad "cgo on: no cross-build, and the IR says why"; cat "$tmp/out"; }
 mkdir "$tmp/xarch"
 cp -R examples/go/. "$tmp/xarch/"
@@ -351,7 +351,7 @@ sed -i '/^cross:$/,$d' "$tmp/t/java.yaml"
 ! grep -q -- '--platform' "$tmp/out" && grep -q -- '^FROM --platform=' "$tmp/out2" &&
 	ok "a flavour's cross rules replace the template's" || { bad "a flavour's cross rules replace the template's"; cat "$tmp/out"; }
 "$STAGEC" --templates "$tmp/t" --dump-ir examples/java/app.yaml >"$tmp/out" 2>&1
-grep -q "^stage builder FROM maven:3.9-eclipse-temurin-17 (debian)  # the java template does not say that its build cross-compiles$" "$tmp/out" &&
+grep -q "^stage builder FROM maven:3.9-eclipse-temurin-17 (debian)  # the builder: .*; the java template does not say that its build cross-compiles$" "$tmp/out" &&
 	ok "a template without cross rules does not cross-build" || { bad "a template without cross rules does not cross-build"; cat "$tmp/out"; }
 cp templates/go.yaml "$tmp/t/"
 sed -i 's|^    env: {GOOS: \$TARGETOS, GOARCH: \$TARGETARCH}$|    env: {GOOS: $HOME, GOARCH: "a\\\\b"}|; s|^    why: cgo compiles.*$|    env: {X: "1"}|' "$tmp/t/go.yaml"
@@ -419,6 +419,32 @@ printf '<project>\n  <artifactId>a</artifactId>\n</projekt>\n' >"$tmp/xm/pom.xml
 expect_status "a malformed pom.xml" 1 "$STAGEC" "$tmp/xm/app.yaml"
 grep -q "pom.xml:3:.*error: .*pom.xml' is not well-formed XML" "$tmp/err" &&
 	ok "a malformed pom.xml is libxml2's positioned error" || { bad "a malformed pom.xml is libxml2's positioned error"; cat "$tmp/err"; }
+
+# --no-comments (issue 12, item 6): no comment after the header, line 2
+# says so; with -o both Dockerfiles lose them and the ignore file is the
+# same; stagec all --check tells files with comments from files without
+expect_status "--no-comments" 0 "$STAGEC" --no-comments examples/flask/app.yaml
+cp "$tmp/out" "$tmp/nc"
+if ! sed '1,/^$/d' "$tmp/nc" | grep -q '^#' && sed -n 2p "$tmp/nc" | grep -q ' options=multi,no-comments ' &&
+	sed '1,/^$/d' examples/flask/Dockerfile | grep -q '^# ' && ! sed -n 2p examples/flask/Dockerfile | grep -q no-comments; then
+	ok "--no-comments leaves out the comments after the header, and line 2 says so"
+else
+	bad "--no-comments leaves out the comments after the header, and line 2 says so"
+fi
+mkdir -p "$tmp/ncflask" && cp -r examples/flask/. "$tmp/ncflask/" && rm -f "$tmp/ncflask/.dockerignore"
+expect_status "-o --no-comments" 0 "$STAGEC" -o "$tmp/ncflask" --no-comments "$tmp/ncflask/app.yaml"
+if ! sed '1,/^$/d' "$tmp/ncflask/Dockerfile" | grep -q '^#' && ! sed '1,/^$/d' "$tmp/ncflask/Dockerfile.single" | grep -q '^#' &&
+	sed -n 2p "$tmp/ncflask/Dockerfile.single" | grep -q ' options=single,no-comments ' &&
+	cmp -s "$tmp/ncflask/.dockerignore" examples/flask/.dockerignore; then
+	ok "-o --no-comments: both Dockerfiles without comments, the same .dockerignore"
+else
+	bad "-o --no-comments: both Dockerfiles without comments, the same .dockerignore"
+fi
+expect_status "stagec all --no-comments" 0 "$STAGEC" all --no-comments "$tmp/ncflask"
+expect_status "stagec all --no-comments --check on its own files" 0 "$STAGEC" all --no-comments --check "$tmp/ncflask"
+expect_status "stagec all --check on --no-comments files" 3 "$STAGEC" all --check "$tmp/ncflask"
+grep -q "^Dockerfile: stale (options changed)" "$tmp/out" && grep -q "\.dockerignore: fresh" "$tmp/out" &&
+	ok "stagec all --check names the option that changed" || { bad "stagec all --check names the option that changed"; cat "$tmp/out"; }
 
 # the README shows what stagec prints today for the Flask example (line 2,
 # the input hashes, shortened there: only its start is compared)

@@ -12,6 +12,8 @@
 # error.  Then the cases under tests/cases/ (see below).  Also checks that compiling twice gives
 # byte-identical output and that -o writes the same files (into another
 # folder: Dockerfile.dockerignore and Dockerfile.single.dockerignore).
+# --no-comments: golden files for a few examples (Dockerfile.no-comments),
+# and for every example that it drops the comments and nothing else.
 # REGEN=1 rewrites the golden files (review them with git diff).
 # Usage: tests/run-golden.sh path/to/stagec   (run from the repository root)
 set -u
@@ -106,6 +108,38 @@ for spec in examples/*/app.yaml; do
 	fi
 done
 
+# --no-comments: for a few examples, golden files of both variants; for
+# every example and variant, the same text as with comments but for the
+# comment lines after the header, and line 2 saying no-comments.
+uncommented() { # the text after line 2, without the comments that follow the first blank line
+	sed '1,2d' "$1" | awk 'body && /^# / { next } /^$/ { body = 1 } { print }'
+}
+for ex in flask go node-ts; do
+	run "$ex multi-stage --no-comments" "tests/golden/$ex/Dockerfile.no-comments" --no-comments "examples/$ex/app.yaml"
+	run "$ex single-stage --no-comments" "tests/golden/$ex/Dockerfile.single.no-comments" --no-comments \
+		--single-stage "examples/$ex/app.yaml"
+done
+for spec in examples/*/app.yaml; do
+	ex=$(basename "$(dirname "$spec")")
+	for variant in "" --single-stage "--base debian" "--single-stage --base debian"; do
+		# shellcheck disable=SC2086
+		"$STAGEC" $variant "$spec" >"$tmp/with" 2>/dev/null || continue # a base the language lacks
+		# shellcheck disable=SC2086
+		"$STAGEC" --no-comments $variant "$spec" >"$tmp/without" 2>/dev/null
+		name="$ex ${variant:-(multi-stage)} --no-comments drops the comments and nothing else"
+		if [ "$(uncommented "$tmp/with")" = "$(sed '1,2d' "$tmp/without")" ] &&
+			sed -n 2p "$tmp/without" | grep -q ' options=[a-z=,]*,no-comments ' &&
+			! sed -n 2p "$tmp/with" | grep -q 'no-comments' &&
+			[ "$(grep -c '^# ' "$tmp/with")" -gt "$(grep -c '^# ' "$tmp/without")" ]; then
+			pass=$((pass + 1)); echo "ok - $name"
+		else
+			fail=$((fail + 1)); echo "not ok - $name"
+			uncommented "$tmp/with" >"$tmp/with-body"
+			sed '1,2d' "$tmp/without" | diff "$tmp/with-body" - | head -10
+		fi
+	done
+done
+
 # tests/cases/NAME/: a spec and the project files it needs, for what the
 # examples do not show (families, versions, run keys).  Both variants are
 # compared with tests/golden/case-NAME/, and so is what stagec says on
@@ -135,8 +169,9 @@ for spec in $(find tests/cases -name app.yaml | LC_ALL=C sort); do
 done
 # python-cext without dependencies.manifest reads requirements.txt and
 # copies ./vendor/fastgreet itself: the same Dockerfile as the example,
-# which names vendor/ by hand, but for the header and that one COPY line.
-strip_cext() { grep -v -e '^# Spec:' -e '^# stagec-inputs:' -e '^COPY vendor/' "$1"; }
+# which names vendor/ by hand, but for the header and that one COPY line
+# (and the install's comment, which names what it reads).
+strip_cext() { grep -v -e '^# Spec:' -e '^# stagec-inputs:' -e '^COPY vendor/' -e '^# install the python' "$1"; }
 if [ "$(strip_cext tests/golden/case-python-cext-implicit/Dockerfile)" = "$(strip_cext examples/python-cext/Dockerfile)" ] &&
 	grep -q '^COPY vendor/fastgreet/ ./vendor/fastgreet/$' tests/golden/case-python-cext-implicit/Dockerfile; then
 	pass=$((pass + 1)); echo "ok - python-cext needs no manifest list for its local package"

@@ -8,7 +8,8 @@
  * symlink that leaves the context), so lowering reaches its filesystem
  * checks.  The context and the options come from a hash of the input:
  * single-stage or not, the base (the spec's, official or debian), an IR
- * dump (none, final, after a pass), --Werror, --max-errors 1, and the
+ * dump (none, final, after a pass), --Werror, --max-errors 1,
+ * --no-comments, and the
  * built-in templates or a copy of them with a trimmed runtime-library
  * table (see make_templates).
  * The same bytes always get the same options, so every crash reproduces.
@@ -29,6 +30,13 @@
  *     flag stagec did not write, and ENV/LABEL pairs one per line.
  *     So no spec value can add an instruction, swallow the next one, hide
  *     part of one or pass it a flag;
+ *   - the comments: after the header (the lines before the first blank
+ *     one), a comment is "# " and printable ASCII, at most
+ *     EMIT_COMMENT_MAX bytes of text, not ending with a backslash, a line
+ *     of its own right before a FROM or an instruction's first line;
+ *     none with --no-comments; and for one input in eight, compiled
+ *     again with --no-comments, the text is the same but for those
+ *     comment lines and line 2 (which says no-comments);
  *   - a compilation that failed has diagnostics, and error counts that
  *     agree with the status;
  *   - diagnostics hold no NUL and no control character but '\n' and '\t'.
@@ -628,6 +636,74 @@ static void check_pairs(const char *text, const Logical *l, const char *name, co
 		     l->first_at);
 }
 
+/* The comment lines stagec writes after the header: "# " and printable
+ * ASCII, bounded, no trailing backslash, each right before a FROM or an
+ * instruction's first line (stagec_layout has made sure none is inside a
+ * continuation); none at all with --no-comments. */
+static void check_comments(const char *text, bool no_comments)
+{
+	size_t total = strlen(text), at = 0, len;
+	const char *line;
+	bool body = false, want_instruction = false;
+	while ((line = next_line(text, total, &at, &len))) {
+		size_t line_at = (size_t)(line - text);
+		if (want_instruction && !starts_with_instruction(line, len))
+			fail("a comment that is not right before an instruction", text, line_at);
+		want_instruction = false;
+		if (len == 0) {
+			body = true;
+			continue;
+		}
+		if (!body || line[0] != '#')
+			continue;
+		if (no_comments)
+			fail("a comment after the header with --no-comments", text, line_at);
+		if (len < 3 || line[1] != ' ' || len - 2 > EMIT_COMMENT_MAX || line[len - 1] == '\\')
+			fail("a comment line that is not '# ' and a bounded text without a trailing backslash", text,
+			     line_at);
+		for (size_t i = 0; i < len; i++)
+			if ((unsigned char)line[i] < 0x20 || (unsigned char)line[i] > 0x7e)
+				fail("a comment with a byte that is not printable ASCII", text, line_at + i);
+		want_instruction = true;
+	}
+	if (want_instruction)
+		fail("a comment at the end of the Dockerfile", text, total);
+}
+
+/* Whether line 2 of text holds word. */
+static bool line2_says(const char *text, const char *word)
+{
+	const char *l2 = strchr(text, '\n');
+	if (!l2)
+		return false;
+	l2++;
+	size_t n = strcspn(l2, "\n"), w = strlen(word);
+	for (size_t i = 0; i + w <= n; i++)
+		if (memcmp(l2 + i, word, w) == 0)
+			return true;
+	return false;
+}
+
+/* The text without line 2 and without the comments after the header. */
+static char *without_comments(const char *text)
+{
+	size_t total = strlen(text), at = 0, len, n = 0, index = 0;
+	char *out = malloc(total + 1);
+	const char *line;
+	bool body = false;
+	while ((line = next_line(text, total, &at, &len))) {
+		index++;
+		body |= len == 0;
+		if (index == 2 || (body && len && line[0] == '#'))
+			continue;
+		memcpy(out + n, line, len);
+		n += len;
+		out[n++] = '\n';
+	}
+	out[n] = '\0';
+	return out;
+}
+
 static void check_dockerfile(const char *text)
 {
 	size_t total = strlen(text);
@@ -708,6 +784,7 @@ static void pick_options(const uint8_t *data, size_t size, StagecOptions *o, con
 	o->werror = ((h >> 10) % 4) == 0;
 	o->max_errors = ((h >> 12) % 4) == 0 ? 1 : 0;
 	o->templates_dir = ((h >> 14) % 128) == 0 ? NULL : templates_dir;
+	o->no_comments = ((h >> 28) % 4) == 0;
 	*dir = contexts[(h >> 21) % 4];
 }
 
@@ -725,12 +802,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const char *diags = stagec_result_diagnostics(r);
 	if (verbose)
 		fprintf(stderr,
-			"fuzz_compile: context=%s single_stage=%d base=%s dump_ir=%s werror=%d max_errors=%d templates=%s -> "
+			"fuzz_compile: context=%s single_stage=%d base=%s dump_ir=%s werror=%d max_errors=%d templates=%s "
+			"no_comments=%d -> "
 			"status %d, "
 			"%d errors, %d warnings\n%s%s",
 			dir, opts.single_stage, opts.base ? opts.base : "(spec)",
 			opts.dump_ir ? (*opts.dump_ir ? opts.dump_ir : "(final)") : "(none)", opts.werror,
-			opts.max_errors, opts.templates_dir ? "trimmed" : "built-in", status, stagec_result_error_count(r), stagec_result_warning_count(r), diags,
+			opts.max_errors, opts.templates_dir ? "trimmed" : "built-in", opts.no_comments, status, stagec_result_error_count(r), stagec_result_warning_count(r), diags,
 			out);
 	check_chars("the diagnostics", diags, "\n\t");
 	if (ok) {
@@ -742,8 +820,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			fail("a successful compilation with empty output", NULL, 0);
 		if (opts.dump_ir)
 			check_chars("the IR dump", out, "\n");
-		else
+		else {
 			check_dockerfile(out);
+			check_comments(out, opts.no_comments);
+		}
+		if (!opts.dump_ir && !opts.no_comments && ((hash_bytes(data, size) >> 26) % 8) == 0) {
+			/* the same spec without comments: nothing else changes */
+			StagecOptions plain = opts;
+			plain.no_comments = true;
+			StagecResult *p = stagec_compile_text("app.yaml", dir, (const char *)data, size, &plain);
+			if (!p || !stagec_result_ok(p))
+				fail("a spec that compiles with comments and not without", NULL, 0);
+			const char *pout = stagec_result_output(p);
+			char *a = without_comments(out), *b = without_comments(pout);
+			if (strcmp(a, b) != 0)
+				fail("--no-comments changes more than the comments", pout, 0);
+			if (!line2_says(pout, ",no-comments ") || line2_says(out, "no-comments"))
+				fail("line 2 does not tell output with comments from output without", pout, 0);
+			free(a);
+			free(b);
+			stagec_result_free(p);
+		}
 		const char *ignore = stagec_result_dockerignore(r);
 		if (!*ignore)
 			fail("a successful compilation with an empty .dockerignore", NULL, 0);

@@ -3,7 +3,8 @@
  * check.js - nothing added, nothing split.
  *
  * For every spec given (default: the *.yaml here) and every variant
- * (multi-/single-stage, official/debian base), compiles the spec twice:
+ * (multi-/single-stage, official/debian base; with the comments that say
+ * why each step is there, and without), compiles the spec twice:
  * once to the IR dump (what the compiler means) and once to a Dockerfile
  * (what it says).  The Dockerfile is read back by the independent parser
  * (dockerfile-ast, through tests/lint/instructions.js), and the two must
@@ -132,7 +133,9 @@ function same(a, b) {
 let pass = 0, fail = 0;
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'stagec-injection-'));
 for (const spec of specs) {
-	for (const variant of [[], ['--single-stage'], ['--base', 'debian'], ['--single-stage', '--base', 'debian']]) {
+	/* with the comments (each step's reason on a line before it) and without */
+	for (const variant of [[], ['--single-stage'], ['--base', 'debian'], ['--single-stage', '--base', 'debian'],
+		['--no-comments'], ['--no-comments', '--single-stage']]) {
 		const name = `${path.basename(spec)} ${variant.join(' ') || '(multi-stage)'}`;
 		const problems = [];
 		try {

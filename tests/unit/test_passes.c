@@ -135,7 +135,8 @@ static void closure_adds_runtime_libraries(void **state)
 		     "  packages    build   [\"build-essential\", \"libpq-dev\"]\n"
 		     "  packages    build   [\"libxml2-dev=2.9.14+dfsg-1.3~deb12u6\"]\n"
 		     "  packages    runtime [\"libicu72\"]\n"
-		     "  packages    runtime [\"libpq5\", \"libxml2\"]  # run-time libraries the -dev packages imply\n"
+		     "  packages    runtime [\"libpq5\", \"libxml2\"]  # libpq5 for libpq-dev, libxml2 for libxml2-dev "
+		     "(Debian's Depends, runtime-libs.yaml)\n"
 		     "  cmd         runtime [\"python\", \"app.py\"]\n");
 }
 
@@ -161,12 +162,13 @@ static void cache_order_hoists_the_install(void **state)
 	expect_after(t, pass_cache_order,
 		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  workdir     both    \"/app\"\n"
-		     "  copy        build   (manifest) [\"requirements.txt\"] -> \"./\"  # manifests first, so a "
-		     "source edit keeps the install cached\n"
-		     "  copy        build   (manifest) [\"vendor/\"] -> \"./vendor/\"  # manifests first, so a "
-		     "source edit keeps the install cached\n"
+		     "  copy        build   (manifest) [\"requirements.txt\"] -> \"./\"  # the install's manifests "
+		     "first, so that a source edit keeps the install cached\n"
+		     "  copy        build   (manifest) [\"vendor/\"] -> \"./vendor/\"  # the install's manifests "
+		     "first, so that a source edit keeps the install cached\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
-		     "needs=[\"requirements.txt\", \"vendor/\"] produces=[\"/opt/venv\"]\n"
+		     "needs=[\"requirements.txt\", \"vendor/\"] produces=[\"/opt/venv\"]  # install, before the "
+		     "source: cached until a manifest changes\n"
 		     "  copy        both    (source) [\".\"] -> \".\"\n"
 		     "  cmd         runtime [\"python\", \"app.py\"]\n");
 }
@@ -181,12 +183,13 @@ static void cache_order_groups_files_by_folder_under_a_source_dir(void **state)
 	expect_after(t, pass_cache_order,
 		     "stage (final) FROM python:3.11-slim (debian)\n"
 		     "  copy        build   (manifest) [\"services/api/package.json\", "
-		     "\"services/api/package-lock.json\"] -> \"./\"  # manifests first, so a source edit keeps the "
-		     "install cached\n"
-		     "  copy        build   (manifest) [\"services/api/conf/npmrc\"] -> \"./conf/\"  # manifests "
-		     "first, so a source edit keeps the install cached\n"
+		     "\"services/api/package-lock.json\"] -> \"./\"  # the install's manifests first, so that a "
+		     "source edit keeps the install cached\n"
+		     "  copy        build   (manifest) [\"services/api/conf/npmrc\"] -> \"./conf/\"  # the install's "
+		     "manifests first, so that a source edit keeps the install cached\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
-		     "needs=[\"package.json\", \"package-lock.json\", \"conf/npmrc\"] produces=[\"/opt/venv\"]\n"
+		     "needs=[\"package.json\", \"package-lock.json\", \"conf/npmrc\"] produces=[\"/opt/venv\"]"
+		     "  # install, before the source: cached until a manifest changes\n"
 		     "  copy        both    (source) [\".\"] -> \".\"\n");
 }
 
@@ -212,18 +215,20 @@ static void split_makes_builder_and_final(void **state)
 	source_copy(t, ROLE_BOTH);
 	cmd(t);
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim (debian)\n"
+		     "stage builder FROM python:3.11-slim (debian)  # the builder: what only the build needs "
+		     "stays here; the final stage takes the results\n"
 		     "  packages    build   [\"build-essential\"]\n"
 		     "  workdir     build   \"/app\"\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
 		     "needs=[\"requirements.txt\"] produces=[\"/opt/venv\"]\n"
-		     "  copy        build   (source) [\".\"] -> \".\"\n"
-		     "stage (final) FROM python:3.11-slim (debian)\n"
+		     "  copy        build   (source) [\".\"] -> \".\"  # the app's source, to build\n"
+		     "stage (final) FROM python:3.11-slim (debian)  # the final stage: the run image with what the "
+		     "app needs at run time, and no build tools\n"
 		     "  packages    runtime [\"libpq5\"]\n"
 		     "  workdir     runtime \"/app\"\n"
-		     "  copy        runtime (artifact) from=builder [\"/opt/venv\"] -> \"/opt/venv\"  # built in the "
-		     "builder, needed at run time\n"
-		     "  copy        runtime (source) [\".\"] -> \".\"\n"
+		     "  copy        runtime (artifact) from=builder [\"/opt/venv\"] -> \"/opt/venv\"  # the "
+		     "dependencies installed in the builder, without the tools that installed them\n"
+		     "  copy        runtime (source) [\".\"] -> \".\"  # the app's source, needed at run time\n"
 		     "  cmd         runtime [\"python\", \"app.py\"]\n");
 }
 
@@ -239,14 +244,16 @@ static void split_copies_a_rebuilt_source_from_the_builder(void **state)
 	strlist_push(t->a, &b->args, "npm run build");
 	b->rebuilds_source = true;
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim (debian)\n"
+		     "stage builder FROM python:3.11-slim (debian)  # the builder: what only the build needs "
+		     "stays here; the final stage takes the results\n"
 		     "  run         build   (install) [\"pip install --no-cache-dir -r requirements.txt\"] "
 		     "needs=[\"package.json\"] produces=[\"/app/node_modules\"]\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
 		     "  run         build   (build) [\"npm run build\"] (rebuilds source)\n"
-		     "stage (final) FROM python:3.11-slim (debian)\n"
-		     "  copy        runtime (source) from=builder [\"/app\"] -> \"/app\"  # the app, as the build "
-		     "left it\n");
+		     "stage (final) FROM python:3.11-slim (debian)  # the final stage: the run image with what the "
+		     "app needs at run time, and no build tools\n"
+		     "  copy        runtime (source) from=builder [\"/app\"] -> \"/app\"  # the app's folder as "
+		     "the build left it, from the builder\n");
 }
 
 static void split_copies_image_files_first_on_scratch(void **state)
@@ -264,15 +271,18 @@ static void split_copies_image_files_first_on_scratch(void **state)
 	strlist_push(t->a, &b->produces, "/usr/local/bin/app");
 	step(t, STEP_USER, ROLE_RUNTIME, TAG_NONE, "10001:10001");
 	expect_after(t, pass_split,
-		     "stage builder FROM python:3.11-slim (debian)\n"
+		     "stage builder FROM python:3.11-slim (debian)  # the builder: what only the build needs "
+		     "stays here; the final stage takes the results\n"
 		     "  copy        build   (source) [\".\"] -> \".\"\n"
 		     "  run         build   (build) [\"go build -o /usr/local/bin/app .\"] "
 		     "produces=[\"/usr/local/bin/app\"]\n"
-		     "stage (final) FROM scratch (scratch)\n"
+		     "stage (final) FROM scratch (scratch)  # the final stage: the run image with what the app "
+		     "needs at run time, and no build tools\n"
 		     "  copy        runtime (artifact) from=builder [\"/etc/ssl/certs/ca-certificates.crt\"] -> "
-		     "\"/etc/ssl/certs/ca-certificates.crt\"  # a file of the build image, needed at run time\n"
+		     "\"/etc/ssl/certs/ca-certificates.crt\"  # a file of the build image the app needs at run "
+		     "time\n"
 		     "  copy        runtime (artifact) from=builder [\"/usr/local/bin/app\"] -> \"/usr/local/bin/app\""
-		     "  # built in the builder, needed at run time\n"
+		     "  # what the build made in the builder, without the toolchain\n"
 		     "  user        runtime \"10001:10001\"\n");
 }
 
@@ -303,27 +313,29 @@ static void split_refuses_packages_without_apt(void **state)
 static void packages_merges_sorts_and_dedups(void **state)
 {
 	T *t = *state;
-	packages(t, ROLE_BUILD, "zlib1g-dev", "build-essential");
+	packages(t, ROLE_BUILD, "zlib1g-dev", "build-essential")->why = "zlib1g-dev, build-essential: to build";
 	step(t, STEP_WORKDIR, ROLE_BOTH, TAG_NONE, "/app");
-	packages(t, ROLE_RUNTIME, "libpq5", "build-essential");
+	packages(t, ROLE_RUNTIME, "libpq5", "build-essential")->why = "libpq5, build-essential: to run";
+	packages(t, ROLE_RUNTIME, "libpq5", NULL)->why = "libpq5, build-essential: to run"; /* said once */
 	expect_after(t, pass_packages,
 		     "stage (final) FROM python:3.11-slim (debian)\n"
-		     "  packages    both    [\"build-essential\", \"libpq5\", \"zlib1g-dev\"]  # every package of the "
-		     "stage, in one layer\n"
+		     "  packages    both    [\"build-essential\", \"libpq5\", \"zlib1g-dev\"]  # packages, one layer "
+		     "-- zlib1g-dev, build-essential: to build; libpq5, build-essential: to run\n"
 		     "  workdir     both    \"/app\"\n");
 }
 
 static void merge_joins_adjacent_env_of_one_kind(void **state)
 {
 	T *t = *state;
-	env(t, ROLE_BOTH, "PATH", "/opt/venv/bin:$PATH", true);
-	env(t, ROLE_BOTH, "A", "1", true);
+	env(t, ROLE_BOTH, "PATH", "/opt/venv/bin:$PATH", true)->why = "the venv";
+	env(t, ROLE_BOTH, "A", "1", true)->why = "the venv"; /* one reason: said once */
+	env(t, ROLE_BOTH, "A2", "2", true)->why = "A2";
 	env(t, ROLE_BOTH, "B", "$x", false);      /* other trust: not merged */
 	env(t, ROLE_RUNTIME, "A", "1", false);    /* same value already set: dropped */
 	env(t, ROLE_RUNTIME, "PATH", "/opt/venv/bin:$PATH", false); /* $ means otherwise untrusted: kept */
 	expect_after(t, pass_merge,
 		     "stage (final) FROM python:3.11-slim (debian)\n"
-		     "  env         both    PATH=\"/opt/venv/bin:$PATH\" A=\"1\" (trusted)\n"
+		     "  env         both    PATH=\"/opt/venv/bin:$PATH\" A=\"1\" A2=\"2\" (trusted)  # the venv; A2\n"
 		     "  env         both    B=\"$x\"\n"
 		     "  env         runtime PATH=\"/opt/venv/bin:$PATH\"\n");
 }
