@@ -149,8 +149,10 @@ static const char *step_text(Arena *a, const Step *st)
 	case STEP_LABEL:
 	case STEP_ARG: {
 		Strbuf sb = STRBUF_INIT;
-		for (size_t i = 0; i < st->keys.n; i++)
-			strbuf_addf(&sb, "%s%s=%s", i ? " " : "", st->keys.v[i], st->values.v[i]);
+		for (size_t i = 0; i < st->keys.n; i++) { /* an ARG may have no default (TARGETARCH) */
+			const char *v = i < st->values.n ? st->values.v[i] : NULL;
+			strbuf_addf(&sb, "%s%s%s%s", i ? " " : "", st->keys.v[i], v ? "=" : "", v ? v : "");
+		}
 		const char *s = arena_strdup(a, strbuf_str(&sb));
 		strbuf_release(&sb);
 		return s;
@@ -252,7 +254,7 @@ void explain_values(ExplainCtx *c, const ExplainFacts *f, const Ir *ir)
 												      : &s->build_env;
 				for (size_t i = 0; i < p->keys.n; i++) {
 					SrcPos pos = p->trusted ? p->pos : map_value_pos(m, p->keys.v[i], p->pos);
-					add_at(c, arena_printf(a, "%s.%s", prefix, p->keys.v[i]), p->values.v[i], pos,
+					add_at(c, arena_printf(a, "%s.%s", prefix, p->keys.v[i]), i < p->values.n && p->values.v[i] ? p->values.v[i] : "", pos,
 					       p->why);
 				}
 				continue;
