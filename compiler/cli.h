@@ -65,7 +65,8 @@ typedef enum CliCommand {
 	CLI_INIT = 1 << 2,
 	CLI_LOCK = 1 << 3,
 	CLI_SCHEMA = 1 << 4,
-	CLI_EVERY = (1 << 5) - 1,
+	CLI_EXPLAIN = 1 << 5,
+	CLI_EVERY = (1 << 6) - 1,
 } CliCommand;
 
 /* What getopt_long returns for each option; the same option keeps its id
@@ -105,6 +106,7 @@ enum CliOptId {
 	OPT_RESOLVER,
 	OPT_LIST_OPTIONS,
 	OPT_NO_COMMENTS,
+	OPT_JSON,
 };
 
 typedef struct CliOption {
@@ -154,6 +156,8 @@ int cli_unknown_option(CliCommand cmd, const char *arg);
  * follows the global options. */
 int cli_hoist_globals(int argc, char **argv);
 int stagec_lock_main(int argc, char **argv);
+/* explain_cmd.c: `stagec explain SPEC`. */
+int stagec_explain_main(int argc, char **argv);
 /* schema_cmd.c: `stagec schema [NAME]`. */
 int stagec_schema_main(int argc, char **argv);
 

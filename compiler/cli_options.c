@@ -1,6 +1,6 @@
 /*
  * cli_options.c - the one option table of every command (stagec SPEC, all,
- * init, lock, schema), and what is made from it: each command's getopt
+ * init, lock, schema, explain), and what is made from it: each command's getopt
  * options, the option lines of its --help, and `stagec --list-options`,
  * which man/gen.py turns into the man pages' option lists and the bash,
  * zsh and fish completions.  So the four cannot drift apart, and adding an
@@ -23,6 +23,7 @@
 #define I CLI_INIT
 #define L CLI_LOCK
 #define SC CLI_SCHEMA
+#define E CLI_EXPLAIN
 
 const CliOption cli_options[] = {
 	/* stagec SPEC */
@@ -33,8 +34,8 @@ const CliOption cli_options[] = {
 	{S, false, "single-stage", 0, OPT_SINGLE, NULL, NULL, "print the single-stage variant (build tools left in)"},
 	{S, false, "dump-ir", 0, OPT_DUMP_IR, "[=after:PASS]", CLI_VALUES_PASSES,
 	 "print the IR instead of a Dockerfile: the final IR, or the IR after PASS"},
-	{S, true, "Werror", 0, OPT_WERROR, NULL, NULL, "treat warnings as errors"},
-	{S, true, "max-errors", 0, OPT_MAX_ERRORS, "N", NULL, "report at most N errors (default 20)"},
+	{S | E, true, "Werror", 0, OPT_WERROR, NULL, NULL, "treat warnings as errors"},
+	{S | E, true, "max-errors", 0, OPT_MAX_ERRORS, "N", NULL, "report at most N errors (default 20)"},
 	{S, false, "force", 0, OPT_FORCE, NULL, NULL, "with -o, overwrite files stagec did not generate"},
 	{S | A, false, "no-comments", 0, OPT_NO_COMMENTS, NULL, NULL,
 	 "leave out the comment before each step that says why it is there (line 2 records it, so stagec all "
@@ -78,31 +79,34 @@ const CliOption cli_options[] = {
 	 "offline, writes nothing: everything locked, Dockerfiles use the digests"},
 	{L, false, "outdated", 0, OPT_OUTDATED, NULL, NULL, "ask the resolver about every entry; list the tags that moved"},
 	{L, false, "resolver", 0, OPT_RESOLVER, "CMD", NULL, "the command printing a tag's digest, {} the reference"},
+	/* stagec explain */
+	{E, false, "json", 0, OPT_JSON, NULL, NULL, "print JSON (specs/explain.schema.json) instead of text"},
+	{E, false, "single-stage", 0, OPT_SINGLE, NULL, NULL, "explain the single-stage variant"},
 	/* the global options (shared/design/cli.md), accepted before the command too */
-	{S | A, true, "base", 0, OPT_BASE, "NAME", CLI_VALUES_BASES,
+	{S | A | E, true, "base", 0, OPT_BASE, "NAME", CLI_VALUES_BASES,
 	 "override the spec's base (templates/bases.yaml)"},
 	{I, true, "base", 0, OPT_BASE, "BASE", CLI_VALUES_BASES, "the spec's base"},
-	{S | A | I, true, "templates", 0, OPT_TEMPLATES, "DIR", NULL,
+	{S | A | I | E, true, "templates", 0, OPT_TEMPLATES, "DIR", NULL,
 	 "read language templates from DIR instead of the built-in ones"},
-	{S, true, "policy", 0, OPT_POLICY, "FILE", NULL,
+	{S | E, true, "policy", 0, OPT_POLICY, "FILE", NULL,
 	 "apply this organisation policy (specs/policy.md); default: $STAGEC_POLICY, else the nearest "
 	 ".stagec/policy.yaml above the spec (up to the folder holding .git), else the built-in baseline"},
 	{A, true, "policy", 0, OPT_POLICY, "FILE", NULL,
 	 "apply this policy to every spec (else each spec's nearest .stagec/policy.yaml, or $STAGEC_POLICY)"},
 	{L, true, "policy", 0, OPT_POLICY, "FILE", NULL,
 	 "the policy for every spec (its registry rewrites, its max age)"},
-	{S | A, true, "no-policy", 0, OPT_NO_POLICY, NULL, NULL, "no policy and no baseline rules"},
+	{S | A | E, true, "no-policy", 0, OPT_NO_POLICY, NULL, NULL, "no policy and no baseline rules"},
 	{L, true, "no-policy", 0, OPT_NO_POLICY, NULL, NULL, "no policy"},
-	{S, true, "lock", 0, OPT_LOCK, "=MODE", "pinned frozen off",
+	{S | E, true, "lock", 0, OPT_LOCK, "=MODE", "pinned frozen off",
 	 "pinned (default): pin the base images the nearest stagec.lock has, warn about those it lacks; frozen: "
 	 "an image it lacks is an error; off: ignore the lock (specs/lock.md)"},
 	{A, true, "lock", 0, OPT_LOCK, "=MODE", "pinned frozen off",
 	 "pinned (default), frozen or off: how each spec's nearest stagec.lock pins its base images; with "
 	 "--check, an image the lock lacks is an error (specs/lock.md)"},
 	/* every command */
-	{S | A | I | L | SC, false, "help", 'h', OPT_HELP, NULL, NULL, "show this help"},
+	{S | A | I | L | SC | E, false, "help", 'h', OPT_HELP, NULL, NULL, "show this help"},
 	{S, false, "version", 'V', OPT_VERSION, NULL, NULL, "show the version"},
-	{S | A | I | L | SC, false, "list-options", 0, OPT_LIST_OPTIONS, NULL, NULL, NULL}, /* for man/gen.py */
+	{S | A | I | L | SC | E, false, "list-options", 0, OPT_LIST_OPTIONS, NULL, NULL, NULL}, /* for man/gen.py */
 	{0},
 };
 
@@ -111,12 +115,14 @@ const CliOption cli_options[] = {
 #undef I
 #undef L
 #undef SC
+#undef E
 
-static const char *const command_names[] = {"stagec", "all", "init", "lock", "schema"};
+static const char *const command_names[] = {"stagec", "all", "init", "lock", "schema", "explain"};
+#define NCOMMANDS (sizeof(command_names) / sizeof(command_names[0]))
 
 const char *cli_command_name(CliCommand cmd)
 {
-	for (int i = 0; i < 5; i++)
+	for (unsigned i = 0; i < NCOMMANDS; i++)
 		if (cmd == 1u << i)
 			return command_names[i];
 	return "stagec";
@@ -124,7 +130,7 @@ const char *cli_command_name(CliCommand cmd)
 
 CliCommand cli_command_named(const char *s)
 {
-	for (int i = 1; i < 5; i++)
+	for (unsigned i = 1; i < NCOMMANDS; i++)
 		if (strcmp(s, command_names[i]) == 0)
 			return (CliCommand)(1u << i);
 	return 0;
@@ -268,7 +274,7 @@ void cli_list_all_options(FILE *out)
 		if (!op->help)
 			continue;
 		const char *sep = "";
-		for (int i = 0; i < 5; i++)
+		for (unsigned i = 0; i < NCOMMANDS; i++)
 			if (op->commands & (1u << i)) {
 				fprintf(out, "%s%s", sep, command_names[i]);
 				sep = ",";
@@ -306,7 +312,7 @@ int cli_unknown_option(CliCommand cmd, const char *arg)
 			if (strcmp(op->name, other->name) == 0)
 				seen |= op->commands;
 		const char *sep = " ";
-		for (int i = 0; i < 5; i++)
+		for (unsigned i = 0; i < NCOMMANDS; i++)
 			if (seen & (1u << i)) {
 				fprintf(stderr, "%s%s%s", sep, i ? "stagec " : "", command_names[i]);
 				sep = ", ";

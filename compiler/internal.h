@@ -510,6 +510,7 @@ typedef struct Template {
 	SrcPos detect_pos;
 	/* where things are in the template file, for dumps and diagnostics */
 	SrcPos pos, workdir_pos, env_pos, build_env_pos, build_pos, command_pos, port_pos;
+	SrcPos version_pos;       /* default_version (a lock that freezes another: the lock's line) */
 } Template;
 
 /* An image family (templates/families.yaml): what an image can do. */
@@ -580,6 +581,7 @@ typedef struct Templates {
 	Base *bases;
 	size_t nbases;
 	const char *default_base;
+	SrcPos default_base_pos;
 	RuntimeLibs libs;       /* a --templates folder's table, read on first use */
 	bool libs_loaded;       /* libs read, or the built-in table chosen */
 	bool libs_builtin;      /* the built-in table applies (no folder's own) */
@@ -785,6 +787,41 @@ YNode *ynode_without(Arena *a, const YNode *map, const char *key);
 #define POLICY_PLATFORMS "platforms"
 /* Applies the layers: defaults (outermost first), the spec, enforce. */
 YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d);
+/* A value of the spec file that enforce replaced (the STG010 warning's
+ * facts), for stagec explain. */
+typedef struct PolicyOverride {
+	const char *key;  /* run.user */
+	const char *was;  /* the spec's value as the warning shows it ('root', a list) */
+	SrcPos spec_pos, by; /* the spec's value, enforce's value */
+} PolicyOverride;
+typedef struct PolicyLog {
+	PolicyOverride *v;
+	size_t n, cap;
+} PolicyLog;
+/* policy_apply, recording each override into log (when not NULL). */
+YNode *policy_apply_logged(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d,
+			   PolicyLog *log);
+
+/* ---- mirror.c --------------------------------------------------------------
+ * enforce.images.mirror: base images rewritten to a registry mirror after
+ * the rules and before the lock (see the file's comment). */
+typedef struct ImageRewrite {
+	const char *from, *to; /* as the IR named it; as the FROM line will */
+	SrcPos pos;            /* the mirror entry's value in the policy */
+} ImageRewrite;
+/* NULL when s is a registry host with an optional path, else what is wrong. */
+const char *mirror_prefix_problem(const char *s);
+/* Checks enforce.images.mirror (positioned errors); returns enforce
+ * without it, for the spec reader. */
+const YNode *mirror_check(Arena *a, const YNode *enforce, Diags *d);
+/* enforce without images.mirror (and without images when nothing else is left). */
+YNode *mirror_strip(Arena *a, const YNode *enforce);
+/* ref as the mirror serves it, or NULL when no entry of enforce's mirror
+ * applies; *ret_pos: the entry's position. */
+const char *mirror_rewrite(Arena *a, const YNode *enforce, const char *ref, SrcPos *ret_pos);
+/* Rewrites the stages' images; *ret receives each distinct rewrite, the
+ * count is returned. */
+size_t mirror_apply(Arena *a, const Policy *p, Ir *ir, ImageRewrite **ret);
 
 /* ---- rules.c -------------------------------------------------------------
  * The rule table evaluated on the IRs of both variants. */
@@ -912,6 +949,9 @@ typedef struct Ir {
 	/* What lowering knew, for the passes and the emitter. */
 	const char *name;        /* the app's name (spec or folder) */
 	const char *build_image, *run_image;
+	SrcPos build_image_pos, run_image_pos; /* the value each came from: spec, policy or flavour */
+	const char *version;     /* the language's version */
+	SrcPos version_pos;      /* where it came from: the spec's version, or the template's default */
 	const Family *build_family, *run_family;
 	const char *workdir;
 	const char *source_dir;  /* the app's folder in the context ("." by default) */
@@ -1046,6 +1086,25 @@ bool emit_check_line_length(const Ir *ir, const Spec *spec, Diags *d);
 void emit_json_string(Strbuf *out, const char *s);
 void emit_json_array(Strbuf *out, const StrList *l); /* ["a", "b"] */
 void emit_quoted_word(Strbuf *out, const char *s, bool allow_vars);
+
+/* ---- explain.c --------------------------------------------------------------
+ * stagec explain's data (StagecExplain), read from what the merges kept:
+ * positions in the lowered and the final IR, the policy's override log,
+ * the mirror's rewrites. */
+typedef struct ExplainCtx ExplainCtx;
+typedef struct ExplainFacts {
+	const char *base;        /* the base lowering used */
+	bool base_flag;          /* --base chose it */
+	SrcPos default_base_pos; /* bases.yaml's default, when nothing else chose it */
+} ExplainFacts;
+ExplainCtx *explain_begin(Arena *a, const Spec *spec, const Policy *policy, const PolicyLog *log,
+			  const SourceFile *lock, const char *templates_dir, bool single_stage);
+/* The effective values, from the IR as lowering left it (before any pass). */
+void explain_values(ExplainCtx *c, const ExplainFacts *f, const Ir *ir);
+/* The mirror's rewrites of the images' values. */
+void explain_rewrites(ExplainCtx *c, const ImageRewrite *rw, size_t n);
+/* The placement of the final IR's steps; returns the whole explanation. */
+const StagecExplain *explain_finish(ExplainCtx *c, const Ir *ir);
 
 /* ---- discover.c -------------------------------------------------------------
  * The nearest NAME walking up from the spec's folder to the folder holding

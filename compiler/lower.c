@@ -1268,12 +1268,16 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	 * image too, so both variants run on the same image */
 	const char *fl_build = expand(&L, L.fl->build_image), *fl_run = expand(&L, L.fl->run_image);
 	ir->run_image = s->image_run.s ? s->image_run.s : fl_run;
+	ir->run_image_pos = s->image_run.s ? s->image_run.pos : L.fl->pos;
+	ir->version = L.version;
+	ir->version_pos = s->version.s ? s->version.pos : L.t->version_pos;
 	ir->run_family = L.run_fam = image_family(&L, ir->run_image, s->family_run);
 	if (!L.run_fam)
 		return NULL;
 	bool builds_on_run_image = s->image_run.s && !s->image_build.s && strcmp(fl_build, fl_run) == 0 &&
 				   L.run_fam->has_shell;
 	ir->build_image = s->image_build.s ? s->image_build.s : builds_on_run_image ? s->image_run.s : fl_build;
+	ir->build_image_pos = s->image_build.s ? s->image_build.pos : builds_on_run_image ? s->image_run.pos : L.fl->pos;
 	ir->build_family = L.build_fam =
 		image_family(&L, ir->build_image, builds_on_run_image ? s->family_run : s->family_build);
 	if (!L.build_fam)

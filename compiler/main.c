@@ -46,7 +46,8 @@ static const char usage_head[] =
 	"       stagec all [options] [ROOT]   every app.yaml below ROOT ('stagec all --help')\n"
 	"       stagec init [options] [DIR]   write DIR/app.yaml from the project's files\n"
 	"       stagec lock [options] [ROOT|SPEC]   pin base images by digest ('stagec lock --help')\n"
-	"       stagec schema [app|policy|lock]   print a JSON Schema (specs/)\n"
+	"       stagec explain [options] SPEC   every value with its source, every step with its reason\n"
+	"       stagec schema [app|policy|lock|explain]   print a JSON Schema (specs/)\n"
 	"\n"
 	"Compiles a build spec (app.yaml) into a Dockerfile.  SPEC '-' (or /dev/stdin)\n"
 	"reads the spec from standard input, with the current folder as its build context.\n"
@@ -717,6 +718,8 @@ int main(int argc, char **argv)
 			return stagec_init_main(argc - 1, argv + 1);
 		if (cmd == CLI_LOCK)
 			return stagec_lock_main(argc - 1, argv + 1);
+		if (cmd == CLI_EXPLAIN)
+			return stagec_explain_main(argc - 1, argv + 1);
 		return stagec_schema_main(argc - 1, argv + 1);
 	}
 	Cli cli = {0};

@@ -64,6 +64,7 @@ struct StagecResult {
 	size_t nlabels;
 	const char **platforms;     /* the policy's enforce.platforms */
 	size_t nplatforms;
+	const StagecExplain *explain; /* with opts.explain */
 };
 
 const char *const *stagec_pass_names(void)
@@ -236,6 +237,9 @@ static Template *locked_template(Arena *a, const Lock *lock, Template *t)
 	Template *copy = arena_alloc(a, sizeof(*copy));
 	*copy = *t;
 	copy->default_version = v;
+	for (size_t i = 0; i < lock->ntemplates; i++)
+		if (strcmp(lock->templates[i].language, t->language) == 0)
+			copy->version_pos = lock->templates[i].pos;
 	return copy;
 }
 
@@ -323,8 +327,9 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	YNode *root = yaml_load(a, f, d);
 	if (!root)
 		return false;
+	PolicyLog *plog = o->explain ? arena_alloc(a, sizeof(*plog)) : NULL;
 	if (policy && policy->nchain)
-		root = policy_apply(a, policy, root, f, d);
+		root = policy_apply_logged(a, policy, root, f, d, plog);
 	Spec *spec = spec_parse(a, root, f, dir, d);
 	if (!spec)
 		return false;
@@ -357,6 +362,13 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	Ir *ir = lower_spec(a, &in, d);
 	if (!ir || !dockerignore_lower(a, ir, templates, t, spec, d))
 		return false;
+	ExplainCtx *ec = NULL;
+	if (o->explain) { /* the values as lowering chose them, before any pass moves a step */
+		ec = explain_begin(a, spec, policy, plog, r->lock ? r->lock->file : NULL, o->templates_dir,
+				   o->single_stage);
+		ExplainFacts facts = {base, base_opt != NULL, templates->default_base_pos};
+		explain_values(ec, &facts, ir);
+	}
 	PassCtx ctx = {a, d, templates, o->single_stage};
 	bool stopped = false;
 	ir = run_passes(ir, &ctx, o->dump_ir && *o->dump_ir ? o->dump_ir : NULL, &stopped);
@@ -372,6 +384,14 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	}
 	/* an image the lock lacks: the rule digests.required says so when
 	 * it ran, else a warning here */
+	/* the policy's mirror: after the rules matched the names as written,
+	 * before the lock pins the names the FROM lines will have */
+	if (policy && !o->dump_ir) {
+		ImageRewrite *rw;
+		size_t nrw = mirror_apply(a, policy, ir, &rw);
+		if (ec)
+			explain_rewrites(ec, rw, nrw);
+	}
 	bool rule_says = policy && policy->active[RULE_DIGESTS_REQUIRED] && policy->digests_required && !o->no_rules;
 	if (!o->dump_ir && !lock_pin(a, r->lock, o->lock_mode, !rule_says, ir, spec, d, &r->uses))
 		return false;
@@ -400,6 +420,8 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	emit_dockerignore(ir, &info, &ign);
 	r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));
 	keep_facts(r, spec, f, ir, policy);
+	if (ec)
+		r->explain = explain_finish(ec, ir);
 	return true;
 }
 
@@ -560,6 +582,11 @@ const char *const *stagec_result_platforms(const StagecResult *r, size_t *ret_n)
 	if (ret_n)
 		*ret_n = ok ? r->nplatforms : 0;
 	return ok ? r->platforms : NULL;
+}
+
+const StagecExplain *stagec_result_explain(const StagecResult *r)
+{
+	return r && r->ok ? r->explain : NULL;
 }
 
 void stagec_result_free(StagecResult *r)

@@ -591,7 +591,7 @@ static void read_top_key(PCtx *c, const char *path, const YNode *k, const YNode 
 			c->p->ndefaults = 1;
 		}
 	} else if (strcmp(path, "enforce") == 0) {
-		check_spec_tree(c, v->kind == YNODE_MAP ? check_platforms(c, v) : v, path);
+		check_spec_tree(c, v->kind == YNODE_MAP ? mirror_check(c->a, check_platforms(c, v), c->d) : v, path);
 		if (v->kind == YNODE_MAP)
 			c->p->enforce = copy_node(c->a, v);
 	} else if (strcmp(path, "rules") == 0) {

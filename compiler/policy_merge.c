@@ -92,7 +92,22 @@ YNode *policy_merge_under(Arena *a, YNode *base, YNode *over)
 typedef struct OverCtx {
 	const SourceFile *spec;
 	Diags *d;
+	PolicyLog *log;
 } OverCtx;
+
+static void log_override(Arena *a, PolicyLog *log, const char *key, const char *was, SrcPos spec_pos, SrcPos by)
+{
+	if (!log)
+		return;
+	if (log->n == log->cap) {
+		log->cap = log->cap ? 2 * log->cap : 4;
+		PolicyOverride *v = arena_alloc(a, log->cap * sizeof(*v));
+		if (log->n)
+			memcpy(v, log->v, log->n * sizeof(*v));
+		log->v = v;
+	}
+	log->v[log->n++] = (PolicyOverride){key, was, spec_pos, by};
+}
 
 static const char *show_value(Arena *a, const YNode *n)
 {
@@ -108,21 +123,28 @@ static YNode *pick_over(Arena *a, YNode *base, YNode *over, const char *path, vo
 	OverCtx *c = vctx;
 	if (base->kind == YNODE_MAP && over->kind == YNODE_MAP)
 		return merge_maps(a, base, over, base, path, pick_over, c);
-	if (c->spec && base->pos.file == c->spec && !is_null(base) && !ynode_equal(base, over))
+	if (c->spec && base->pos.file == c->spec && !is_null(base) && !ynode_equal(base, over)) {
 		diag_warning(c->d, base->pos, "'%s' is %s in the spec, overridden by policy (%s:%d:%d) [STG010]",
 			     path, show_value(a, base), over->pos.file ? over->pos.file->path : "policy",
 			     over->pos.line, over->pos.col);
+		log_override(a, c->log, path, show_value(a, base), base->pos, over->pos);
+	}
 	return over;
 }
 
-YNode *policy_merge_over(Arena *a, YNode *base, YNode *over, const SourceFile *spec, Diags *d)
+static YNode *merge_over(Arena *a, YNode *base, YNode *over, const SourceFile *spec, Diags *d, PolicyLog *log)
 {
 	if (!over)
 		return base;
 	if (!base)
 		return over;
-	OverCtx c = {spec, d};
+	OverCtx c = {spec, d, log};
 	return pick_over(a, base, over, "", &c);
+}
+
+YNode *policy_merge_over(Arena *a, YNode *base, YNode *over, const SourceFile *spec, Diags *d)
+{
+	return merge_over(a, base, over, spec, d, NULL);
 }
 
 /* root without run.healthcheck when the spec has none and the policy's
@@ -170,6 +192,12 @@ YNode *ynode_without(Arena *a, const YNode *map, const char *key)
 
 YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d)
 {
+	return policy_apply_logged(a, p, spec_root, spec, d, NULL);
+}
+
+YNode *policy_apply_logged(Arena *a, const Policy *p, YNode *spec_root, const SourceFile *spec, Diags *d,
+			   PolicyLog *log)
+{
 	if (!p || !spec_root || spec_root->kind != YNODE_MAP)
 		return spec_root; /* the spec reader says what is wrong */
 	YNode *defaults = NULL;
@@ -182,7 +210,8 @@ YNode *policy_apply(Arena *a, const Policy *p, YNode *spec_root, const SourceFil
 		r->pos = spec_root->pos;
 		root = r;
 	}
-	/* enforce.platforms is the bake file's (stagec_result_platforms), no spec key */
-	root = policy_merge_over(a, root, ynode_without(a, p->enforce, POLICY_PLATFORMS), spec, d);
+	/* enforce.platforms is the bake file's (stagec_result_platforms), and
+	 * images.mirror rewrites the final images (mirror.c): no spec keys */
+	root = merge_over(a, root, mirror_strip(a, ynode_without(a, p->enforce, POLICY_PLATFORMS)), spec, d, log);
 	return drop_partial_healthcheck(a, root, spec_root);
 }

@@ -39,9 +39,9 @@ static void print_usage(FILE *out)
 	print_names(out, "|");
 	fputs("]\n\n"
 	      "Prints the JSON Schema of a stagec file to stdout: app (the build spec,\n"
-	      "the default), policy (.stagec/policy.yaml) or lock (stagec.lock), as\n"
-	      "installed in share/stagec/schemas/.  Exit status: 0, or 2 for a usage or\n"
-	      "I/O error.\n"
+	      "the default), policy (.stagec/policy.yaml), lock (stagec.lock) or explain\n"
+	      "(stagec explain --json), as installed in share/stagec/schemas/.  Exit\n"
+	      "status: 0, or 2 for a usage or I/O error.\n"
 	      "\n",
 	      out);
 	cli_print_options(out, CLI_SCHEMA);

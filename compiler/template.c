@@ -614,6 +614,7 @@ Template *template_load(Arena *a, const Templates *ts, const char *language, Dia
 	t->build_pos = t_pos(root, "build");
 	t->command_pos = t_pos(root, "default_command");
 	t->port_pos = t_pos(root, "default_port");
+	t->version_pos = t_pos(root, "default_version");
 	t->language = t_string(&r, ynode_get(root, "language"), "language");
 	t_list(&r, ynode_get(root, "versions"), "versions", &t->versions);
 	t->default_version = t_string(&r, ynode_get(root, "default_version"), "default_version");
@@ -790,6 +791,7 @@ static bool read_bases(Arena *a, Templates *t, Diags *d)
 		b->exact_versions = t_bool(&r, ynode_get(v, "exact_versions"), "exact_versions", false);
 	}
 	t->default_base = t_string(&r, ynode_get(root, "default"), "default");
+	t->default_base_pos = t_pos(root, "default");
 	if (!t->default_base || !base_named(t, t->default_base)) {
 		diag_error(d, root->pos, "bases.yaml needs 'default': one of its bases");
 		r.ok = false;

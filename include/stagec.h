@@ -52,6 +52,7 @@ typedef struct StagecOptions {
 				    * compiling the second variant, whose rules the first result already holds */
 	const char *lock_path;     /* the lock file (see stagec_lock_find); NULL: none */
 	StagecLockMode lock_mode;
+	bool explain;              /* keep the effective values and the steps' reasons (stagec_result_explain) */
 
 	StagecCache *cache;        /* NULL: templates and policies read for this compilation alone */
 } StagecOptions;
@@ -192,6 +193,54 @@ const StagecLabel *stagec_result_labels(const StagecResult *r, size_t *ret_n);
 /* The platforms the policy's enforce.platforms names (os/arch[/variant]),
  * in its order, for the bake file; none when it names none. */
 const char *const *stagec_result_platforms(const StagecResult *r, size_t *ret_n);
+
+/* ---- stagec explain (specs/explain.md) --------------------------------------
+ * What a compilation with StagecOptions.explain used, each value with where
+ * it came from, and where each step of the final program went and why. */
+
+/* A value's source: what set it, and where ("file" NULL: nowhere to point). */
+typedef struct StagecSource {
+	const char *kind;   /* "spec", "template", "templates" (a --templates file), "policy.defaults",
+			     * "policy.enforce", "lock", "flag", "default" */
+	const char *file;   /* as shown: the spec's path, "python.yaml" for a built-in template, ... */
+	int line, col;      /* 0 when the source has no position */
+	const char *detail; /* the flag ("--base"), the default's reason; NULL: none */
+} StagecSource;
+
+/* One effective value: key (spec-shaped: "run.user", "env.PATH"), its text
+ * as the compilation uses it, its source; overridden: the spec's value
+ * that the policy's enforce replaced, at overridden_at (else NULL); was:
+ * an image's reference before the policy's mirror rewrote it, by the
+ * mirror entry at rewrite (else NULL). */
+typedef struct StagecValue {
+	const char *key, *value;
+	StagecSource source;
+	const char *overridden;
+	StagecSource overridden_at;
+	const char *was;
+	StagecSource rewrite;
+} StagecValue;
+
+/* One step of the final program: its stage ("" for the unnamed final one),
+ * instruction, a one-line text, role (build, runtime, both) and the reason
+ * it is there, with the source of the value it came from. */
+typedef struct StagecPlacement {
+	const char *stage, *instruction, *text, *role, *why;
+	StagecSource source;
+} StagecPlacement;
+
+typedef struct StagecExplain {
+	const StagecValue *values;
+	size_t nvalues;
+	const StagecPlacement *steps;
+	size_t nsteps;
+	const char *spec;        /* the spec as shown */
+	bool single_stage;
+} StagecExplain;
+
+/* The explanation of a successful compilation made with opts.explain;
+ * NULL otherwise. */
+const StagecExplain *stagec_result_explain(const StagecResult *r);
 
 /* The names of the optimisation passes, in the order they run, NULL-terminated. */
 const char *const *stagec_pass_names(void);

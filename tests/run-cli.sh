@@ -43,8 +43,11 @@ grep -q "^FROM golang:1.19\|^FROM debian:bookworm-slim" "$tmp/gl/Dockerfile" && 
 	ok "all took --base debian given before it" || bad "all took --base debian given before it"
 expect_status "a global option before init" 0 "$STAGEC" --base alpine init --print "$tmp/gl"
 grep -q "^base: alpine" "$tmp/out" && ok "init took --base given before it" || bad "init took --base given before it"
+expect_status "a global option before explain" 0 "$STAGEC" --no-policy --lock=off explain examples/go/app.yaml
+grep -q "^# stagec explain examples/go/app.yaml" "$tmp/out" && ok "explain took --no-policy given before it" ||
+	bad "explain took --no-policy given before it"
 expect_status "a spec's option before all" 2 "$STAGEC" --Werror all "$tmp/gl"
-grep -q "'--Werror' is not an option of 'stagec all' (only of: stagec)" "$tmp/err" &&
+grep -q "'--Werror' is not an option of 'stagec all' (only of: stagec, stagec explain)" "$tmp/err" &&
 	ok "--Werror before all: which commands take it" || bad "--Werror before all: which commands take it"
 expect_status "an option of all before a spec" 2 "$STAGEC" --check examples/go/app.yaml
 grep -q "'--check' is not an option of 'stagec' (only of: stagec all, stagec lock)" "$tmp/err" &&

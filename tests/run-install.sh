@@ -90,7 +90,9 @@ got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec i
 got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec ''); COMP_CWORD=1; _stagec; printf '%s\n' \"\${COMPREPLY[@]}\" | grep -v -- '^-' | grep -v '\\.yaml$' | sort" 2>/dev/null)
 [ "$got" = "$(cat "$tmp/commands")" ] && ok "bash -i completes the commands" || bad "bash -i completes the commands: '$got'"
 got=$(PATH="$BUILD:$PATH" bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec schema ''); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
-[ "$got" = "app policy lock" ] && ok "bash -i completes schema's names" || bad "bash -i completes schema's names: '$got'"
+[ "$got" = "app policy lock explain" ] && ok "bash -i completes schema's names" || bad "bash -i completes schema's names: '$got'"
+got=$(PATH="$BUILD:$PATH" bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec explain --js); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got" = "--json" ] && ok "bash -i completes explain --js" || bad "bash -i completes explain --js: '$got'"
 # the languages: the built-in templates' (templates/*.yaml less the data files)
 langs=$(for f in templates/*.yaml; do
 	case ${f##*/} in bases.yaml | dockerignore.yaml | families.yaml | runtime-libs.yaml) ;; *) b=${f##*/} && echo "${b%.yaml}" ;; esac
@@ -112,7 +114,9 @@ if command -v fish >/dev/null; then
 	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec init --language ru'" | cut -f1 | tr '\n' ' ')
 	[ "$got" = "ruby rust " ] && ok "fish completes --language ru" || bad "fish completes --language ru: '$got'"
 	got=$(PATH="$BUILD:$PATH" fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec schema '" | cut -f1 | tr '\n' ' ')
-	[ "$got" = "app lock policy " ] && ok "fish completes schema's names" || bad "fish completes schema's names: '$got'"
+	[ "$got" = "app explain lock policy " ] && ok "fish completes schema's names" || bad "fish completes schema's names: '$got'"
+	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec explain --no-p'" | cut -f1)
+	[ "$got" = "--no-policy" ] && ok "fish completes explain --no-p" || bad "fish completes explain --no-p: '$got'"
 	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec --no-policy all --ch'" | cut -f1 | tr '\n' ' ')
 	[ "$got" = "--changed-files --check " ] && ok "fish completes all's options after a global one" || bad "fish completes 'stagec --no-policy all --ch': '$got'"
 else

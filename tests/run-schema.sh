@@ -13,7 +13,7 @@ bad() { echo "not ok - $1"; fail=$((fail + 1)); }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 
-for n in app policy lock; do
+for n in app policy lock explain; do
 	"$STAGEC" schema "$n" >"$tmp/$n.json" 2>"$tmp/err"
 	rc=$?
 	[ "$rc" -eq 0 ] && [ ! -s "$tmp/err" ] && ok "schema $n: exit 0, quiet" || bad "schema $n: exit $rc"
@@ -30,7 +30,7 @@ expect_usage() { # what, args...
 	shift
 	"$STAGEC" schema "$@" >"$tmp/out" 2>"$tmp/err"
 	rc=$?
-	[ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "the schemas are: app, policy, lock" "$tmp/err" &&
+	[ "$rc" -eq 2 ] && [ ! -s "$tmp/out" ] && grep -q "the schemas are: app, policy, lock, explain" "$tmp/err" &&
 		ok "$what: exit 2, the names listed" || { bad "$what: exit $rc"; cat "$tmp/err"; }
 }
 expect_usage "an unknown name" nosuch
@@ -38,7 +38,7 @@ expect_usage "a name with the suffix" app.schema.json
 expect_usage "an unknown option" --nosuch
 expect_usage "two names" app lock
 
-"$STAGEC" schema --help >"$tmp/help" && grep -q "^usage: stagec schema \[app|policy|lock\]" "$tmp/help" &&
+"$STAGEC" schema --help >"$tmp/help" && grep -q "^usage: stagec schema \[app|policy|lock|explain\]" "$tmp/help" &&
 	ok "--help" || bad "--help"
 if [ -w /dev/full ]; then
 	"$STAGEC" schema app >/dev/full 2>"$tmp/err"

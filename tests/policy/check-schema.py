@@ -36,6 +36,7 @@ SCHEMA_REJECTS = {
     "err-bad-date": "does not match",
     "err-exception-no-reason": "'reason' is a required property",
     "err-platforms": "does not match",
+    "err-mirror": "does not match",
 }
 
 failed = 0
