@@ -34,16 +34,25 @@ mapfile -t templates < <(sed -n -E "s/^[[:space:]]*'([^']+\.yaml)',?[[:space:]]*
 [ ${#templates[@]} -gt 0 ] || { echo "build.sh: no templates found in templates/meson.build" >&2; exit 1; }
 cc -O1 -Iinclude -Icompiler -o "$OUT/embed-templates" compiler/tools/embed-templates.c compiler/sha256.c
 "$OUT/embed-templates" "$OUT/embedded.c" "${templates[@]}"
-# The runtime-library table as C, by the generator meson builds (the same
-# sources as gen_libs_tool in compiler/meson.build).
+# A build tool's sources, read from its executable('NAME', ...) call in
+# compiler/meson.build up to include_directories: so the two cannot drift.
+tool_sources() {
+	sed -n "/^gen_[a-z_]* = executable('$1',/,/include_directories/p" compiler/meson.build |
+		grep -o "'[^']*\.c'" | tr -d "'" | sed 's|^|compiler/|'
+}
+# The runtime-library table as C, by the generator meson builds (gen_libs_tool).
+mapfile -t libs_tool < <(tool_sources gen-runtime-libs-table)
+[ ${#libs_tool[@]} -gt 1 ] || { echo "build.sh: no sources for gen-runtime-libs-table in compiler/meson.build" >&2; exit 1; }
+# shellcheck disable=SC2046
 cc -O1 -std=c17 -D_XOPEN_SOURCE=700 -Iinclude -Icompiler $(pkg-config --cflags yaml-0.1) -o "$OUT/gen-runtime-libs-table" \
-	compiler/tools/gen-runtime-libs-table.c compiler/runtime_libs_read.c compiler/yaml.c compiler/arena.c \
-	compiler/diag.c compiler/source.c compiler/strbuf.c compiler/strlist.c compiler/validate.c $(pkg-config --libs yaml-0.1)
+	"${libs_tool[@]}" $(pkg-config --libs yaml-0.1)
 "$OUT/gen-runtime-libs-table" "$OUT/runtime_libs_table.c" templates/runtime-libs.yaml
 # The templates' node trees as C (gen_trees_tool in compiler/meson.build).
+mapfile -t trees_tool < <(tool_sources gen-template-trees)
+[ ${#trees_tool[@]} -gt 1 ] || { echo "build.sh: no sources for gen-template-trees in compiler/meson.build" >&2; exit 1; }
+# shellcheck disable=SC2046
 cc -O1 -std=c17 -D_XOPEN_SOURCE=700 -Iinclude -Icompiler $(pkg-config --cflags yaml-0.1) -o "$OUT/gen-template-trees" \
-	compiler/tools/gen-template-trees.c compiler/yaml.c compiler/arena.c compiler/diag.c compiler/source.c \
-	compiler/strbuf.c compiler/strlist.c $(pkg-config --libs yaml-0.1)
+	"${trees_tool[@]}" $(pkg-config --libs yaml-0.1)
 "$OUT/gen-template-trees" "$OUT/template_trees.c" "${templates[@]}"
 
 # The library's sources, as compiler/meson.build lists them (every

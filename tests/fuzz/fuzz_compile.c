@@ -546,6 +546,51 @@ static void stagec_layout(const char *text, Program *out)
 	free(b.s);
 }
 
+/* A RUN --mount word as stagec writes it (emit.c, emit_run_head): a cache
+ * or secret mount (stagec writes no bind mount), then key=value fields of
+ * the mount-word grammar (validate.c, valid_mount_word), a target among
+ * them; "required" alone.  So no spec text can pass a mount of its own
+ * kind, add a field, or end the word early.  (tests/injection/check.js
+ * also compares each mount with the IR's.) */
+static bool stagec_mount_word(const char *p, size_t wl)
+{
+	static const char *const kinds[] = {"--mount=type=cache", "--mount=type=secret"};
+	size_t at = 0;
+	for (size_t i = 0; i < 2 && !at; i++)
+		if (wl >= strlen(kinds[i]) && strncmp(p, kinds[i], strlen(kinds[i])) == 0)
+			at = strlen(kinds[i]);
+	if (!at)
+		return false;
+	bool target = false;
+	while (at < wl) {
+		if (p[at++] != ',')
+			return false;
+		size_t k = at;
+		while (at < wl && p[at] != '=' && p[at] != ',')
+			at++;
+		size_t klen = at - k;
+		if (klen == 8 && strncmp(p + k, "required", 8) == 0 && (at == wl || p[at] == ','))
+			continue;
+		if (at == wl || p[at] != '=')
+			return false;
+		bool known = (klen == 2 && strncmp(p + k, "id", 2) == 0) || (klen == 6 && strncmp(p + k, "target", 6) == 0) ||
+			     (klen == 7 && strncmp(p + k, "sharing", 7) == 0);
+		if (!known)
+			return false;
+		target = target || (klen == 6 && strncmp(p + k, "target", 6) == 0);
+		size_t v = ++at;
+		while (at < wl && p[at] != ',') {
+			char c = p[at++];
+			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+			      strchr("./_@+-", c)))
+				return false;
+		}
+		if (at == v)
+			return false;
+	}
+	return target;
+}
+
 /* The flags BuildKit takes from the start of an instruction's arguments
  * (words starting with "--"), checked against those stagec writes. */
 static void check_flags(const char *text, const Logical *l, const char *name, const char *args)
@@ -555,6 +600,7 @@ static void check_flags(const char *text, const Logical *l, const char *name, co
 	} allowed[] = {
 		{"COPY", " --from= "},
 		{"FROM", " --platform= "},
+		{"RUN", " --mount= "},
 		{"HEALTHCHECK", " --interval= --timeout= --start-period= --retries= "},
 	};
 	const char *p = args;
@@ -579,6 +625,8 @@ static void check_flags(const char *text, const Logical *l, const char *name, co
 		if (known && strcmp(name, "FROM") == 0)
 			known = wl == strlen("--platform=" CROSS_BUILD_PLATFORM) &&
 				strncmp(p, "--platform=" CROSS_BUILD_PLATFORM, wl) == 0;
+		if (strcmp(name, "RUN") == 0)
+			known = stagec_mount_word(p, wl);
 		if (!known) {
 			char msg[160];
 			snprintf(msg, sizeof(msg), "BuildKit reads a flag '%.*s' that stagec did not write in %s",

@@ -74,8 +74,10 @@ check_lines() {
 			next
 		} else if ($0 !~ /^(FROM|RUN|COPY|ENV|WORKDIR|USER|EXPOSE|HEALTHCHECK|CMD|ENTRYPOINT|LABEL|ARG) /) {
 			bad = NR; exit
-		} else if ($0 ~ /^[A-Z]+[ \t]+--/ && $0 !~ /^COPY --from=/ && $0 !~ /^HEALTHCHECK --/) {
-			bad = NR; exit # a flag stagec does not write
+		} else if ($0 ~ /^[A-Z]+[ \t]+--/ && $0 !~ /^COPY --from=/ && $0 !~ /^HEALTHCHECK --/ &&
+			   $0 !~ /^RUN --mount=type=(cache|secret),[A-Za-z0-9=,\/._@+-]* \\$/ &&
+			   $0 !~ /^FROM --platform=\$BUILDPLATFORM [^ ]+ AS builder$/) {
+			bad = NR; exit # a flag stagec does not write (its mounts: a flag alone on the RUN line, then "\")
 		}
 		cont = ($0 ~ /\\[ \t]*$/)
 	}
