@@ -79,7 +79,8 @@ if [ -n "$builder" ]; then
 else
   bad "the builder runs FROM --platform=\$BUILDPLATFORM"; grep '^FROM' "$tmp/Dockerfile"; finish
 fi
-grep -q '^RUN' <(sed -n '/^FROM [^-]/,$p' "$tmp/Dockerfile" | sed '1d') &&
+# the final stage: the lines after the last FROM (a test stage may come before it)
+grep -q '^RUN' <(awk '/^FROM / { n = 0; delete l; next } { l[++n] = $0 } END { for (i = 1; i <= n; i++) print l[i] }' "$tmp/Dockerfile") &&
   { bad "the final stage has no RUN (it would need an emulator)"; finish; }
 have=$("$DOCKER" image inspect --format '{{.Os}}/{{.Architecture}}' "$builder" 2>/dev/null)
 [ "$have" = linux/amd64 ] && ok "$builder is in the image store for linux/amd64" ||
