@@ -135,17 +135,19 @@ else
 		bash tests/e2e/engine.sh start || return 1
 		local status=0
 		bash tests/e2e/base-images.sh || status=1
-		[ $status -eq 0 ] && { bash tests/e2e/buildtruth.sh --stagec "$ROOT/build/stagec" --bake \
+		local images=$status
+		# after the base images, every suite runs, so one failure hides no other result
+		[ $images -eq 0 ] && { bash tests/e2e/buildtruth.sh --stagec "$ROOT/build/stagec" --bake \
 			$(grep -v '^#' tests/e2e/examples.txt) || status=1; }
 		# what `stagec init` writes for project layouts shaped like public ones builds and runs
-		[ $status -eq 0 ] && { bash tests/e2e/init-truth.sh --stagec "$ROOT/build/stagec" || status=1; }
+		[ $images -eq 0 ] && { bash tests/e2e/init-truth.sh --stagec "$ROOT/build/stagec" || status=1; }
 		# a cross-build: the Go example for linux/arm64 on this amd64 machine, no emulator
-		[ $status -eq 0 ] && { bash tests/e2e/cross.sh --stagec "$ROOT/build/stagec" examples/go || status=1; }
+		[ $images -eq 0 ] && { bash tests/e2e/cross.sh --stagec "$ROOT/build/stagec" examples/go || status=1; }
 		# the lock through a real registry on 127.0.0.1 (registry.sh starts and stops it)
-		[ $status -eq 0 ] && { bash tests/e2e/lock-registry.sh --stagec "$ROOT/build/stagec" || status=1; }
+		[ $images -eq 0 ] && { bash tests/e2e/lock-registry.sh --stagec "$ROOT/build/stagec" || status=1; }
 		# a build secret in no image; test: stages that pass, fail and stay off the default build
-		[ $status -eq 0 ] && { bash tests/e2e/secrets.sh --stagec "$ROOT/build/stagec" || status=1; }
-		[ $status -eq 0 ] && { bash tests/e2e/teststage.sh --stagec "$ROOT/build/stagec" || status=1; }
+		[ $images -eq 0 ] && { bash tests/e2e/secrets.sh --stagec "$ROOT/build/stagec" || status=1; }
+		[ $images -eq 0 ] && { bash tests/e2e/teststage.sh --stagec "$ROOT/build/stagec" || status=1; }
 		bash tests/e2e/engine.sh stop
 		return $status
 	}
