@@ -129,6 +129,10 @@ extern const CliOption cli_options[];
 #define CLI_VALUES_LANGUAGES "@languages"
 #define CLI_VALUES_PASSES "@passes"
 #define CLI_VALUES_BASES "@bases"
+/* Prints "stagec: error: MESSAGE" and "Try 'stagec [COMMAND] --help'." on
+ * stderr; returns 2 (a usage error). */
+int cli_usage_error(CliCommand cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* The command's name ("stagec", "all", ...), for messages. */
 const char *cli_command_name(CliCommand cmd);
 /* The command named s (not CLI_SPEC), or 0. */

@@ -44,18 +44,6 @@ static const char explain_tail[] =
 	"(diagnostics on stderr, nothing on stdout), 2 usage or I/O error (an invalid\n"
 	"policy or lock file too).\n";
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stagec: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'stagec explain --help'.\n", stderr);
-	return 2;
-}
-
 static bool is_stdin(const char *path)
 {
 	return strcmp(path, "-") == 0 || strcmp(path, "/dev/stdin") == 0;
@@ -254,13 +242,13 @@ int stagec_explain_main(int argc, char **argv)
 		case OPT_WERROR: o.werror = true; break;
 		case OPT_LOCK:
 			if (!cli_lock_mode(optarg, &o.lock_mode))
-				return usage("'--lock=%s' is not a mode; use pinned, frozen or off", optarg);
+				return cli_usage_error(CLI_EXPLAIN, "'--lock=%s' is not a mode; use pinned, frozen or off", optarg);
 			break;
 		case OPT_MAX_ERRORS: {
 			char *end;
 			long v = strtol(optarg, &end, 10);
 			if (*end || end == optarg || v < 1 || v > 10000)
-				return usage("--max-errors takes a number from 1 to 10000, not '%s'", optarg);
+				return cli_usage_error(CLI_EXPLAIN, "--max-errors takes a number from 1 to 10000, not '%s'", optarg);
 			o.max_errors = (int)v;
 			break;
 		}
@@ -270,16 +258,16 @@ int stagec_explain_main(int argc, char **argv)
 			cli_print_options(stdout, CLI_EXPLAIN);
 			fputs(explain_tail, stdout);
 			return fflush(stdout) == 0 ? 0 : cli_error("%s", "cannot write to stdout");
-		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
+		case ':': return cli_usage_error(CLI_EXPLAIN, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_unknown_option(CLI_EXPLAIN, argv[optind - 1]);
 		}
 	}
 	if (policy_opt && o.no_policy)
-		return usage("%s", "--policy and --no-policy contradict each other");
+		return cli_usage_error(CLI_EXPLAIN, "%s", "--policy and --no-policy contradict each other");
 	if (optind >= argc)
-		return usage("%s", "no spec given");
+		return cli_usage_error(CLI_EXPLAIN, "%s", "no spec given");
 	if (optind + 1 < argc)
-		return usage("one spec at a time; '%s' is one too many", cli_shown(argv[optind + 1]));
+		return cli_usage_error(CLI_EXPLAIN, "one spec at a time; '%s' is one too many", cli_shown(argv[optind + 1]));
 	const char *path = argv[optind];
 	SpecText spec = {0};
 	int status = cli_read_spec(path, &spec);

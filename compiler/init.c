@@ -49,18 +49,6 @@ typedef struct InitCli {
 	const char *dir;
 } InitCli;
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stagec: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputs("\nTry 'stagec init --help'.\n", stderr);
-	return 2;
-}
-
 static int parse(int argc, char **argv, InitCli *c)
 {
 	struct option longopts[CLI_MAX_OPTIONS];
@@ -77,7 +65,7 @@ static int parse(int argc, char **argv, InitCli *c)
 			char *end;
 			long p = strtol(optarg, &end, 10);
 			if (*end || p < 1 || p > 65535)
-				return usage("--port takes a number from 1 to 65535, not '%s'", optarg);
+				return cli_usage_error(CLI_INIT, "--port takes a number from 1 to 65535, not '%s'", optarg);
 			c->o.port = optarg;
 			break;
 		}
@@ -96,15 +84,15 @@ static int parse(int argc, char **argv, InitCli *c)
 			cli_print_options(stdout, CLI_INIT);
 			fputs(init_tail, stdout);
 			return 0;
-		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
+		case ':': return cli_usage_error(CLI_INIT, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_unknown_option(CLI_INIT, argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)
-		return usage("one folder at a time; '%s' is one too many", argv[optind + 1]);
+		return cli_usage_error(CLI_INIT, "one folder at a time; '%s' is one too many", argv[optind + 1]);
 	c->dir = optind < argc ? argv[optind] : ".";
 	if (c->recursive && (c->o.project || c->o.program || c->o.command || c->o.port))
-		return usage("%s", "--recursive writes a spec per member: --project, --program, --command and "
+		return cli_usage_error(CLI_INIT, "%s", "--recursive writes a spec per member: --project, --program, --command and "
 				   "--port choose for one project, not for all");
 	return -1;
 }

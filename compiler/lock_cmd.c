@@ -321,22 +321,10 @@ static bool lock_find_in(Arena *a, const StrList *list, const char *norm)
 
 /* ---- the command ------------------------------------------------------------------------ */
 
-static int usage(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stagec: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\nTry 'stagec lock --help'.\n", stderr);
-	va_end(ap);
-	return 2;
-}
-
 static int set_action(LockCli *cli, Action a)
 {
 	if (cli->nactions && cli->action != a)
-		return usage("%s", "give one action at a time (--list, --set, --update, --prune, --check, --outdated)");
+		return cli_usage_error(CLI_LOCK, "%s", "give one action at a time (--list, --set, --update, --prune, --check, --outdated)");
 	cli->action = a;
 	cli->nactions = 1;
 	return -1;
@@ -366,7 +354,7 @@ static int parse(int argc, char **argv, LockCli *cli)
 		case OPT_SET:
 			st = set_action(cli, ACT_SET);
 			if (st < 0 && cli->nsets == MAX_SETS)
-				st = usage("at most %d --set options; give more as lines on standard input (--set -)", MAX_SETS);
+				st = cli_usage_error(CLI_LOCK, "at most %d --set options; give more as lines on standard input (--set -)", MAX_SETS);
 			else if (st < 0)
 				cli->sets[cli->nsets++] = optarg;
 			break;
@@ -379,20 +367,20 @@ static int parse(int argc, char **argv, LockCli *cli)
 			cli_print_options(stdout, CLI_LOCK);
 			fputs(lock_tail, stdout);
 			return 0;
-		case ':': return usage("option '%s' needs a value", argv[optind - 1]);
+		case ':': return cli_usage_error(CLI_LOCK, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_unknown_option(CLI_LOCK, argv[optind - 1]);
 		}
 	}
 	if (st >= 0)
 		return st;
 	if (cli->policy && cli->no_policy)
-		return usage("%s", "--policy and --no-policy contradict each other");
+		return cli_usage_error(CLI_LOCK, "%s", "--policy and --no-policy contradict each other");
 	int i = optind;
 	cli->target = ".";
 	if (i < argc && (cli->action != ACT_UPDATE || is_path(argv[i])))
 		cli->target = argv[i++];
 	if (i < argc && cli->action != ACT_UPDATE)
-		return usage("one ROOT or SPEC at a time; '%s' is one too many", shown(argv[i]));
+		return cli_usage_error(CLI_LOCK, "one ROOT or SPEC at a time; '%s' is one too many", shown(argv[i]));
 	cli->refs = argv + i;
 	cli->nrefs = (size_t)(argc - i);
 	for (size_t k = 0; k < cli->nrefs; k++) {

@@ -69,18 +69,6 @@ typedef struct Cli {
 	bool force;
 } Cli;
 
-static int usage_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int usage_error(const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	fputs("stagec: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputs("\nTry 'stagec --help'.\n", stderr);
-	va_end(ap);
-	return 2;
-}
-
 static bool valid_pass_name(const char *name)
 {
 	for (const char *const *p = stagec_pass_names(); *p; p++)
@@ -117,7 +105,7 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			} else if (strncmp(optarg, "after:", 6) == 0 && valid_pass_name(optarg + 6)) {
 				cli->opts.dump_ir = optarg + 6;
 			} else {
-				return usage_error("--dump-ir takes 'after:PASS' with PASS a name that 'stagec --help' lists; "
+				return cli_usage_error(CLI_SPEC, "--dump-ir takes 'after:PASS' with PASS a name that 'stagec --help' lists; "
 						   "not '%s'", optarg);
 			}
 			break;
@@ -131,7 +119,7 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			char *end;
 			long n = strtol(optarg, &end, 10);
 			if (*end || n < 1 || n > 10000)
-				return usage_error("--max-errors takes a number from 1 to 10000, not '%s'", optarg);
+				return cli_usage_error(CLI_SPEC, "--max-errors takes a number from 1 to 10000, not '%s'", optarg);
 			cli->opts.max_errors = (int)n;
 			break;
 		}
@@ -146,7 +134,7 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			break;
 		case OPT_LOCK:
 			if (!cli_lock_mode(optarg, &cli->opts.lock_mode))
-				return usage_error("--lock takes pinned, frozen or off, not '%s'", shown(optarg));
+				return cli_usage_error(CLI_SPEC, "--lock takes pinned, frozen or off, not '%s'", shown(optarg));
 			break;
 		case OPT_HELP:
 			fputs(usage_head, stdout);
@@ -160,20 +148,20 @@ static int parse_args(int argc, char **argv, Cli *cli)
 			puts("stagec " STAGEC_VERSION);
 			return 0;
 		case ':':
-			return usage_error("option '%s' needs a value", argv[optind - 1]);
+			return cli_usage_error(CLI_SPEC, "option '%s' needs a value", argv[optind - 1]);
 		default:
 			return cli_unknown_option(CLI_SPEC, argv[optind - 1]);
 		}
 	}
 	if (optind >= argc)
-		return usage_error("%s", "no spec given (e.g. 'stagec app.yaml')");
+		return cli_usage_error(CLI_SPEC, "%s", "no spec given (e.g. 'stagec app.yaml')");
 	if (optind + 1 < argc)
-		return usage_error("one spec at a time; '%s' is one too many", argv[optind + 1]);
+		return cli_usage_error(CLI_SPEC, "one spec at a time; '%s' is one too many", argv[optind + 1]);
 	cli->spec = argv[optind];
 	if (cli->output_dir && cli->opts.dump_ir)
-		return usage_error("%s", "--dump-ir prints to stdout; it does not go with -o");
+		return cli_usage_error(CLI_SPEC, "%s", "--dump-ir prints to stdout; it does not go with -o");
 	if (cli->output_dir && cli->opts.single_stage)
-		return usage_error("%s", "--single-stage prints one variant to stdout; -o writes both "
+		return cli_usage_error(CLI_SPEC, "%s", "--single-stage prints one variant to stdout; -o writes both "
 				   "(Dockerfile and Dockerfile.single), so it does not go with it");
 	return -1;
 }
@@ -207,6 +195,20 @@ const char *cli_shown(const char *path)
 	}
 	out[o] = '\0';
 	return out;
+}
+
+int cli_usage_error(CliCommand cmd, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	fputs("stagec: error: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	if (cmd == CLI_SPEC)
+		fputs("\nTry 'stagec --help'.\n", stderr);
+	else
+		fprintf(stderr, "\nTry 'stagec %s --help'.\n", cli_command_name(cmd));
+	return 2;
 }
 
 int cli_error(const char *fmt, ...)
