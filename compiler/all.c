@@ -937,7 +937,7 @@ static int parse(int argc, char **argv, AllCli *cli)
 		case OPT_TEMPLATES: cli->templates = optarg; break;
 		case OPT_LOCK:
 			if (!cli_lock_mode(optarg, &cli->lock_mode))
-				return cli_error("--lock takes pinned, frozen or off, not '%s'\nTry 'stagec all --help'.",
+				return cli_usage_error(CLI_ALL, "--lock takes pinned, frozen or off, not '%s'",
 						 cli_shown(optarg));
 			break;
 		case OPT_REPORT: {
@@ -945,12 +945,12 @@ static int parse(int argc, char **argv, AllCli *cli)
 			char name[16];
 			ReportFormat f;
 			if (!colon || colon == optarg || !colon[1] || (size_t)(colon - optarg) >= sizeof(name))
-				return cli_error("--report takes FORMAT:FILE (e.g. junit:report.xml), not '%s'\n"
-						 "Try 'stagec all --help'.", cli_shown(optarg));
+				return cli_usage_error(CLI_ALL, "--report takes FORMAT:FILE (e.g. junit:report.xml), not '%s'",
+						       cli_shown(optarg));
 			snprintf(name, sizeof(name), "%.*s", (int)(colon - optarg), optarg);
 			if (!report_format_parse(name, &f))
-				return cli_error("--report format '%s' is not one of text, junit, sarif, json\n"
-						 "Try 'stagec all --help'.", cli_shown(name));
+				return cli_usage_error(CLI_ALL, "--report format '%s' is not one of text, junit, sarif, json",
+						       cli_shown(name));
 			if (cli->nreports == MAX_REPORTS)
 				return cli_error("at most %d --report options", MAX_REPORTS);
 			cli->reports[cli->nreports++] = (ReportOut){f, colon + 1};
@@ -962,19 +962,18 @@ static int parse(int argc, char **argv, AllCli *cli)
 			fputs(all_tail, stdout);
 			return 0;
 		case OPT_LIST_OPTIONS: cli_list_options(stdout, CLI_ALL); return 0;
-		case ':': return cli_error("option '%s' needs a value\nTry 'stagec all --help'.", argv[optind - 1]);
+		case ':': return cli_usage_error(CLI_ALL, "option '%s' needs a value", argv[optind - 1]);
 		default: return cli_unknown_option(CLI_ALL, argv[optind - 1]);
 		}
 	}
 	if (optind + 1 < argc)
-		return cli_error("one ROOT at a time; '%s' is one too many\nTry 'stagec all --help'.",
+		return cli_usage_error(CLI_ALL, "one ROOT at a time; '%s' is one too many",
 				 cli_shown(argv[optind + 1]));
 	cli->root = optind < argc ? argv[optind] : ".";
 	if (cli->diff && !cli->check)
-		return cli_error("%s", "--diff goes with --check (it shows what a run would change)\n"
-				 "Try 'stagec all --help'.");
+		return cli_usage_error(CLI_ALL, "%s", "--diff goes with --check (it shows what a run would change)");
 	if (cli->policy && cli->no_policy)
-		return cli_error("%s", "--policy and --no-policy contradict each other\nTry 'stagec all --help'.");
+		return cli_usage_error(CLI_ALL, "%s", "--policy and --no-policy contradict each other");
 	return -1;
 }
 

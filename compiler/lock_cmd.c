@@ -386,8 +386,8 @@ static int parse(int argc, char **argv, LockCli *cli)
 	for (size_t k = 0; k < cli->nrefs; k++) {
 		const char *problem = lock_ref_problem(cli->refs[k]);
 		if (problem)
-			return cli_error("'%s' is not a reference --update can resolve: %s (the first argument, "
-					 "when it exists, is the ROOT or SPEC)\nTry 'stagec lock --help'.",
+			return cli_usage_error(CLI_LOCK, "'%s' is not a reference --update can resolve: %s (the first "
+					       "argument, when it exists, is the ROOT or SPEC)",
 					 shown(cli->refs[k]), problem);
 	}
 	if (!cli->resolver) {
