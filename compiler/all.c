@@ -615,16 +615,15 @@ static void check_file(Run *run, ReportSpec *s, const char *path, const char *wa
 	free(have);
 }
 
-/* Compiles one variant; returns its result (diagnostics printed unless quiet). */
-static StagecResult *compile(const SpecText *spec, const StagecOptions *o, bool quiet)
+/* Compiles both variants; returns the result (its diagnostics printed). */
+static StagecResult *compile(const SpecText *spec, const StagecOptions *o)
 {
 	StagecResult *r = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
 	if (!r) {
 		fputs("stagec: error: out of memory\n", stderr);
 		exit(2);
 	}
-	if (!quiet || stagec_result_status(r))
-		fputs(stagec_result_diagnostics(r), stderr);
+	fputs(stagec_result_diagnostics(r), stderr);
 	return r;
 }
 
@@ -663,20 +662,25 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 			   .lock_path = lock, .lock_mode = run->cli->lock_mode, .no_comments = run->cli->no_comments};
 	if (run->cli->check && lock && o.lock_mode == STAGEC_LOCK_PINNED)
 		o.lock_mode = STAGEC_LOCK_FROZEN; /* the check includes the lock's: every image locked */
-	StagecResult *multi = compile(&spec, &o, false);
+	o.both_variants = true; /* one reading of the spec and its project for both files */
+	StagecResult *multi = compile(&spec, &o);
 	report_rendered(run, s, stagec_result_diagnostics(multi));
 	size_t nrules = 0;
 	const StagecRuleResult *rules = stagec_result_rules(multi, &nrules);
 	report_rule_results(run->report, s, rules, nrules);
 	int status = stagec_result_status(multi);
-	StagecResult *single = NULL;
+	const StagecResult *single = NULL;
 	if (status == 0) {
-		o.single_stage = true;
-		o.no_rules = true;
-		single = compile(&spec, &o, true);
+		single = stagec_result_single(multi);
+		if (!single) {
+			fputs("stagec: error: out of memory\n", stderr);
+			exit(2);
+		}
 		status = stagec_result_status(single);
-		if (status)
+		if (status) {
+			fputs(stagec_result_diagnostics(single), stderr);
 			report_rendered(run, s, stagec_result_diagnostics(single));
+		}
 	}
 	if (status) {
 		run->errors++;
@@ -757,7 +761,6 @@ static void one_spec(Run *run, const char *path, const char *policy, const char 
 		arena_free(t);
 	}
 	stagec_result_free(multi);
-	stagec_result_free(single);
 	free(spec.text);
 	free(spec.dir);
 }

@@ -184,15 +184,13 @@ static bool below(const char *path, const char *dir)
 	return strcmp(dir, "/") == 0 || (strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0'));
 }
 
-void inputs_add_file(Inputs *in, InputKind kind, const char *path, const void *data, size_t len)
+const char *inputs_file_name(Inputs *in, const char *path)
 {
-	if (!in)
-		return;
-	if (!in->spec_dir) {
-		inputs_add(in, kind, path, data, len);
-		return;
-	}
-	const char *from = absolute(in->a, in->spec_dir), *to = absolute(in->a, path);
+	if (!in->spec_dir)
+		return path;
+	if (!in->spec_dir_abs)
+		in->spec_dir_abs = absolute(in->a, in->spec_dir);
+	const char *from = in->spec_dir_abs, *to = absolute(in->a, path);
 	const char *rel = relative(in->a, from, to);
 	if (strncmp(rel, "..", 2) == 0) {
 		/* a file outside the spec's repository (a policy in /etc) is named
@@ -202,7 +200,25 @@ void inputs_add_file(Inputs *in, InputKind kind, const char *path, const void *d
 		if (!below(to, in->root))
 			rel = strrchr(to, '/') + 1;
 	}
-	inputs_add(in, kind, rel, data, len);
+	return rel;
+}
+
+void inputs_add_file(Inputs *in, InputKind kind, const char *path, const void *data, size_t len)
+{
+	if (in)
+		inputs_add(in, kind, inputs_file_name(in, path), data, len);
+}
+
+void inputs_copy(Inputs *to, const Inputs *from)
+{
+	*to = *from;
+	to->v = NULL;
+	to->cap = 0;
+	if (from->n) {
+		to->v = arena_alloc(from->a, from->n * sizeof(*to->v));
+		memcpy(to->v, from->v, from->n * sizeof(*to->v));
+		to->cap = from->n;
+	}
 }
 
 static int cmp_input(const void *x, const void *y)

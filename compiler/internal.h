@@ -36,8 +36,7 @@ char *arena_vprintf(Arena *a, const char *fmt, va_list ap);
  * included); -1 when fmt has a conversion it does not do (then nothing
  * is consumed that matters: use vsnprintf with a fresh va_list). */
 int fmt_format(char *dst, size_t cap, const char *fmt, va_list ap);
-/* realpath(), with the last folders it resolved remembered (realpath.c). */
-char *stagec_realpath(const char *path, char *resolved);
+#include "realpath.h"
 
 /* ---- strbuf.c -----------------------------------------------------------
  * A growable string that owns its memory (malloc).  buf is always
@@ -116,6 +115,7 @@ typedef struct Input {
 typedef struct Inputs {
 	Arena *a;
 	const char *spec_dir; /* the real path of the spec's folder */
+	const char *spec_dir_abs; /* the same made absolute, found when first needed */
 	const char *root;     /* the folder holding .git above it, found when first needed */
 	Input *v;
 	size_t n, cap;
@@ -130,6 +130,10 @@ void inputs_add_hash(Inputs *in, InputKind kind, const char *path, const char *h
 /* The same for a file at an absolute (or current-folder-relative) path,
  * named relative to the spec's folder. */
 void inputs_add_file(Inputs *in, InputKind kind, const char *path, const void *data, size_t len);
+/* The name inputs_add_file gives the file at path (not escaped yet). */
+const char *inputs_file_name(Inputs *in, const char *path);
+/* to: what from has recorded so far, to record more of its own. */
+void inputs_copy(Inputs *to, const Inputs *from);
 /* text (malloc'd, taken over) with line 2 inserted after its first line;
  * options: "multi" or "single", and ",base=NAME" when a flag chose it. */
 char *inputs_stamp(const Inputs *in, const char *options, char *text);
@@ -1010,6 +1014,8 @@ typedef struct LowerInput {
 	const char *base;           /* a base of bases.yaml, after overrides */
 	bool single_stage;          /* the run-time steps run on the build image */
 	Inputs *inputs;             /* records the project files read; NULL: none */
+	struct Project *project;    /* shared by a spec's lowerings: zeroed, the first sets it up (in
+				     * its arena, which must outlive the others); NULL: one of its own */
 } LowerInput;
 Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d);
 /* Only the base's flavour and the version: for a spec with errors, so

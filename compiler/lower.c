@@ -48,7 +48,7 @@ typedef struct Lower {
 	const char *image_root; /* with context: the folder of the image that mirrors the context */
 	bool ws_root;         /* with context: its root is the language's workspace root */
 	const char *app_source; /* with context: the app's folder in it (Ir.source_dir) */
-	Project project;    /* the project's files, read safely and once */
+	Project *project;   /* the project's files, read safely and once (LowerInput.project) */
 } Lower;
 
 /* The spec's folder as the user named it (spec->dir is its real path), or
@@ -106,7 +106,7 @@ static const char *expand(Lower *L, const char *s)
 			probe.file = expand(L, probe.file);
 			if (probe.fallback)
 				probe.fallback = expand(L, probe.fallback);
-			value = probe_read(&L->project, &probe, L->ir->source_dir, L->spec->language.pos);
+			value = probe_read(L->project, &probe, L->ir->source_dir, L->spec->language.pos);
 			if (!value)
 				value = "";
 			add_var(L, name, value); /* read each file once */
@@ -177,7 +177,7 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 	}
 	size_t n = strlen(L->context_real);
 	if (strncmp(resolved, L->context_real, n) != 0 || (resolved[n] != '/' && resolved[n] != '\0')) {
-		if (project_entry(&L->project, path.s)->status == PROJECT_FAILED)
+		if (project_entry(L->project, path.s)->status == PROJECT_FAILED)
 			return false; /* the project reader said so already */
 		diag_error(L->d, path.pos, "'%s' leads outside the build context through a symlink; "
 					   "copy the files into the spec's folder", path.s);
@@ -538,7 +538,7 @@ static bool collect_manifests(Lower *L, const TmplInstall *rule, StrList *out)
 	for (size_t i = 0; i < listed; i++) {
 		size_t n = strlen(out->v[i]);
 		if (n && out->v[i][n - 1] != '/')
-			ok &= project_local_paths(&L->project, src, join_path(L, src, out->v[i]), blame, &local);
+			ok &= project_local_paths(L->project, src, join_path(L, src, out->v[i]), blame, &local);
 	}
 	for (size_t i = 0; i < local.n; i++)
 		if (!covered(out, local.v[i]))
@@ -661,7 +661,7 @@ static void add_members(Lower *L, StrList *needs)
 			continue;
 		if (!strlist_contains(needs, m))
 			strlist_push(L->a, needs, m);
-		project_local_paths(&L->project, ".", m, blame, &local);
+		project_local_paths(L->project, ".", m, blame, &local);
 	}
 	for (size_t i = 0; i < local.n; i++)
 		if (!covered(needs, local.v[i]))
@@ -1243,9 +1243,15 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 		L.context_real = arena_strdup(a, resolved);
 	if (!lower_context(&L))
 		return NULL;
-	project_init(&L.project, a, d, L.context_real ? L.context_real : s->dir, display_dir(&L));
-	L.project.program = s->program;
-	L.project.inputs = in->inputs;
+	/* the variants of one spec share its project: each file is read,
+	 * hashed and parsed once, and recorded in each variant's inputs */
+	Project own;
+	L.project = in->project ? in->project : &own;
+	if (!in->project || !in->project->a)
+		project_init(L.project, a, d, L.context_real ? L.context_real : s->dir, display_dir(&L));
+	L.project->d = d;
+	L.project->program = s->program;
+	L.project->inputs = in->inputs;
 	if (!pick_flavour(&L))
 		return NULL;
 	L.ir = ir_new(a);

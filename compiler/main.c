@@ -37,6 +37,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "realpath.h"
 #include "stagec.h"
 
 #define shown cli_shown
@@ -288,7 +289,7 @@ int cli_read_spec(const char *path, SpecText *spec)
 	spec->len = len;
 	/* the build context: the spec's real folder */
 	char *copy = strdup(is_stdin(path) ? "./-" : path);
-	char *real = copy ? realpath(dirname(copy), NULL) : NULL;
+	char *real = copy ? stagec_realpath(dirname(copy), NULL) : NULL;
 	free(copy);
 	if (!real) {
 		free(text);

@@ -29,6 +29,7 @@
 
 #include "internal.h"
 #include "lock.h"
+#include "project/project.h"
 
 const Pass stagec_passes[] = {
 	{"closure", pass_closure, false},
@@ -65,6 +66,8 @@ struct StagecResult {
 	const char **platforms;     /* the policy's enforce.platforms */
 	size_t nplatforms;
 	const StagecExplain *explain; /* with opts.explain */
+	StagecResult *single;       /* with opts.both_variants: the single-stage variant (output,
+				     * dockerignore, diagnostics and status only) */
 };
 
 const char *const *stagec_pass_names(void)
@@ -216,6 +219,54 @@ static Ir *other_variant(Arena *a, const LowerInput *first, Templates *templates
 	return ir;
 }
 
+/* The single-stage variant beside the multi-stage one (both_variants):
+ * its IR and its own diagnostics. */
+typedef struct Variant {
+	Ir *ir;
+	Diags diags;
+} Variant;
+
+/* Lowers the second variant of a spec for a driver that writes both:
+ * from the same spec and templates, the project's files shared with the
+ * first (read once), recorded in its own inputs (in->inputs), so that
+ * its line 2 is a hand run's.  NULL after errors, which are in d. */
+static Ir *lower_variant(Arena *a, const LowerInput *in, Templates *templates, Diags *d)
+{
+	Inputs *recording = templates->inputs;
+	templates->inputs = in->inputs;
+	Ir *ir = lower_spec(a, in, d);
+	if (ir && !dockerignore_lower(a, ir, templates, in->tmpl, in->spec, d))
+		ir = NULL;
+	PassCtx ctx = {a, d, templates, in->single_stage};
+	bool stopped = false;
+	if (ir)
+		ir = run_passes(ir, &ctx, NULL, &stopped);
+	if (ir)
+		dockerignore_check(a, ir, in->spec, d);
+	templates->inputs = recording;
+	return ir && !diags_failed(d) ? ir : NULL;
+}
+
+/* Emits a variant's Dockerfile and .dockerignore, each with its line 2
+ * (options: "multi" or "single", and ",base=NAME" when a flag chose it). */
+static bool emit_variant(StagecResult *r, const Ir *ir, const Spec *spec, const SourceFile *f, const Inputs *inputs,
+			 const char *options, const StagecOptions *o, Diags *d, char **ret_output, char **ret_ignore)
+{
+	if (!emit_check_line_length(ir, spec, d))
+		return false;
+	EmitInfo info = {file_name(f->path), ir->name, o->single_stage, !o->no_comments};
+	/* the Dockerfile's line 2 says whether it has its comments (so that
+	 * --check tells the two apart); the ignore file is the same either way */
+	const char *df_options = o->no_comments ? arena_printf(r->arena, "%s,no-comments", options) : options;
+	Strbuf out = STRBUF_INIT;
+	emit_dockerfile(ir, &info, &out);
+	*ret_output = inputs_stamp(inputs, df_options, strbuf_detach(&out));
+	Strbuf ign = STRBUF_INIT;
+	emit_dockerignore(ir, &info, &ign);
+	*ret_ignore = inputs_stamp(inputs, options, strbuf_detach(&ign));
+	return true;
+}
+
 /* The lock of the options; NULL when there is none or it is off, and
  * after errors in it (then usage_error: exit 2). */
 static const Lock *open_lock(StagecResult *r, const StagecOptions *o, Diags *d)
@@ -243,8 +294,11 @@ static Template *locked_template(Arena *a, const Lock *lock, Template *t)
 	return copy;
 }
 
-static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, Ir *ir, Templates *templates,
-			const char *spec_real, const StagecOptions *o, Diags *d)
+/* The rules on both variants: the other one is lowered here unless the
+ * caller compiled it already (have_other; other may then be NULL, after
+ * its errors). */
+static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, Ir *ir, bool have_other, Ir *other,
+			Templates *templates, const char *spec_real, const StagecOptions *o, Diags *d)
 {
 	RuleInput ri = {p, in->spec, in->tmpl, spec_real, 0, {NULL, NULL}, r->lock,
 			o->lock_mode == STAGEC_LOCK_FROZEN};
@@ -253,8 +307,9 @@ static void check_rules(StagecResult *r, const Policy *p, const LowerInput *in, 
 	/* the other variant lives in an arena of its own, freed once the
 	 * rules have run: findings are copied into the result's arena and
 	 * point at the spec and policy files, never into that IR */
-	Arena *scratch = arena_new();
-	Ir *other = other_variant(scratch, in, templates);
+	Arena *scratch = have_other ? NULL : arena_new();
+	if (!have_other)
+		other = other_variant(scratch, in, templates);
 	ri.irs[0] = in->single_stage ? other : ir;
 	ri.irs[1] = in->single_stage ? ir : other;
 	rules_evaluate(r->arena, &ri, d, &r->rules);
@@ -354,11 +409,17 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	r->language = t->language;
 	r->template_default = t->default_version;
 	t = locked_template(a, r->lock, t);
-	LowerInput in = {spec, t, templates, base, o->single_stage, &inputs};
+	Project project = {0};
+	LowerInput in = {spec, t, templates, base, o->single_stage, &inputs, &project};
 	if (diags_failed(d)) { /* the spec has errors: report the version's too */
 		lower_check_flavour(a, &in, d);
 		return false;
 	}
+	/* the single-stage variant records what it reads in its own inputs:
+	 * the spec, policy, lock and templates so far, then its own reads */
+	Inputs single_inputs;
+	if (o->both_variants)
+		inputs_copy(&single_inputs, &inputs);
 	Ir *ir = lower_spec(a, &in, d);
 	if (!ir || !dockerignore_lower(a, ir, templates, t, spec, d))
 		return false;
@@ -377,13 +438,21 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	dockerignore_check(a, ir, spec, d);
 	if (diags_failed(d))
 		return false;
+	Variant single = {0};
+	if (o->both_variants) {
+		diags_init(&single.diags, a, o->max_errors, o->werror);
+		LowerInput sin = in;
+		sin.single_stage = true;
+		sin.inputs = &single_inputs;
+		single.ir = lower_variant(a, &sin, templates, &single.diags);
+	}
 	if (policy && !o->dump_ir && !o->no_rules) {
-		check_rules(r, policy, &in, ir, templates, spec_real, o, d);
+		check_rules(r, policy, &in, ir, o->both_variants, single.ir, templates, spec_real, o, d);
 		if (diags_failed(d))
 			return false;
 	}
-	/* an image the lock lacks: the rule digests.required says so when
-	 * it ran, else a warning here */
+	const char *options = o->base ? arena_printf(a, "%s,base=%s", o->single_stage ? "single" : "multi", o->base)
+				      : o->single_stage ? "single" : "multi";
 	/* the policy's mirror: after the rules matched the names as written,
 	 * before the lock pins the names the FROM lines will have */
 	if (policy && !o->dump_ir) {
@@ -398,30 +467,40 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	r->images = arena_alloc(a, (r->uses.n + 1) * sizeof(StagecImage));
 	for (size_t i = 0; i < r->uses.n; i++)
 		r->images[i] = (StagecImage){r->uses.v[i].ref, r->uses.v[i].digest, r->uses.v[i].entry != NULL};
-	if (!o->dump_ir && !emit_check_line_length(ir, spec, d))
-		return false;
-	Strbuf out = STRBUF_INIT;
-	EmitInfo info = {file_name(f->path), ir->name, o->single_stage, !o->no_comments};
-	const char *options = o->single_stage ? "single" : "multi";
-	if (o->base)
-		options = arena_printf(a, "%s,base=%s", options, o->base);
-	/* the Dockerfile's line 2 says whether it has its comments (so that
-	 * --check tells the two apart); the ignore file is the same either way */
-	const char *df_options = o->no_comments ? arena_printf(a, "%s,no-comments", options) : options;
 	r->context = ir->context ? arena_strdup(r->arena, ir->context) : NULL;
-	if (o->dump_ir)
+	if (o->dump_ir) {
+		Strbuf out = STRBUF_INIT;
 		ir_dump(ir, &out);
-	else
-		emit_dockerfile(ir, &info, &out);
-	r->output = strbuf_detach(&out);
-	if (!o->dump_ir)
-		r->output = inputs_stamp(&inputs, df_options, r->output);
-	Strbuf ign = STRBUF_INIT;
-	emit_dockerignore(ir, &info, &ign);
-	r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));
+		r->output = strbuf_detach(&out);
+	} else if (!emit_variant(r, ir, spec, f, &inputs, options, o, d, &r->output, &r->dockerignore)) {
+		return false;
+	}
+	if (o->dump_ir) {
+		EmitInfo info = {file_name(f->path), ir->name, o->single_stage, !o->no_comments};
+		Strbuf ign = STRBUF_INIT;
+		emit_dockerignore(ir, &info, &ign);
+		r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));
+	}
 	keep_facts(r, spec, f, ir, policy);
 	if (ec)
 		r->explain = explain_finish(ec, ir);
+	if (o->both_variants && (r->single = calloc(1, sizeof(*r->single)))) {
+		/* the second variant: the same finishing steps, its own diagnostics */
+		if (single.ir && policy)
+			mirror_apply(a, policy, single.ir, &(ImageRewrite *){NULL});
+		LockUses uses = {0};
+		const char *sopt = o->base ? arena_printf(a, "single,base=%s", o->base) : "single";
+		StagecOptions so = *o;
+		so.single_stage = true;
+		r->single->ok = single.ir && !diags_failed(&single.diags) &&
+				lock_pin(a, r->lock, o->lock_mode, !rule_says, single.ir, spec, &single.diags, &uses) &&
+				emit_variant(r, single.ir, spec, f, &single_inputs, sopt, &so, &single.diags,
+					     &r->single->output, &r->single->dockerignore) &&
+				!diags_failed(&single.diags);
+		r->single->diagnostics = diags_render_text(&single.diags);
+		r->single->errors = single.diags.errors;
+		r->single->warnings = single.diags.warnings;
+	}
 	return true;
 }
 
@@ -589,10 +668,21 @@ const StagecExplain *stagec_result_explain(const StagecResult *r)
 	return r && r->ok ? r->explain : NULL;
 }
 
+const StagecResult *stagec_result_single(const StagecResult *r)
+{
+	return r && r->ok ? r->single : NULL;
+}
+
 void stagec_result_free(StagecResult *r)
 {
 	if (!r)
 		return;
+	if (r->single) {
+		free(r->single->output);
+		free(r->single->dockerignore);
+		free(r->single->diagnostics);
+		free(r->single);
+	}
 	free(r->output);
 	free(r->dockerignore);
 	free(r->diagnostics);

@@ -5,9 +5,11 @@
  * (a readlink each), and a compilation resolves some twenty paths in the
  * same few folders: `stagec all` over 1,000 specs made 150,000 readlink
  * calls, half its system time.  stagec_realpath() resolves a path's
- * folder once (with realpath) and keeps the last few folders resolved;
- * the last component then costs one lstat, and only a symlink or a "."
- * or ".." there goes to realpath as a whole.  The answer is realpath's
+ * folder once and keeps the last few folders resolved (a folder whose
+ * parent is among them costs one lstat; others go to realpath);
+ * the last component then costs one lstat ("DIR/." and "DIR/" none: they
+ * are the folder), and only a symlink or ".." there goes to realpath as a
+ * whole.  The answer is realpath's
  * (errno included, as far as a caller looks at it: a missing file is
  * ENOENT).  What it assumes: a folder that exists is not replaced by a
  * symlink while stagec runs, as stagec's own writes never do.
@@ -38,6 +40,37 @@ typedef struct Folder {
 static _Thread_local Folder recent[RECENT];
 static _Thread_local unsigned long clock_;
 
+static bool folder(const char *dir, size_t n, char *out);
+
+/* A folder not remembered, from its parent's real path when that is
+ * remembered (or resolved so) and its last component is a plain folder,
+ * no symlink: one lstat instead of a readlink per component.  False
+ * when that does not apply (realpath decides then). */
+static bool child_folder(const char *given, size_t n, char *out)
+{
+	const char *slash = strrchr(given, '/');
+	if (!slash || slash == given)
+		return false;
+	const char *base = slash + 1;
+	size_t bl = n - (size_t)(base - given);
+	if (!bl || (base[0] == '.' && (bl == 1 || (bl == 2 && base[1] == '.'))))
+		return false;
+	char parent[PATH_MAX];
+	if (!folder(given, (size_t)(slash - given), parent))
+		return false;
+	size_t pl = strlen(parent);
+	if (pl + 1 + bl >= PATH_MAX)
+		return false;
+	if (pl > 1)
+		parent[pl++] = '/';
+	memcpy(parent + pl, base, bl + 1);
+	struct stat st;
+	if (lstat(parent, &st) != 0 || !S_ISDIR(st.st_mode))
+		return false;
+	memcpy(out, parent, pl + bl + 1);
+	return true;
+}
+
 /* The real path of the folder dir (n bytes of it) into out; false when it
  * is not a folder realpath resolves. */
 static bool folder(const char *dir, size_t n, char *out)
@@ -58,9 +91,11 @@ static bool folder(const char *dir, size_t n, char *out)
 	char given[PATH_MAX];
 	memcpy(given, dir, n);
 	given[n] = '\0';
-	struct stat st;
-	if (!realpath(given, out) || stat(out, &st) != 0 || !S_ISDIR(st.st_mode))
-		return false;
+	if (!child_folder(given, n, out)) {
+		struct stat st;
+		if (!realpath(given, out) || stat(out, &st) != 0 || !S_ISDIR(st.st_mode))
+			return false;
+	}
 	memcpy(oldest->given, given, n + 1);
 	memcpy(oldest->resolved, out, strlen(out) + 1);
 	oldest->used = ++clock_;
@@ -83,9 +118,23 @@ char *stagec_realpath(const char *path, char *resolved)
 	}
 	const char *slash = strrchr(path, '/');
 	const char *base = slash ? slash + 1 : path;
-	/* a path with nothing after its last slash, or ending in "." or
-	 * "..", a path with no folder part, and a root file: realpath's */
-	if (!slash || slash == path || !*base || strcmp(base, ".") == 0 || strcmp(base, "..") == 0)
+	/* "DIR/" and "DIR/.": the folder DIR itself (a remembered one) */
+	if (slash && slash != path && (!*base || strcmp(base, ".") == 0)) {
+		size_t n = (size_t)(slash - path);
+		while (n > 1 && path[n - 1] == '/')
+			n--;
+		char dir[PATH_MAX];
+		if (n > 1 && folder(path, n, dir)) {
+			char *out = resolved ? resolved : malloc(strlen(dir) + 1);
+			if (out)
+				memcpy(out, dir, strlen(dir) + 1);
+			return out;
+		}
+		return realpath(path, resolved);
+	}
+	/* a path ending in "..", a path with no folder part, and a root
+	 * file: realpath's */
+	if (!slash || slash == path || strcmp(base, "..") == 0)
 		return realpath(path, resolved);
 	char dir[PATH_MAX];
 	if (!folder(path, (size_t)(slash - path), dir))

@@ -53,6 +53,8 @@ typedef struct StagecOptions {
 	const char *lock_path;     /* the lock file (see stagec_lock_find); NULL: none */
 	StagecLockMode lock_mode;
 	bool explain;              /* keep the effective values and the steps' reasons (stagec_result_explain) */
+	bool both_variants;        /* also compile the single-stage variant from the same reading of the
+				    * spec and project (stagec_result_single); with single_stage false */
 
 	StagecCache *cache;        /* NULL: templates and policies read for this compilation alone */
 } StagecOptions;
@@ -71,6 +73,11 @@ bool stagec_result_ok(const StagecResult *r);
 const char *stagec_result_output(const StagecResult *r);
 /* The .dockerignore text that goes with the output. */
 const char *stagec_result_dockerignore(const StagecResult *r);
+/* With both_variants, after a successful compilation: the single-stage
+ * variant, exactly what a compilation with single_stage gives (output,
+ * dockerignore, diagnostics and status; its warnings repeat the first's).
+ * Owned by r; NULL otherwise. */
+const StagecResult *stagec_result_single(const StagecResult *r);
 /* The spec's context: when it names a folder above the spec's ("../.."),
  * else NULL (the context is the spec's folder).  With one, the Dockerfile
  * is not at the context's root: Docker reads its ignore file only as

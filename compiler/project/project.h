@@ -48,6 +48,8 @@ typedef struct ProjectEntry {
 	bool toml_done;
 	const struct TomlValue *toml;
 	bool parse_failed;     /* a reader already reported it malformed */
+	const char *input_name; /* as line 2 names it (inputs_file_name), once recorded */
+	char input_hash[INPUT_HASH_LEN + 1];
 	struct ProjectEntry *next;
 } ProjectEntry;
 

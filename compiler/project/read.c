@@ -258,11 +258,20 @@ ProjectStatus project_read(Project *p, const char *rel, ProjectKind kind, SrcPos
 	*ret = NULL;
 	rel = strip_dot(rel);
 	ProjectEntry *e = project_entry(p, rel);
-	if (e->status < 0) {
+	if (e->status < 0)
 		e->status = (int)read_file(p, rel, kind, blame, &e->file);
-		if (e->status == PROJECT_OK && kind != PROJECT_HEAD && p->inputs)
-			inputs_add_file(p->inputs, INPUT_FILE, arena_printf(p->a, "%s/%s", p->context_real, rel),
-					e->file->text, e->file->len);
+	/* each variant of the spec records the file in its own inputs; the
+	 * name and hash are found once */
+	if (e->status == PROJECT_OK && kind != PROJECT_HEAD && p->inputs) {
+		if (!e->input_name) {
+			e->input_name = arena_strdup(p->a, inputs_file_name(p->inputs, arena_printf(p->a, "%s/%s",
+								   p->context_real, rel)));
+			char hex[65];
+			sha256_of(e->file->text, e->file->len, hex);
+			memcpy(e->input_hash, hex, INPUT_HASH_LEN);
+			e->input_hash[INPUT_HASH_LEN] = '\0';
+		}
+		inputs_add_hash(p->inputs, INPUT_FILE, e->input_name, e->input_hash);
 	}
 	*ret = e->file;
 	return (ProjectStatus)e->status;

@@ -88,7 +88,8 @@ static void realpath_same(void **state)
 	(void)state;
 	const char *paths[] = {"tests/unit/test_format.c", "./tests/unit/../unit/test_format.c", "tests/unit",
 			       "tests/unit/", "tests/unit/.", "tests/unit/..", "tests/unit/missing", "/", "/etc/hostname",
-			       "tests/unit/test_format.c/x", "meson.build"};
+			       "tests/unit/test_format.c/x", "meson.build", "tests/unit//", "tests//unit/.", "tests/unit/./.",
+			       "tests/unit/test_format.c/.", "tests/unit/test_format.c/", "tests/missing/.", "./.", "tests/."};
 	for (int round = 0; round < 2; round++) /* the second from what was remembered */
 		for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
 			char a[PATH_MAX], b[PATH_MAX];
@@ -105,6 +106,14 @@ static void realpath_same(void **state)
 	assert_int_equal(symlink("/etc", link), 0);
 	assert_non_null(realpath(link, real));
 	assert_non_null(stagec_realpath(link, got));
+	assert_string_equal(real, got);
+	/* and so is a symlink to a folder named with "/." or "/" after it */
+	char dotted[PATH_MAX + 2];
+	snprintf(dotted, sizeof(dotted), "%s/.", link);
+	assert_non_null(stagec_realpath(dotted, got));
+	assert_string_equal(real, got);
+	snprintf(dotted, sizeof(dotted), "%s/", link);
+	assert_non_null(stagec_realpath(dotted, got));
 	assert_string_equal(real, got);
 	unlink(link);
 	rmdir(dir);
