@@ -74,9 +74,10 @@ const char *stagec_result_output(const StagecResult *r);
 /* The .dockerignore text that goes with the output. */
 const char *stagec_result_dockerignore(const StagecResult *r);
 /* With both_variants, after a successful compilation: the single-stage
- * variant, exactly what a compilation with single_stage gives (output,
- * dockerignore, diagnostics and status; its warnings repeat the first's).
- * Owned by r; NULL otherwise. */
+ * variant, the output, dockerignore and status a compilation with
+ * single_stage gives; its diagnostics are those of its own lowering and
+ * emitting (what the spec and policy said is in r's).  Owned by r; NULL
+ * otherwise. */
 const StagecResult *stagec_result_single(const StagecResult *r);
 /* The spec's context: when it names a folder above the spec's ("../.."),
  * else NULL (the context is the spec's folder).  With one, the Dockerfile

@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <dirent.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -213,6 +214,80 @@ static void a_cache_changes_nothing(void **state)
 	arena_free(a);
 }
 
+/* Every spec folder under dir (with an app.yaml, at any depth below
+ * it: a case may keep its spec in an app's folder), as paths. */
+static void list_specs(Arena *a, const char *dir, StrList *out)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return;
+	for (struct dirent *e; (e = readdir(d));) {
+		if (e->d_name[0] == '.')
+			continue;
+		char *sub = arena_printf(a, "%s/%s", dir, e->d_name);
+		struct stat st;
+		if (strcmp(e->d_name, "app.yaml") == 0)
+			strlist_push(a, out, sub);
+		else if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode))
+			list_specs(a, sub, out);
+	}
+	closedir(d);
+}
+
+/* both_variants (what `stagec all` uses) gives, for each variant, the
+ * bytes and the status of a compilation of that variant alone: every
+ * example and case, both bases, with and without a cache, with the
+ * baseline policy and with none.  Line 2 included: the single variant
+ * records what it read itself. */
+static void both_variants_give_each_variants_bytes(void **state)
+{
+	(void)state;
+	Arena *a = arena_new();
+	StrList specs = {0};
+	list_specs(a, "examples", &specs);
+	list_specs(a, "tests/cases", &specs);
+	strlist_sort_unique(&specs);
+	assert_true(specs.n >= 40);
+	StagecCache *cache = stagec_cache_new();
+	assert_non_null(cache);
+	size_t compared = 0;
+	for (size_t i = 0; i < specs.n; i++)
+		for (int v = 0; v < 8; v++) {
+			StagecOptions o = {.base = bases[v & 1], .cache = v & 2 ? cache : NULL, .no_policy = v & 4};
+			StagecResult *multi = stagec_compile(specs.v[i], &o);
+			o.single_stage = true;
+			o.no_rules = true;
+			StagecResult *single = stagec_compile(specs.v[i], &o);
+			o.single_stage = false;
+			o.no_rules = false;
+			o.both_variants = true;
+			StagecResult *both = stagec_compile(specs.v[i], &o);
+			assert_int_equal(stagec_result_status(both), stagec_result_status(multi));
+			assert_string_equal(stagec_result_output(both), stagec_result_output(multi));
+			assert_string_equal(stagec_result_dockerignore(both), stagec_result_dockerignore(multi));
+			assert_string_equal(stagec_result_diagnostics(both), stagec_result_diagnostics(multi));
+			const StagecResult *s = stagec_result_single(both);
+			if (stagec_result_ok(multi)) {
+				assert_non_null(s);
+				if (stagec_result_status(s) != stagec_result_status(single))
+					fail_msg("%s (%d): single-stage status %d alone, %d with both_variants:\n%s", specs.v[i],
+						 v, stagec_result_status(single), stagec_result_status(s),
+						 stagec_result_diagnostics(s));
+				assert_string_equal(stagec_result_output(s), stagec_result_output(single));
+				assert_string_equal(stagec_result_dockerignore(s), stagec_result_dockerignore(single));
+				compared += stagec_result_ok(single);
+			} else {
+				assert_null(s);
+			}
+			stagec_result_free(multi);
+			stagec_result_free(single);
+			stagec_result_free(both);
+		}
+	assert_true(compared >= specs.n * 4); /* most compile: the comparison is not vacuous */
+	stagec_cache_free(cache);
+	arena_free(a);
+}
+
 /* What did not load cleanly is not kept: a policy with an error is
  * reported, at its line, by every compilation that uses it. */
 static void a_cache_keeps_no_broken_policy(void **state)
@@ -391,6 +466,7 @@ int main(void)
 		cmocka_unit_test(compiling_twice_gives_the_same_bytes),
 		cmocka_unit_test(a_cache_changes_nothing),
 		cmocka_unit_test(a_cache_keeps_no_broken_policy),
+		cmocka_unit_test(both_variants_give_each_variants_bytes),
 		cmocka_unit_test(hostile_values_stay_inside_their_instruction),
 		cmocka_unit_test(run_flags_stay_arguments),
 		cmocka_unit_test(long_lines_are_refused),
