@@ -34,12 +34,14 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "all.h"
 #include "bake.h"
 #include "changed.h"
 #include "cli.h"
@@ -62,476 +64,20 @@ static const char all_tail[] =
 	"Exit status: 0 all clean, 1 a spec has errors or breaks a policy rule, 3 drift\n"
 	"only (--check), 2 usage or I/O error, or an invalid policy (nothing written).\n";
 
-
-/* The files written beside each spec, in this order; under -o DIR, the
- * mirrored folder holds MIRROR_NAMES instead: Docker reads
- * <dockerfile>.dockerignore beside a Dockerfile outside the context. */
-enum { F_MULTI, F_SINGLE, F_IGNORE, NFILES };
-static const char *const FILE_NAMES[NFILES] = {"Dockerfile", "Dockerfile.single", ".dockerignore"};
-enum { NMIRROR = 4 };
-static const char *const MIRROR_NAMES[NMIRROR] = {"Dockerfile", "Dockerfile.single", "Dockerfile.dockerignore",
-						  "Dockerfile.single.dockerignore"};
-
-#define MAX_REPORTS 8
-
-typedef struct ReportOut {
-	ReportFormat format;
-	const char *path;
-} ReportOut;
-
-typedef struct AllCli {
-	const char *root;
-	const char *policy;
-	const char *base;
-	const char *templates; /* --templates DIR */
-	const char *output; /* -o DIR: the tree mirrored there */
-	const char *changed; /* --changed-files FILE|-: only the specs these paths touch */
-	bool no_policy, check, diff, force;
-	bool no_comments; /* --no-comments: every Dockerfile without its comments */
-	StagecLockMode lock_mode;
-	ReportOut reports[MAX_REPORTS];
-	int nreports;
-} AllCli;
-
-typedef struct PathList {
-	char **v;
-	size_t n, cap;
-} PathList;
-
-static void paths_push(PathList *l, char *p)
-{
-	if (l->n == l->cap) {
-		l->cap = l->cap ? l->cap * 2 : 64;
-		char **bigger = realloc(l->v, l->cap * sizeof(*l->v));
-		if (!bigger) {
-			fputs("stagec: error: out of memory\n", stderr);
-			exit(2);
-		}
-		l->v = bigger;
-	}
-	l->v[l->n++] = p;
-}
-
-static void paths_free(PathList *l)
-{
-	for (size_t i = 0; i < l->n; i++)
-		free(l->v[i]);
-	free(l->v);
-}
-
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-
-/* ---- reading files -------------------------------------------------------- */
-
-/* The most slurp() reads: generated files, .stagecignore and policies are
- * far smaller; a larger one is refused with EFBIG, not read into memory. */
-#define SLURP_MAX (16 * 1024 * 1024)
-
-/* The whole file, NUL-terminated, or NULL (errno set: EFBIG when it is
- * larger than SLURP_MAX, EINVAL when it is not a regular file). */
-static char *slurp(const char *path, size_t *ret_len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return NULL;
-	struct stat st;
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		close(fd);
-		errno = EINVAL;
-		return NULL;
-	}
-	if (st.st_size > SLURP_MAX) {
-		close(fd);
-		errno = EFBIG;
-		return NULL;
-	}
-	size_t cap = (size_t)st.st_size + 1, len = 0;
-	char *buf = malloc(cap + 1);
-	while (buf) {
-		if (len == cap) {
-			if (cap > SLURP_MAX) { /* it grew while read */
-				free(buf);
-				buf = NULL;
-				errno = EFBIG;
-				break;
-			}
-			cap *= 2;
-			char *bigger = realloc(buf, cap + 1);
-			if (!bigger)
-				free(buf);
-			buf = bigger;
-			if (!buf)
-				break;
-		}
-		ssize_t n = read(fd, buf + len, cap - len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = errno;
-			free(buf);
-			buf = NULL;
-			errno = e;
-			break;
-		}
-		if (n == 0)
-			break;
-		len += (size_t)n;
-	}
-	int e = errno;
-	close(fd);
-	if (buf) {
-		buf[len] = '\0';
-		if (ret_len)
-			*ret_len = len;
-	}
-	errno = e;
-	return buf;
-}
-
-/* Why slurp() returned NULL, as the end of a message. */
-static const char *slurp_error(int e)
-{
-	static char buf[96];
-	if (e == EFBIG)
-		snprintf(buf, sizeof(buf), "it is larger than %d MiB, more than stagec reads", SLURP_MAX / (1024 * 1024));
-	else if (e == EINVAL)
-		snprintf(buf, sizeof(buf), "it is not a regular file");
-	else
-		snprintf(buf, sizeof(buf), "%s", strerror(e));
-	return buf;
-}
-
-/* ---- discovery -------------------------------------------------------------- */
-
-typedef struct Ignore {
-	char **globs;
-	size_t n;
-} Ignore;
-
-/* Reads ROOT/.stagecignore; false (after an error) when it is there and
- * cannot be read. */
-static bool ignore_read(const char *root, Ignore *ig)
-{
-	char path[PATH_MAX];
-	snprintf(path, sizeof(path), "%s/.stagecignore", root);
-	char *text = slurp(path, NULL);
-	if (!text) {
-		if (errno == ENOENT)
-			return true;
-		cli_error("cannot read '%s': %s", cli_shown(path), slurp_error(errno));
-		return false;
-	}
-	for (char *line = strtok(text, "\n"); line; line = strtok(NULL, "\n")) {
-		size_t len = strlen(line);
-		while (len && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
-			line[--len] = '\0';
-		while (len && line[len - 1] == '/') /* "legacy/" names the folder */
-			line[--len] = '\0';
-		if (!len || line[0] == '#')
-			continue;
-		if (line[0] == '/')
-			line++;
-		char **bigger = realloc(ig->globs, (ig->n + 1) * sizeof(*ig->globs));
-		if (!bigger)
-			break;
-		ig->globs = bigger;
-		ig->globs[ig->n++] = strdup(line);
-	}
-	free(text);
-	return true;
-}
-
-/* rel: the path below ROOT.  A glob with a slash matches the whole
- * relative path; one without matches any single name. */
-static bool ignored(const Ignore *ig, const char *rel, const char *name)
-{
-	for (size_t i = 0; i < ig->n; i++) {
-		const char *g = ig->globs[i];
-		if (strchr(g, '/') ? fnmatch(g, rel, FNM_PATHNAME) == 0 : fnmatch(g, name, 0) == 0)
-			return true;
-	}
-	return false;
-}
-
-static bool skipped_dir(const char *name)
-{
-	for (const char *const *p = project_skipped_dirs; *p; p++)
-		if (strcmp(*p, name) == 0)
-			return true;
-	return false;
-}
-
-/* Whether the file at path has stagec's header and a drift line. */
-static bool generated_by_all(const char *path)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
-	if (fd < 0)
-		return false;
-	char buf[512];
-	ssize_t n = read(fd, buf, sizeof(buf) - 1);
-	close(fd);
-	if (n <= 0)
-		return false;
-	buf[n] = '\0';
-	return inputs_line(buf) != NULL;
-}
-
-/* The -o folder, when it lies below ROOT: discovery does not enter it. */
-static struct stat output_st;
-static bool output_known;
-
-static bool is_output_dir(const struct stat *st)
-{
-	return output_known && st->st_dev == output_st.st_dev && st->st_ino == output_st.st_ino;
-}
-
-/* Walks dir (rel below the root): specs and orphaned generated files. */
-static void walk(const char *dir, const char *rel, const Ignore *ig, PathList *specs, PathList *orphans)
-{
-	DIR *d = opendir(dir);
-	if (!d) {
-		fprintf(stderr, "stagec: warning: cannot read the folder '%s': %s\n", cli_shown(dir), strerror(errno));
-		return;
-	}
-	bool has_spec = false, elsewhere = false; /* elsewhere: -o output for a spec in another folder */
-	char *mirror_ignore = NULL; /* a Dockerfile.dockerignore, read only when no spec is here */
-	PathList gen = {0};          /* files named as stagec's: read only when no spec is here */
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *name = e->d_name;
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			continue;
-		char path[PATH_MAX], sub[PATH_MAX];
-		/* below ".", paths are shown without "./" */
-		if (snprintf(path, sizeof(path), "%s%s%s", strcmp(dir, ".") ? dir : "", strcmp(dir, ".") ? "/" : "",
-			     name) >= (int)sizeof(path) ||
-		    snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name) >= (int)sizeof(sub))
-			continue;
-		/* the entry's type from the folder itself where the file
-		 * system gives it: one lstat less per file */
-		struct stat st;
-		bool is_dir = e->d_type == DT_DIR, is_reg = e->d_type == DT_REG;
-		if (e->d_type == DT_LNK)
-			continue; /* never followed */
-		if ((e->d_type == DT_UNKNOWN || (is_dir && output_known))) {
-			if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
-				continue;
-			is_dir = S_ISDIR(st.st_mode);
-			is_reg = S_ISREG(st.st_mode);
-		}
-		if (!is_dir && !is_reg)
-			continue;
-		if (ignored(ig, sub, name))
-			continue;
-		if (is_dir) {
-			if (!skipped_dir(name) && !(output_known && is_output_dir(&st)))
-				walk(path, sub, ig, specs, orphans);
-		} else if (strcmp(name, "app.yaml") == 0) {
-			has_spec = true;
-			paths_push(specs, strdup(path));
-		} else if (strcmp(name, "Dockerfile.dockerignore") == 0) {
-			free(mirror_ignore);
-			mirror_ignore = strdup(path);
-		} else {
-			bool ours = false;
-			for (int f = 0; f < NFILES; f++)
-				ours = ours || strcmp(name, FILE_NAMES[f]) == 0;
-			for (int f = 2; f < NMIRROR; f++) /* beside a spec with context: */
-				ours = ours || strcmp(name, MIRROR_NAMES[f]) == 0;
-			if (ours)
-				paths_push(&gen, strdup(path));
-		}
-	}
-	closedir(d);
-	elsewhere = !has_spec && mirror_ignore && generated_by_all(mirror_ignore);
-	free(mirror_ignore);
-	for (size_t i = 0; i < gen.n; i++) {
-		if (has_spec || elsewhere || !generated_by_all(gen.v[i]))
-			free(gen.v[i]);
-		else
-			paths_push(orphans, gen.v[i]);
-	}
-	free(gen.v);
-}
-
-/* Walks the -o folder dir (rel below it): a generated file in a folder
- * whose mirrored spec folder (in spec_dirs, sorted) holds no spec is an
- * orphan. */
-static void walk_mirror(const char *dir, const char *rel, const PathList *spec_dirs, PathList *orphans)
-{
-	DIR *d = opendir(dir);
-	if (!d)
-		return; /* no output yet: no orphans */
-	const char *key = rel;
-	bool has_spec = spec_dirs->n && bsearch(&key, spec_dirs->v, spec_dirs->n, sizeof(char *), cmp_str);
-	PathList subdirs = {0};
-	struct dirent *e;
-	while ((e = readdir(d))) {
-		const char *name = e->d_name;
-		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
-			continue;
-		char path[PATH_MAX], sub[PATH_MAX];
-		if (snprintf(path, sizeof(path), "%s/%s", dir, name) >= (int)sizeof(path) ||
-		    snprintf(sub, sizeof(sub), "%s%s%s", rel, *rel ? "/" : "", name) >= (int)sizeof(sub))
-			continue;
-		struct stat st;
-		if (lstat(path, &st) != 0 || S_ISLNK(st.st_mode))
-			continue;
-		if (S_ISDIR(st.st_mode)) {
-			paths_push(&subdirs, strdup(sub));
-		} else if (S_ISREG(st.st_mode) && !has_spec) {
-			for (int f = 0; f < NMIRROR; f++)
-				if (strcmp(name, MIRROR_NAMES[f]) == 0 && generated_by_all(path))
-					paths_push(orphans, strdup(path));
-		}
-	}
-	closedir(d);
-	for (size_t i = 0; i < subdirs.n; i++) {
-		char path[PATH_MAX];
-		snprintf(path, sizeof(path), "%s/%s", dir, subdirs.v[i] + (*rel ? strlen(rel) + 1 : 0));
-		walk_mirror(path, subdirs.v[i], spec_dirs, orphans);
-	}
-	paths_free(&subdirs);
-}
-
-/* ---- a line diff ------------------------------------------------------------- */
-
-typedef struct Lines {
-	const char **v;
-	size_t *len;
-	size_t n;
-} Lines;
-
-static Lines split_lines(const char *text)
-{
-	Lines l = {0};
-	size_t cap = 0;
-	for (const char *p = text; *p;) {
-		size_t len = strcspn(p, "\n");
-		if (l.n == cap) {
-			cap = cap ? cap * 2 : 64;
-			l.v = realloc(l.v, cap * sizeof(*l.v));
-			l.len = realloc(l.len, cap * sizeof(*l.len));
-			if (!l.v || !l.len)
-				exit(2);
-		}
-		l.v[l.n] = p;
-		l.len[l.n++] = len;
-		p += len + (p[len] == '\n');
-	}
-	return l;
-}
-
-static bool same_line(const Lines *a, size_t i, const Lines *b, size_t j)
-{
-	return a->len[i] == b->len[j] && memcmp(a->v[i], b->v[j], a->len[i]) == 0;
-}
-
-/* Unified diff (3 lines of context) of old (path a) against new (path b),
- * by the longest common subsequence: fine for files of a few hundred lines. */
-static void print_diff(const char *name_a, const char *old, const char *name_b, const char *new)
-{
-	Lines a = split_lines(old), b = split_lines(new);
-	size_t w = b.n + 1;
-	if ((a.n + 1) > (size_t)16 * 1024 * 1024 / w) {
-		/* too large for the table: the whole file replaced */
-		printf("--- %s\n+++ %s\n@@ -1,%zu +1,%zu @@\n", name_a, name_b, a.n, b.n);
-		for (size_t i = 0; i < a.n; i++)
-			printf("-%.*s\n", (int)a.len[i], a.v[i]);
-		for (size_t j = 0; j < b.n; j++)
-			printf("+%.*s\n", (int)b.len[j], b.v[j]);
-		free(a.v), free(a.len), free(b.v), free(b.len);
-		return;
-	}
-	unsigned *lcs = calloc((a.n + 1) * w, sizeof(*lcs));
-	if (!lcs)
-		exit(2);
-	for (size_t i = a.n; i-- > 0;)
-		for (size_t j = b.n; j-- > 0;)
-			lcs[i * w + j] = same_line(&a, i, &b, j) ? lcs[(i + 1) * w + j + 1] + 1
-				: lcs[(i + 1) * w + j] > lcs[i * w + j + 1] ? lcs[(i + 1) * w + j] : lcs[i * w + j + 1];
-	/* the edit script: ' ' kept, '-' old only, '+' new only */
-	size_t cap = a.n + b.n + 1, n = 0;
-	char *op = malloc(cap);
-	size_t *ia = malloc(cap * sizeof(size_t)), *ib = malloc(cap * sizeof(size_t));
-	if (!op || !ia || !ib)
-		exit(2);
-	size_t i = 0, j = 0;
-	while (i < a.n || j < b.n) {
-		if (i < a.n && j < b.n && same_line(&a, i, &b, j)) {
-			op[n] = ' ', ia[n] = i++, ib[n] = j++;
-		} else if (i < a.n && (j == b.n || lcs[(i + 1) * w + j] >= lcs[i * w + j + 1])) {
-			op[n] = '-', ia[n] = i++, ib[n] = j; /* removals first, as diff -u */
-		} else {
-			op[n] = '+', ia[n] = i, ib[n] = j++;
-		}
-		n++;
-	}
-	printf("--- %s\n+++ %s\n", name_a, name_b);
-	const size_t ctx = 3;
-	for (size_t k = 0; k < n;) {
-		if (op[k] == ' ') {
-			k++;
-			continue;
-		}
-		/* a hunk: from ctx before this change to ctx after the last change
-		 * that is within 2*ctx of the previous one */
-		size_t start = k > ctx ? k - ctx : 0, end = k;
-		for (size_t m = k; m < n; m++) {
-			if (op[m] != ' ')
-				end = m;
-			else if (m - end > 2 * ctx)
-				break;
-		}
-		end = end + ctx + 1 < n ? end + ctx + 1 : n;
-		size_t na = 0, nb = 0;
-		for (size_t m = start; m < end; m++) {
-			na += op[m] != '+';
-			nb += op[m] != '-';
-		}
-		printf("@@ -%zu,%zu +%zu,%zu @@\n", ia[start] + (na ? 1 : 0), na, ib[start] + (nb ? 1 : 0), nb);
-		for (size_t m = start; m < end; m++) {
-			const Lines *l = op[m] == '+' ? &b : &a;
-			size_t at = op[m] == '+' ? ib[m] : ia[m];
-			printf("%c%.*s\n", op[m], (int)l->len[at], l->v[at]);
-		}
-		k = end;
-	}
-	free(op);
-	free(ia);
-	free(ib);
-	free(lcs);
-	free(a.v);
-	free(a.len);
-	free(b.v);
-	free(b.len);
-}
-
-/* ---- one spec ------------------------------------------------------------------ */
+/* ---- the run --------------------------------------------------------------------- */
 
 typedef struct Run {
 	const AllCli *cli;
 	Report *report;
 	Arena *arena;
-	StagecCache *cache; /* templates and policies, read once */
 	Bake *bake; /* docker-bake.json: a target per spec that compiled */
 	int written, unchanged, errors, drift;
 	bool io_failed;
 } Run;
 
-/* path below the root, for messages and reports */
 static const char *rel_path(const Run *run, const char *path)
 {
-	size_t n = strlen(run->cli->root);
-	if (strcmp(run->cli->root, ".") != 0 && strncmp(path, run->cli->root, n) == 0 && path[n] == '/')
-		return path + n + 1;
-	if (strncmp(path, "./", 2) == 0)
-		return path + 2;
-	return path;
+	return all_rel_path(run->cli, path);
 }
 
 /* The rendered diagnostics into the report: "file:line:col: level: message". */
@@ -566,6 +112,7 @@ static void report_rendered(Run *run, ReportSpec *s, const char *diags)
 	}
 }
 
+/* A file that drifted, found by the run itself (an orphan, the bake file). */
 static void drift(Run *run, ReportSpec *s, const char *path, ReportDriftState state, const char *input)
 {
 	run->drift++;
@@ -577,192 +124,150 @@ static void drift(Run *run, ReportSpec *s, const char *path, ReportDriftState st
 		report_drift(run->report, s, rel_path(run, path), state, input);
 }
 
-/* --check of one file: want is what a run would write there. */
-static void check_file(Run *run, ReportSpec *s, const char *path, const char *want)
+/* Takes up a spec's job, in path order: its report, its bake target, its
+ * counts and what it printed. */
+static void take(Run *run, SpecJob *job)
 {
-	size_t len = 0;
-	char *have = slurp(path, &len);
-	if (!have && errno != ENOENT) {
-		cli_error("cannot check '%s': %s", cli_shown(path), slurp_error(errno));
-		run->io_failed = true;
-		return;
-	}
-	if (!have) {
-		drift(run, s, path, REPORT_MISSING, NULL);
-		if (run->cli->diff)
-			print_diff("/dev/null", "", rel_path(run, path), want);
-		return;
-	}
-	if (strcmp(have, want) == 0) {
-		printf("%s: fresh\n", rel_path(run, path));
-		free(have);
-		return;
-	}
-	const char *line2 = inputs_line(have), *wline2 = inputs_line(want);
-	if (!line2 && strncmp(have, STAGEC_HEADER_MARK, strlen(STAGEC_HEADER_MARK)) == 0) {
-		/* stagec's, from a version that wrote no line 2 */
-		drift(run, s, path, REPORT_STALE, "stagec");
-	} else if (!line2 || !wline2 || inputs_edited(have, line2)) {
-		drift(run, s, path, REPORT_EDITED, NULL);
-	} else {
-		/* every recorded input the same: the content changed with
-		 * something line 2 does not hash (folders, which files exist) */
-		const char *changed = inputs_changed(run->arena, line2, wline2);
-		drift(run, s, path, REPORT_STALE, changed ? changed : "the project's layout or stagec");
-	}
-	if (run->cli->diff)
-		print_diff(rel_path(run, path), have, rel_path(run, path), want);
-	free(have);
-}
-
-/* Compiles both variants; returns the result (its diagnostics printed). */
-static StagecResult *compile(const SpecText *spec, const StagecOptions *o)
-{
-	StagecResult *r = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
-	if (!r) {
-		fputs("stagec: error: out of memory\n", stderr);
-		exit(2);
-	}
-	fputs(stagec_result_diagnostics(r), stderr);
-	return r;
-}
-
-/* The folder a spec's files go to, and their names: beside the spec, or
- * with -o DIR the spec's folder below ROOT mirrored under DIR (arena). */
-static char *out_dir(Run *run, Arena *a, const char *spec_path, const char *const **ret_names, int *ret_n)
-{
-	char *copy = arena_strdup(a, spec_path);
-	char *dir = dirname(copy);
-	if (!run->cli->output) {
-		*ret_names = FILE_NAMES;
-		*ret_n = NFILES;
-		return arena_strdup(a, dir);
-	}
-	*ret_names = MIRROR_NAMES;
-	*ret_n = NMIRROR;
-	const char *rel = rel_path(run, dir);
-	if (strcmp(rel, ".") == 0 || strcmp(dir, run->cli->root) == 0)
-		return arena_strdup(a, run->cli->output);
-	return arena_printf(a, "%s/%s", run->cli->output, rel);
-}
-
-static void one_spec(Run *run, const char *path, const char *policy, const char *lock)
-{
-	ReportSpec *s = report_spec(run->report, rel_path(run, path));
-	SpecText spec = {0};
-	if (cli_read_spec(path, &spec) != 0) {
-		run->io_failed = true;
-		report_diag(run->report, s, REPORT_ERROR, (ReportPos){rel_path(run, path), 0, 0}, "cannot read the spec");
-		return;
-	}
-	/* diagnostics name the spec relative to ROOT, whichever way ROOT was
-	 * spelled (the files name it by its file name only) */
-	StagecOptions o = {.base = run->cli->base, .no_policy = run->cli->no_policy, .policy_path = policy,
-			   .display_path = rel_path(run, path), .templates_dir = run->cli->templates, .cache = run->cache,
-			   .lock_path = lock, .lock_mode = run->cli->lock_mode, .no_comments = run->cli->no_comments};
-	if (run->cli->check && lock && o.lock_mode == STAGEC_LOCK_PINNED)
-		o.lock_mode = STAGEC_LOCK_FROZEN; /* the check includes the lock's: every image locked */
-	o.both_variants = true; /* one reading of the spec and its project for both files */
-	StagecResult *multi = compile(&spec, &o);
-	report_rendered(run, s, stagec_result_diagnostics(multi));
-	size_t nrules = 0;
-	const StagecRuleResult *rules = stagec_result_rules(multi, &nrules);
-	report_rule_results(run->report, s, rules, nrules);
-	int status = stagec_result_status(multi);
-	const StagecResult *single = NULL;
-	if (status == 0) {
-		single = stagec_result_single(multi);
-		if (!single) {
-			fputs("stagec: error: out of memory\n", stderr);
-			exit(2);
-		}
-		status = stagec_result_status(single);
-		if (status) {
-			fputs(stagec_result_diagnostics(single), stderr);
+	ReportSpec *s = report_spec(run->report, rel_path(run, job->path));
+	StagecResult *r = job->result;
+	if (job->unreadable)
+		report_diag(run->report, s, REPORT_ERROR, (ReportPos){rel_path(run, job->path), 0, 0},
+			    "cannot read the spec");
+	if (r) {
+		report_rendered(run, s, stagec_result_diagnostics(r));
+		size_t nrules = 0;
+		const StagecRuleResult *rules = stagec_result_rules(r, &nrules);
+		report_rule_results(run->report, s, rules, nrules);
+		const StagecResult *single = stagec_result_single(r);
+		if (single && stagec_result_status(single))
 			report_rendered(run, s, stagec_result_diagnostics(single));
-		}
 	}
-	if (status) {
-		run->errors++;
-		if (status == 2)
-			run->io_failed = true;
-	} else {
-		/* line 2 is the library's: the same as a hand run's */
-		char *texts[NMIRROR] = {
-			strdup(stagec_result_output(multi)),
-			strdup(stagec_result_output(single)),
-			strdup(stagec_result_dockerignore(multi)),
-			strdup(stagec_result_dockerignore(single)),
-		};
-		if (!texts[0] || !texts[1] || !texts[2] || !texts[3]) {
-			fputs("stagec: error: out of memory\n", stderr);
-			exit(2);
-		}
-		const char *const *names;
-		int nfiles;
-		/* the paths of this spec's files: in an arena of its own, so
-		 * that memory does not grow with the specs (the report copies
-		 * what it keeps) */
-		Arena *t = arena_new();
-		char *dir = out_dir(run, t, path, &names, &nfiles);
-		if (stagec_result_context(multi)) {
-			/* the spec's folder is not the context's root: Docker reads
-			 * only <dockerfile>.dockerignore there */
-			names = MIRROR_NAMES;
-			nfiles = NMIRROR;
-		}
-		bake_add(run->bake, rel_path(run, path), path, dir, multi);
-		if (run->cli->check) {
-			for (int f = 0; f < nfiles; f++)
-				check_file(run, s, arena_printf(t, "%s/%s", dir, names[f]), texts[f]);
-		} else {
-			bool same = true;
-			bool hand_edited = false;
-			for (int f = 0; f < nfiles; f++) {
-				char out[PATH_MAX];
-				snprintf(out, sizeof(out), "%s/%s", dir, names[f]);
-				char *have = slurp(out, NULL);
-				if (!have && errno == EFBIG) {
-					cli_error("refusing to overwrite '%s': %s; move it away", cli_shown(out),
-						  slurp_error(errno));
-					hand_edited = true;
-				}
-				bool equal = have && strcmp(have, texts[f]) == 0;
-				same = same && equal;
-				const char *line2 = have && !equal ? inputs_line(have) : NULL;
-				if (line2 && inputs_edited(have, line2) && !run->cli->force) {
-					fprintf(stderr, "stagec: error: refusing to overwrite '%s', edited by hand since "
-						"stagec generated it; move the change into the spec, or use --force\n",
-						cli_shown(out));
-					hand_edited = true;
-				}
-				free(have);
-			}
-			/* a killed run's leftovers go even when nothing is rewritten
-			 * (cli_write_files removes them when it writes) */
-			if (hand_edited || same)
-				cli_remove_stale_temps(dir);
-			if (hand_edited) {
-				run->io_failed = true;
-			} else if (same) {
-				run->unchanged++;
-			} else {
-				CliFile files[NMIRROR];
-				for (int f = 0; f < nfiles; f++)
-					files[f] = (CliFile){names[f], texts[f]};
-				if (cli_write_files(dir, files, (size_t)nfiles, run->cli->force) == 0)
-					run->written++;
-				else
-					run->io_failed = true;
-			}
-		}
-		for (int f = 0; f < NMIRROR; f++)
-			free(texts[f]);
-		arena_free(t);
+	if (job->status)
+		run->errors += !job->unreadable;
+	else
+		bake_add(run->bake, rel_path(run, job->path), job->path, job->dir, r);
+	for (size_t i = 0; i < job->ndrifts; i++) {
+		run->drift++;
+		report_drift(run->report, s, job->drifts[i].path, job->drifts[i].state, job->drifts[i].input);
 	}
-	stagec_result_free(multi);
-	free(spec.text);
-	free(spec.dir);
+	run->written += job->written;
+	run->unchanged += job->unchanged;
+	run->io_failed |= job->io_failed;
+	all_spec_release(job);
+	stagec_result_free(r);
+	job->result = NULL;
+}
+
+/* ---- the specs, on worker threads ------------------------------------------------- */
+
+/* How far the workers may run ahead of the spec taken up next: what a
+ * finished spec keeps waits in one of these slots, so memory stays flat. */
+#define WINDOW 64
+#define MAX_JOBS 16
+
+typedef struct Pool {
+	const AllCli *cli;
+	char **paths, **policies, **locks;
+	size_t n;
+	SpecJob ring[WINDOW];
+	bool done[WINDOW];
+	size_t next;  /* the next spec a worker starts */
+	size_t taken; /* the specs taken up */
+	pthread_mutex_t mu;
+	pthread_cond_t job_done, room;
+} Pool;
+
+/* A worker thread and its cache: templates and policies, read once per
+ * thread.  A result may point into its cache (a policy's labels), so the
+ * caches live until every spec is taken up. */
+typedef struct Worker {
+	Pool *pool;
+	StagecCache *cache;
+	pthread_t thread;
+} Worker;
+
+static void *worker(void *arg)
+{
+	Pool *p = ((Worker *)arg)->pool;
+	StagecCache *cache = ((Worker *)arg)->cache;
+	pthread_mutex_lock(&p->mu);
+	for (;;) {
+		while (p->next < p->n && p->next >= p->taken + WINDOW)
+			pthread_cond_wait(&p->room, &p->mu);
+		if (p->next >= p->n)
+			break;
+		size_t i = p->next++;
+		pthread_mutex_unlock(&p->mu);
+		SpecJob *job = &p->ring[i % WINDOW];
+		*job = (SpecJob){.path = p->paths[i], .policy = p->policies[i], .lock = p->locks[i]};
+		all_spec_run(p->cli, cache, job);
+		pthread_mutex_lock(&p->mu);
+		p->done[i % WINDOW] = true;
+		pthread_cond_broadcast(&p->job_done);
+	}
+	pthread_mutex_unlock(&p->mu);
+	return NULL;
+}
+
+/* The worker threads: -j, or one per core. */
+static int jobs_for(const AllCli *cli, size_t nspecs)
+{
+	long n = cli->jobs ? cli->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+	if (n < 1)
+		n = 1;
+	if (n > MAX_JOBS)
+		n = MAX_JOBS;
+	if ((size_t)n > nspecs)
+		n = nspecs ? (long)nspecs : 1;
+	return (int)n;
+}
+
+/* Compiles every spec on the workers and takes each up here, in path
+ * order: the output is the same whatever the number of threads.
+ * Returns 0, or -1 when not even one thread started (errno set). */
+static int run_specs(Run *run, char **paths, char **policies, char **locks, size_t n)
+{
+	Pool *p = calloc(1, sizeof(*p));
+	if (!p)
+		return -1;
+	*p = (Pool){.cli = run->cli, .paths = paths, .policies = policies, .locks = locks, .n = n};
+	pthread_mutex_init(&p->mu, NULL);
+	pthread_cond_init(&p->job_done, NULL);
+	pthread_cond_init(&p->room, NULL);
+	Worker workers[MAX_JOBS];
+	int nthreads = 0, want = jobs_for(run->cli, n);
+	int err = 0;
+	while (nthreads < want) {
+		Worker *w = &workers[nthreads];
+		*w = (Worker){p, stagec_cache_new(), 0};
+		if (!w->cache || (err = pthread_create(&w->thread, NULL, worker, w)) != 0) {
+			stagec_cache_free(w->cache);
+			break;
+		}
+		nthreads++;
+	}
+	for (size_t i = 0; i < n && nthreads; i++) {
+		pthread_mutex_lock(&p->mu);
+		while (!p->done[i % WINDOW])
+			pthread_cond_wait(&p->job_done, &p->mu);
+		p->done[i % WINDOW] = false;
+		pthread_mutex_unlock(&p->mu);
+		take(run, &p->ring[i % WINDOW]);
+		pthread_mutex_lock(&p->mu);
+		p->taken++;
+		pthread_cond_broadcast(&p->room);
+		pthread_mutex_unlock(&p->mu);
+	}
+	for (int t = 0; t < nthreads; t++) {
+		pthread_join(workers[t].thread, NULL);
+		stagec_cache_free(workers[t].cache);
+	}
+	pthread_cond_destroy(&p->room);
+	pthread_cond_destroy(&p->job_done);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	errno = err;
+	return nthreads ? 0 : -1;
 }
 
 /* A folder below -o DIR as the spec folder it mirrors, relative to ROOT ("." for DIR). */
@@ -790,10 +295,10 @@ static void mirror_orphans(Run *run, const PathList *specs, PathList *orphans)
 		free(copy);
 	}
 	if (dirs.n)
-		qsort(dirs.v, dirs.n, sizeof(*dirs.v), cmp_str);
-	walk_mirror(run->cli->output, "", &dirs, orphans);
+		qsort(dirs.v, dirs.n, sizeof(*dirs.v), all_cmp_str);
+	all_walk_mirror(run->cli->output, "", &dirs, orphans);
 	if (orphans->n)
-		qsort(orphans->v, orphans->n, sizeof(*orphans->v), cmp_str);
+		qsort(orphans->v, orphans->n, sizeof(*orphans->v), all_cmp_str);
 	paths_free(&dirs);
 }
 
@@ -812,7 +317,9 @@ static int select_changed(Run *run, PathList *specs, char **policies, char **loc
 		if (cli->output) {
 			const char *const *names;
 			int n;
-			mirror = out_dir(run, run->arena, specs->v[i], &names, &n);
+			char *d = all_out_dir(cli, specs->v[i], &names, &n);
+			mirror = d ? arena_strdup(run->arena, d) : NULL;
+			free(d);
 		}
 		if (changed_touches(c, specs->v[i], policies[i], locks[i], mirror)) {
 			specs->v[kept] = specs->v[i];
@@ -866,7 +373,7 @@ static void bake_file(Run *run, size_t nspecs)
 	run->errors += (int)nerr;
 	char path[PATH_MAX];
 	snprintf(path, sizeof(path), "%s/" BAKE_FILE, run->cli->root);
-	char *have = slurp(path, NULL);
+	char *have = all_slurp(path, NULL);
 	char *want = NULL;
 	if (run->cli->changed) {
 		/* a target per spec: the file is made from every spec or none */
@@ -899,7 +406,7 @@ static void bake_file(Run *run, size_t nspecs)
 				drift(run, NULL, path, state == BAKE_STALE ? REPORT_STALE : REPORT_EDITED,
 				      state == BAKE_STALE ? arena_strdup(run->arena, changed) : NULL);
 			if (run->cli->diff && (!have || state != BAKE_FRESH))
-				print_diff(have ? rel_path(run, path) : "/dev/null", have ? have : "",
+				all_print_diff(stdout, have ? rel_path(run, path) : "/dev/null", have ? have : "",
 					   rel_path(run, path), want);
 		} else if (have && (state == BAKE_FOREIGN || state == BAKE_EDITED) && !run->cli->force) {
 			run->io_failed = true;
@@ -938,6 +445,15 @@ static int parse(int argc, char **argv, AllCli *cli)
 		case OPT_BASE: cli->base = optarg; break;
 		case OPT_NO_COMMENTS: cli->no_comments = true; break;
 		case OPT_TEMPLATES: cli->templates = optarg; break;
+		case OPT_JOBS: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (!*optarg || *end || n < 1 || n > MAX_JOBS)
+				return cli_usage_error(CLI_ALL, "-j takes a number from 1 to %d, not '%s'", MAX_JOBS,
+						       cli_shown(optarg));
+			cli->jobs = (int)n;
+			break;
+		}
 		case OPT_LOCK:
 			if (!cli_lock_mode(optarg, &cli->lock_mode))
 				return cli_usage_error(CLI_ALL, "--lock takes pinned, frozen or off, not '%s'",
@@ -1012,26 +528,24 @@ int stagec_all_main(int argc, char **argv)
 	struct stat st;
 	if (stat(cli.root, &st) != 0 || !S_ISDIR(st.st_mode))
 		return cli_error("'%s' is not a folder; give stagec all the root of the specs", cli_shown(cli.root));
-	output_known = false;
-	if (cli.output) {
-		if (stat(cli.output, &output_st) == 0 && !S_ISDIR(output_st.st_mode))
-			return cli_error("'%s' is not a folder; give -o a folder (it is created when missing)",
-					 cli_shown(cli.output));
-		output_known = stat(cli.output, &output_st) == 0;
-	}
+	if (cli.output && stat(cli.output, &st) == 0 && !S_ISDIR(st.st_mode))
+		return cli_error("'%s' is not a folder; give -o a folder (it is created when missing)",
+				 cli_shown(cli.output));
+	all_walk_output(cli.output);
 
 	/* 1. discovery */
 	Ignore ig = {0};
-	if (!ignore_read(cli.root, &ig))
+	if (!all_ignore_read(cli.root, &ig))
 		return 2;
 	PathList specs = {0}, orphans = {0};
-	walk(cli.root, "", &ig, &specs, &orphans);
+	all_walk(cli.root, "", &ig, &specs, &orphans);
 	if (specs.n)
-		qsort(specs.v, specs.n, sizeof(*specs.v), cmp_str);
+		qsort(specs.v, specs.n, sizeof(*specs.v), all_cmp_str);
 	if (orphans.n)
-		qsort(orphans.v, orphans.n, sizeof(*orphans.v), cmp_str);
+		qsort(orphans.v, orphans.n, sizeof(*orphans.v), all_cmp_str);
 
 	/* 2. policies: each distinct file checked once, before anything is written */
+	stagec_discovery_remember(true); /* the specs share their parents' answers */
 	char **policies = calloc(specs.n + 1, sizeof(char *));
 	PathList checked = {0};
 	bool bad_policy = false;
@@ -1058,6 +572,7 @@ int stagec_all_main(int argc, char **argv)
 	}
 	bool bad_lock = false; /* a bad lock stops the run too */
 	char **locks = bad_policy ? NULL : cli_locks_for(specs.v, specs.n, cli.lock_mode, &bad_lock);
+	stagec_discovery_remember(false);
 	if (!policies || bad_policy || !locks || bad_lock) {
 		if (bad_policy)
 			fputs("stagec: error: an invalid policy stops the run; nothing was written\n", stderr);
@@ -1066,7 +581,7 @@ int stagec_all_main(int argc, char **argv)
 	}
 
 	/* 3. each spec */
-	Run run = {.cli = &cli, .arena = arena_new(), .cache = stagec_cache_new()};
+	Run run = {.cli = &cli, .arena = arena_new()};
 	run.report = report_new(run.arena, STAGEC_VERSION);
 	run.bake = bake_new(cli.root);
 	run.report->drift_checked = cli.check;
@@ -1078,13 +593,14 @@ int stagec_all_main(int argc, char **argv)
 	if (cli.changed && select_changed(&run, &specs, policies, locks, &orphans) != 0) {
 		bake_free(run.bake);
 		arena_free(run.arena);
-		stagec_cache_free(run.cache);
 		status = 2;
 		goto done;
 	}
 	cli_defer_sync(true); /* one sync at the end, not one per file */
-	for (size_t i = 0; i < specs.n; i++)
-		one_spec(&run, specs.v[i], policies[i], locks[i]);
+	if (run_specs(&run, specs.v, policies, locks, specs.n) != 0) {
+		cli_error("cannot start the threads: %s", strerror(errno));
+		run.io_failed = true;
+	}
 	if (!cli.check) {
 		for (size_t i = 0; i < orphans.n; i++)
 			fprintf(stderr, "stagec: warning: '%s' was generated from a spec that is gone; remove it\n",
@@ -1117,7 +633,6 @@ int stagec_all_main(int argc, char **argv)
 	status = run.io_failed ? 2 : run.errors ? 1 : run.drift ? 3 : 0;
 	bake_free(run.bake);
 	arena_free(run.arena);
-	stagec_cache_free(run.cache);
 done:
 	for (size_t i = 0; i < specs.n && policies; i++)
 		free(policies[i]);
@@ -1128,24 +643,6 @@ done:
 	paths_free(&checked);
 	paths_free(&specs);
 	paths_free(&orphans);
-	for (size_t i = 0; i < ig.n; i++)
-		free(ig.globs[i]);
-	free(ig.globs);
+	all_ignore_free(&ig);
 	return status;
-}
-
-char **cli_find_specs(const char *root, size_t *ret_n)
-{
-	Ignore ig = {0};
-	ignore_read(root, &ig);
-	PathList specs = {0}, orphans = {0};
-	walk(root, "", &ig, &specs, &orphans);
-	if (specs.n)
-		qsort(specs.v, specs.n, sizeof(*specs.v), cmp_str);
-	paths_free(&orphans);
-	for (size_t i = 0; i < ig.n; i++)
-		free(ig.globs[i]);
-	free(ig.globs);
-	*ret_n = specs.n;
-	return specs.v ? specs.v : calloc(1, sizeof(char *)); /* NULL only when memory runs out */
 }

@@ -46,6 +46,9 @@ void cli_remove_stale_temps(const char *dir);
 
 /* Prints "stagec: error: MESSAGE" on stderr; returns 2 (an I/O error). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Where cli_error() writes on the calling thread from now on (NULL:
+ * stderr); returns the stream it wrote to before. */
+FILE *cli_error_stream(FILE *f);
 
 /* A path as shown in messages, control characters escaped (4 rotating buffers). */
 const char *cli_shown(const char *path);
@@ -107,6 +110,7 @@ enum CliOptId {
 	OPT_LIST_OPTIONS,
 	OPT_NO_COMMENTS,
 	OPT_JSON,
+	OPT_JOBS = 'j',
 };
 
 typedef struct CliOption {

@@ -56,6 +56,9 @@ const CliOption cli_options[] = {
 	{A, false, "force", 0, OPT_FORCE, NULL, NULL, "overwrite files stagec did not generate (or edited by hand)"},
 	{A, false, "report", 0, OPT_REPORT, "FORMAT:FILE", NULL,
 	 "also write a report: text, junit, sarif or json (repeatable)"},
+	{A, false, "jobs", 'j', OPT_JOBS, "N", NULL,
+	 "compile N specs at once (default: one per core, at most 16); the files and the output are the same "
+	 "for any N"},
 	/* stagec init */
 	{I, false, "language", 0, OPT_LANGUAGE, "LANG", CLI_VALUES_LANGUAGES,
 	 "the language, when the markers are ambiguous or wrong"},

@@ -28,8 +28,10 @@
 #include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -184,8 +186,8 @@ static int write_stdout(const char *text)
 
 const char *cli_shown(const char *path)
 {
-	static char bufs[4][PATH_MAX * 4 + 8];
-	static int next;
+	static _Thread_local char bufs[4][PATH_MAX * 4 + 8];
+	static _Thread_local int next;
 	char *out = bufs[next++ % 4];
 	size_t o = 0;
 	for (const unsigned char *p = (const unsigned char *)path; *p && o + 5 < sizeof(bufs[0]); p++) {
@@ -212,13 +214,25 @@ int cli_usage_error(CliCommand cmd, const char *fmt, ...)
 	return 2;
 }
 
+/* Where cli_error() writes on this thread: stderr unless a driver keeps a
+ * task's messages to print them in order (stagec all's workers). */
+static _Thread_local FILE *error_stream;
+
+FILE *cli_error_stream(FILE *f)
+{
+	FILE *was = error_stream;
+	error_stream = f;
+	return was;
+}
+
 int cli_error(const char *fmt, ...)
 {
+	FILE *out = error_stream ? error_stream : stderr;
 	va_list ap;
 	va_start(ap, fmt);
-	fputs("stagec: error: ", stderr);
-	vfprintf(stderr, fmt, ap);
-	fputc('\n', stderr);
+	fputs("stagec: error: ", out);
+	vfprintf(out, fmt, ap);
+	fputc('\n', out);
 	va_end(ap);
 	return 2;
 }
@@ -302,18 +316,34 @@ int cli_read_spec(const char *path, SpecText *spec)
 /* ---- temporary files and signals ------------------------------------------
  * The paths of the run's temporary files (written, or backups of replaced
  * files) sit in a fixed table that the handler reads: unlink() is
- * async-signal-safe, and the table is filled before each file exists. */
+ * async-signal-safe, and a slot is marked live only once its path is
+ * complete, before its file exists.  Several threads may write at once
+ * (stagec all): a slot is claimed with an atomic exchange.
+ *
+ * A signal that comes while a thread replaces a set of targets (the
+ * renames of cli_write_files) waits until every such thread is done, so
+ * that a set is all new or all old: the handler then only notes it and
+ * the last thread to leave raises it again; a replacement that would
+ * start after the signal does not (and fails).  The atomics are
+ * lock-free, so the handler may use them. */
 
-#define MAX_TEMPS 16
+#define MAX_TEMPS 160 /* 8 a write (4 files and their backups) for each of 16 threads, and room */
 #define TEMP_PREFIX ".stagec-"
 
+enum { SLOT_FREE, SLOT_LIVE, SLOT_CLAIMED };
+
 static char temp_paths[MAX_TEMPS][PATH_MAX];
-static volatile sig_atomic_t temp_used[MAX_TEMPS];
+static atomic_int temp_used[MAX_TEMPS];
+static atomic_int replacing;   /* threads between enter_replace and leave_replace */
+static atomic_int signalled;   /* the signal that came, or 0 */
 
 static void on_signal(int sig)
 {
+	atomic_store(&signalled, sig);
+	if (atomic_load(&replacing) > 0)
+		return; /* the last replacing thread raises it again */
 	for (int i = 0; i < MAX_TEMPS; i++)
-		if (temp_used[i])
+		if (atomic_load(&temp_used[i]) == SLOT_LIVE)
 			unlink(temp_paths[i]);
 	signal(sig, SIG_DFL);
 	raise(sig);
@@ -331,15 +361,21 @@ static void catch_signals(void)
 		sigaction(caught_signals[i], &sa, NULL);
 }
 
-/* Blocks (or unblocks) the signals: while the targets are replaced, a
- * signal waits until they are all replaced or all restored. */
-static void hold_signals(bool hold)
+/* Before a thread replaces its targets: false when a signal came (then
+ * nothing may be replaced). */
+static bool enter_replace(void)
 {
-	sigset_t set;
-	sigemptyset(&set);
-	for (size_t i = 0; i < sizeof(caught_signals) / sizeof(caught_signals[0]); i++)
-		sigaddset(&set, caught_signals[i]);
-	sigprocmask(hold ? SIG_BLOCK : SIG_UNBLOCK, &set, NULL);
+	atomic_fetch_add(&replacing, 1);
+	if (atomic_load(&signalled) == 0)
+		return true;
+	atomic_fetch_sub(&replacing, 1);
+	return false;
+}
+
+static void leave_replace(void)
+{
+	if (atomic_fetch_sub(&replacing, 1) == 1 && atomic_load(&signalled))
+		kill(getpid(), atomic_load(&signalled));
 }
 
 /* Reserves a slot and makes a fresh, empty temporary file in dir; returns
@@ -347,40 +383,54 @@ static void hold_signals(bool hold)
 static int temp_create(const char *dir, int *fd)
 {
 	int slot = -1;
-	for (int i = 0; i < MAX_TEMPS && slot < 0; i++)
-		if (!temp_used[i])
+	for (int i = 0; i < MAX_TEMPS && slot < 0; i++) {
+		int expect = SLOT_FREE;
+		if (atomic_compare_exchange_strong(&temp_used[i], &expect, SLOT_CLAIMED))
 			slot = i;
+	}
 	if (slot < 0) {
 		errno = EMFILE;
 		return -1;
 	}
 	int n = snprintf(temp_paths[slot], PATH_MAX, "%s/" TEMP_PREFIX "%ld-XXXXXX", dir, (long)getpid());
 	if (n < 0 || n >= PATH_MAX) {
+		atomic_store(&temp_used[slot], SLOT_FREE);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
-	temp_used[slot] = 1; /* before the file exists: the handler may unlink a name not made yet */
-	*fd = mkostemp(temp_paths[slot], O_CLOEXEC);
-	if (*fd < 0) {
-		temp_used[slot] = 0;
+	/* made while a signal waits, as a replacement is: the handler must
+	 * not clean up between the slot going live and the file appearing
+	 * (another thread may be making it) */
+	if (!enter_replace()) {
+		atomic_store(&temp_used[slot], SLOT_FREE);
+		errno = EINTR;
 		return -1;
 	}
-	return slot;
+	atomic_store(&temp_used[slot], SLOT_LIVE); /* before the file exists: the handler may unlink a name not made yet */
+	*fd = mkostemp(temp_paths[slot], O_CLOEXEC);
+	int e = errno;
+	if (*fd < 0)
+		atomic_store(&temp_used[slot], SLOT_FREE);
+	leave_replace();
+	errno = e;
+	return *fd < 0 ? -1 : slot;
 }
 
-/* The file no longer needs removing (it was renamed into place). */
-static void temp_forget(int slot)
+/* The file no longer needs removing (it was renamed into place).  The
+ * slot goes back to the table, and *slot becomes -1: another thread may
+ * claim it at once. */
+static void temp_forget(int *slot)
 {
-	if (slot >= 0)
-		temp_used[slot] = 0;
+	if (*slot >= 0)
+		atomic_store(&temp_used[*slot], SLOT_FREE);
+	*slot = -1;
 }
 
-static void temp_remove(int slot)
+static void temp_remove(int *slot)
 {
-	if (slot >= 0 && temp_used[slot]) {
-		unlink(temp_paths[slot]);
-		temp_used[slot] = 0;
-	}
+	if (*slot >= 0 && atomic_load(&temp_used[*slot]) == SLOT_LIVE)
+		unlink(temp_paths[*slot]);
+	temp_forget(slot);
 }
 
 /* Removes .stagec-PID-* files in dir whose process is gone (killed before
@@ -495,21 +545,25 @@ void cli_defer_sync(bool on)
 	sync_deferred = on;
 }
 
+static pthread_mutex_t sync_lock = PTHREAD_MUTEX_INITIALIZER; /* writers on several threads */
+
 static void remember_fs(const char *dir)
 {
 	struct stat st;
 	if (stat(dir, &st) != 0)
 		return;
-	for (int i = 0; i < sync_n; i++)
-		if (sync_devs[i] == st.st_dev)
-			return;
-	int fd = sync_n < MAX_SYNC_FS ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
-	if (fd < 0) {
+	pthread_mutex_lock(&sync_lock);
+	bool known = false;
+	for (int i = 0; i < sync_n && !known; i++)
+		known = sync_devs[i] == st.st_dev;
+	int fd = !known && sync_n < MAX_SYNC_FS ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : -1;
+	if (!known && fd < 0)
 		sync_overflow = true;
-		return;
+	else if (!known) {
+		sync_devs[sync_n] = st.st_dev;
+		sync_fds[sync_n++] = fd;
 	}
-	sync_devs[sync_n] = st.st_dev;
-	sync_fds[sync_n++] = fd;
+	pthread_mutex_unlock(&sync_lock);
 }
 
 int cli_sync(void)
@@ -565,10 +619,10 @@ static void roll_back(OutFile *files, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
 		OutFile *o = &files[i];
-		bool kept = o->backup >= 0 && temp_used[o->backup];
+		bool kept = o->backup >= 0 && atomic_load(&temp_used[o->backup]) == SLOT_LIVE;
 		if (kept && (o->done || access(o->path, F_OK) != 0)) {
 			if (rename(temp_paths[o->backup], o->path) == 0)
-				temp_forget(o->backup);
+				temp_forget(&o->backup);
 		} else if (o->done && !o->existed) {
 			unlink(o->path);
 		}
@@ -663,7 +717,9 @@ int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
 	for (size_t i = 0; i < n && !status; i++)
 		if (write_temp(&files[i], dir) != 0)
 			status = cli_error("cannot write in '%s': %s", shown(dir), strerror(errno));
-	hold_signals(true);
+	bool replacing_now = !status && enter_replace();
+	if (!status && !replacing_now)
+		status = cli_error("interrupted before '%s' was written", shown(dir));
 	for (size_t i = 0; i < n && !status; i++) {
 		if (files[i].existed && keep_backup(&files[i], dir) != 0)
 			status = cli_error("cannot keep the old '%s' while replacing it: %s", shown(files[i].path),
@@ -673,15 +729,16 @@ int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
 		else
 			files[i].done = true;
 		if (files[i].done)
-			temp_forget(files[i].tmp);
+			temp_forget(&files[i].tmp);
 	}
 	if (status)
 		roll_back(files, n);
 	for (size_t i = 0; i < n; i++) {
-		temp_remove(files[i].tmp);
-		temp_remove(files[i].backup);
+		temp_remove(&files[i].tmp);
+		temp_remove(&files[i].backup);
 	}
-	hold_signals(false);
+	if (replacing_now)
+		leave_replace();
 	return status;
 }
 

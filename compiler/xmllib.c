@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -21,7 +23,8 @@
 
 static XmlLib lib;
 static void *handle;
-static int state; /* 0 not tried, 1 loaded, -1 failed */
+static atomic_int state; /* 0 not tried, 1 loaded, -1 failed */
+static pthread_mutex_t load_lock = PTHREAD_MUTEX_INITIALIZER; /* stagec all's threads */
 static char error[512];
 
 /* Each field of XmlLib and the name dlsym finds it by. */
@@ -99,18 +102,31 @@ static void unload(void)
 
 const XmlLib *xmllib(void)
 {
-	if (state == 0) {
-		const char *path = getenv("STAGEC_LIBXML2");
-		state = load(path && *path ? path : XMLLIB_DEFAULT) ? 1 : -1;
-		if (state > 0)
-			atexit(unload);
+	if (atomic_load(&state) == 0) {
+		pthread_mutex_lock(&load_lock);
+		if (atomic_load(&state) == 0) {
+			const char *path = getenv("STAGEC_LIBXML2");
+			bool ok = load(path && *path ? path : XMLLIB_DEFAULT);
+			if (ok) {
+				/* libxml2 sets up its globals once, before any
+				 * thread uses it */
+				void (*init)(void);
+				void *p = dlsym(handle, "xmlInitParser");
+				memcpy(&init, &p, sizeof(p));
+				if (p)
+					init();
+				atexit(unload);
+			}
+			atomic_store(&state, ok ? 1 : -1);
+		}
+		pthread_mutex_unlock(&load_lock);
 	}
-	return state > 0 ? &lib : NULL;
+	return atomic_load(&state) > 0 ? &lib : NULL;
 }
 
 const char *xmllib_error(void)
 {
-	return state < 0 ? error : "";
+	return atomic_load(&state) < 0 ? error : "";
 }
 
 /* libxml2's own names for the tree functions init/ calls, on documents

@@ -107,6 +107,12 @@ void stagec_result_free(StagecResult *r);
  * caller frees it), or NULL when there is none.  The path found by the
  * walk is relative to the current folder when it lies below it. */
 char *stagec_policy_find(const char *spec_path, const char *explicit_path);
+/* While on, stagec_policy_find and stagec_lock_find remember the answers
+ * for the last few folders they walked (per thread), so that the specs of
+ * one tree, asked in path order, share their parents' answers.  For a
+ * driver over a tree that does not change meanwhile (stagec all); off by
+ * default, and turning it off forgets. */
+void stagec_discovery_remember(bool on);
 
 /* Reads and checks a policy file and its extends chain without compiling
  * anything, so that a driver can stop before writing (exit 2).  Returns

@@ -442,6 +442,28 @@ wait $p1; wait $p2; wait $p3
 expect "three runs at once: every file fresh after" 0 "$STAGEC" all --check
 whole "three runs at once"
 [ "$(temps)" -eq 0 ] && ok "three runs at once: no temporary files" || bad "three runs at once: $(temps) temporary files"
+# -j N: the same files, and the same output in the same order, whatever
+# the number of worker threads (a spec with an error among them)
+for d in s*; do printf '# jobs\n' >>"$d/app.yaml"; done
+cp s7/app.yaml "$tmp/s7.yaml"
+sed -i 's/^language: go$/language: goo/' s7/app.yaml
+for j in 1 4; do
+	rm -f s*/Dockerfile s*/Dockerfile.single s*/.dockerignore docker-bake.json
+	"$STAGEC" all -j $j >"$tmp/j$j.out" 2>"$tmp/j$j.err"
+	echo "exit $?" >>"$tmp/j$j.err"
+	"$STAGEC" all -j $j --check >"$tmp/j$j.check.out" 2>"$tmp/j$j.check.err"
+	cat s*/Dockerfile s*/Dockerfile.single s*/.dockerignore 2>/dev/null | sha256sum >"$tmp/j$j.files"
+done
+grep -q "unknown language 'goo'" "$tmp/j1.check.err" && grep -q '^exit 1$' "$tmp/j1.err" && ok "-j: the spec's error is reported (exit 1)" ||
+	bad "-j 1: no error for s7: $(head -c 300 "$tmp/j1.err")"
+for f in check.out check.err out err files; do
+	cmp -s "$tmp/j1.$f" "$tmp/j4.$f" && ok "-j 1 and -j 4: the same $f" || { bad "-j 1 and -j 4: $f differs"; diff "$tmp/j1.$f" "$tmp/j4.$f" | head -n 6; }
+done
+[ "$(wc -l <"$tmp/j1.check.out")" -ge 170 ] && ok "-j: --check went over every spec" || bad "-j: --check printed $(wc -l <"$tmp/j1.check.out") lines"
+cp "$tmp/s7.yaml" s7/app.yaml
+expect "-j 0 is refused" 2 "$STAGEC" all -j 0
+has "-j: says what it takes" "-j takes a number from 1 to 16, not '0'" "$tmp/err"
+expect "-j 17 is refused" 2 "$STAGEC" all -j 17
 # a policy with errors, even in a parent it extends, stops the run before
 # anything is written (exit 2, positioned), with -o too
 rm -f s*/Dockerfile s*/Dockerfile.single s*/.dockerignore

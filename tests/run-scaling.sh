@@ -17,8 +17,10 @@
 # (M(1000) - M(200)) / 800, must stay under MAX_KB_PER_SPEC.  What still
 # grows with the tree is the bake file's text and its targets, the list of
 # paths and the report's records, about 2 KB a spec; a jansson tree of the
-# bake file made it 5 KB (6 KB with every stack's labels).  Skipped
-# without GNU time.
+# bake file made it 5 KB (6 KB with every stack's labels).  On one
+# worker thread (-j 1): with more, each thread's malloc arena and how far
+# the workers run ahead move the peak by a KB a spec from run to run.
+# Skipped without GNU time.
 # Usage: tests/run-scaling.sh path/to/stagec   (run from the repository root)
 set -u
 STAGEC=${1:?usage: run-scaling.sh STAGEC}
@@ -89,7 +91,7 @@ tree() {
 }
 
 peak_kb() { # ARGS...: stagec all ARGS in the tree; its peak RSS in KB
-	(cd "$tmp/tree" && /usr/bin/time -f 'RSS %M' "$STAGEC" all "$@" . >/dev/null 2>"$tmp/time.err")
+	(cd "$tmp/tree" && /usr/bin/time -f 'RSS %M' "$STAGEC" all -j 1 "$@" . >/dev/null 2>"$tmp/time.err")
 	sed -n 's/^RSS //p' "$tmp/time.err" | tail -n 1
 }
 
