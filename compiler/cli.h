@@ -110,13 +110,14 @@ enum CliOptId {
 	OPT_LIST_OPTIONS,
 	OPT_NO_COMMENTS,
 	OPT_JSON,
+	OPT_OPERAND, /* not an option: the row of a command's operand (its name, values and help) */
 	OPT_JOBS = 'j',
 };
 
 typedef struct CliOption {
 	unsigned commands;  /* the CliCommand bits of the commands that take it; 0 ends the table */
 	bool global;        /* also accepted before the command (shared/design/cli.md) */
-	const char *name;   /* the long name, without "--" */
+	const char *name;   /* the long name, without "--"; OPT_OPERAND: the operand's ("NAME") */
 	char short_name;    /* 0: none */
 	int id;             /* what getopt_long returns (enum CliOptId) */
 	const char *arg;    /* the value's name ("DIR"); "=MODE": written --lock=MODE;
@@ -133,6 +134,10 @@ extern const CliOption cli_options[];
 #define CLI_VALUES_LANGUAGES "@languages"
 #define CLI_VALUES_PASSES "@passes"
 #define CLI_VALUES_BASES "@bases"
+#define CLI_VALUES_SCHEMAS "@schemas"
+/* schema_cmd.c: the names of the schemas compiled in, blank-separated
+ * ("app policy lock explain"), for CLI_VALUES_SCHEMAS. */
+const char *cli_schema_names(void);
 /* Prints "stagec: error: MESSAGE" and "Try 'stagec [COMMAND] --help'." on
  * stderr; returns 2 (a usage error). */
 int cli_usage_error(CliCommand cmd, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -146,13 +151,16 @@ CliCommand cli_command_named(const char *s);
 /* Fills longs (CLI_MAX_OPTIONS entries) and shorts (64 bytes, starting
  * with ':') with the command's options, for getopt_long. */
 void cli_getopt_table(CliCommand cmd, struct option *longs, char *shorts);
-/* The options' lines of the command's --help, wrapped at 80 columns. */
+/* The options' lines of the command's --help, wrapped at 80 columns; the
+ * command's operand rows (OPT_OPERAND) come first, as "  NAME  help". */
 void cli_print_options(FILE *out, CliCommand cmd);
 /* One line per shown option of the command, tab-separated: name, short
  * name or "-", the value's name or "-", the values or "-", the help. */
 void cli_list_options(FILE *out, CliCommand cmd);
 /* The whole table, for man/gen.py: the same columns after a first one, the
- * commands (stagec, all, init, lock, schema) separated by commas. */
+ * commands (stagec, all, init, lock, schema) separated by commas, and a
+ * second, "global", "operand" (an OPT_OPERAND row) or "-".  cli_list_options
+ * lists options only. */
 void cli_list_all_options(FILE *out);
 /* Prints "stagec: error: unknown option 'ARG'" (or that ARG belongs to
  * other commands) and "Try 'stagec [CMD] --help'."; returns 2. */

@@ -11,6 +11,10 @@
  * has a row per meaning.  Rows marked global are the options of
  * shared/design/cli.md's grammar that may also come before the command
  * (`stagec --no-policy all .`): cli_hoist_globals() moves them after it.
+ * A row with the id OPT_OPERAND is no option but the command's operand (the
+ * NAME of `stagec schema [NAME]`): its help and its values go into --help,
+ * the man page and the completions like an option's, and getopt never
+ * sees it.
  */
 #include <stdio.h>
 #include <string.h>
@@ -82,6 +86,10 @@ const CliOption cli_options[] = {
 	 "offline, writes nothing: everything locked, Dockerfiles use the digests"},
 	{L, false, "outdated", 0, OPT_OUTDATED, NULL, NULL, "ask the resolver about every entry; list the tags that moved"},
 	{L, false, "resolver", 0, OPT_RESOLVER, "CMD", NULL, "the command printing a tag's digest, {} the reference"},
+	/* stagec schema */
+	{SC, false, "NAME", 0, OPT_OPERAND, NULL, CLI_VALUES_SCHEMAS,
+	 "the schema to print: app (the build spec, the default), policy (.stagec/policy.yaml), lock (stagec.lock) "
+	 "or explain (stagec explain --json)"},
 	/* stagec explain */
 	{E, false, "json", 0, OPT_JSON, NULL, NULL, "print JSON (specs/explain.schema.json) instead of text"},
 	{E, false, "single-stage", 0, OPT_SINGLE, NULL, NULL, "explain the single-stage variant"},
@@ -144,7 +152,7 @@ void cli_getopt_table(CliCommand cmd, struct option *longs, char *shorts)
 	size_t n = 0, sn = 0;
 	shorts[sn++] = ':';
 	for (const CliOption *op = cli_options; op->commands; op++) {
-		if (!(op->commands & cmd) || n + 1 == CLI_MAX_OPTIONS)
+		if (!(op->commands & cmd) || op->id == OPT_OPERAND || n + 1 == CLI_MAX_OPTIONS)
 			continue;
 		int has = !op->arg ? no_argument : op->arg[0] == '[' ? optional_argument : required_argument;
 		longs[n++] = (struct option){op->name, has, NULL, op->id};
@@ -185,6 +193,8 @@ static const char *values_of(const CliOption *op, const char *sep)
 		v = template_builtin_languages();
 	else if (strcmp(v, CLI_VALUES_BASES) == 0)
 		v = builtin_bases();
+	else if (strcmp(v, CLI_VALUES_SCHEMAS) == 0)
+		v = cli_schema_names();
 	size_t len = 0;
 	buf[0] = '\0';
 	if (strcmp(op->values, CLI_VALUES_PASSES) == 0) {
@@ -202,9 +212,12 @@ static const char *values_of(const CliOption *op, const char *sep)
 	return buf;
 }
 
-/* "--lock=MODE", "--dump-ir[=after:PASS]", "--output DIR", "--force". */
+/* "--lock=MODE", "--dump-ir[=after:PASS]", "--output DIR", "--force";
+ * an operand's name ("NAME"). */
 static int option_head(char *buf, size_t n, const CliOption *op)
 {
+	if (op->id == OPT_OPERAND)
+		return snprintf(buf, n, "  %s", op->name);
 	char arg[64] = "";
 	if (op->arg)
 		snprintf(arg, sizeof(arg), "%s%s", op->arg[0] == '=' || op->arg[0] == '[' ? "" : " ", op->arg);
@@ -243,19 +256,20 @@ static void print_wrapped(FILE *out, int col, const char *text)
 
 void cli_print_options(FILE *out, CliCommand cmd)
 {
-	for (const CliOption *op = cli_options; op->commands; op++) {
-		if (!(op->commands & cmd) || !op->help)
-			continue;
-		char head[80];
-		int n = option_head(head, sizeof(head), op);
-		fputs(head, out);
-		print_wrapped(out, n, op->help);
-		if (op->values) {
-			char line[600];
-			snprintf(line, sizeof(line), "one of: %s", values_of(op, ", "));
-			print_wrapped(out, 0, line);
+	for (int operands = 1; operands >= 0; operands--)
+		for (const CliOption *op = cli_options; op->commands; op++) {
+			if (!(op->commands & cmd) || !op->help || (op->id == OPT_OPERAND) != operands)
+				continue;
+			char head[80];
+			int n = option_head(head, sizeof(head), op);
+			fputs(head, out);
+			print_wrapped(out, n, op->help);
+			if (op->values) {
+				char line[600];
+				snprintf(line, sizeof(line), "one of: %s", values_of(op, ", "));
+				print_wrapped(out, 0, line);
+			}
 		}
-	}
 }
 
 static void list_row(FILE *out, const CliOption *op)
@@ -267,7 +281,7 @@ static void list_row(FILE *out, const CliOption *op)
 void cli_list_options(FILE *out, CliCommand cmd)
 {
 	for (const CliOption *op = cli_options; op->commands; op++)
-		if ((op->commands & cmd) && op->help)
+		if ((op->commands & cmd) && op->help && op->id != OPT_OPERAND)
 			list_row(out, op);
 }
 
@@ -282,7 +296,7 @@ void cli_list_all_options(FILE *out)
 				fprintf(out, "%s%s", sep, command_names[i]);
 				sep = ",";
 			}
-		fprintf(out, "\t%s\t", op->global ? "global" : "-");
+		fprintf(out, "\t%s\t", op->id == OPT_OPERAND ? "operand" : op->global ? "global" : "-");
 		list_row(out, op);
 	}
 }
@@ -295,7 +309,8 @@ static const CliOption *row_of(const char *arg, unsigned cmd, bool global)
 		return NULL;
 	size_t n = strcspn(arg + 2, "=");
 	for (const CliOption *op = cli_options; op->commands; op++)
-		if ((!cmd || (op->commands & cmd)) && (!global || op->global) && strlen(op->name) == n &&
+		if ((!cmd || (op->commands & cmd)) && (!global || op->global) && op->id != OPT_OPERAND &&
+		    strlen(op->name) == n &&
 		    strncmp(op->name, arg + 2, n) == 0)
 			return op;
 	return NULL;

@@ -459,6 +459,7 @@ typedef struct TmplFlavour {
 	TmplCross *cross;                    /* NULL: the template's rules */
 	size_t ncross;
 	SrcPos pos, build_packages_pos, runtime_packages_pos, env_pos, init_pos;
+	SrcPos build_image_pos, run_image_pos; /* each image's own value, for explain */
 } TmplFlavour;
 
 typedef struct Template {

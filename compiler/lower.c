@@ -1274,7 +1274,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	 * image too, so both variants run on the same image */
 	const char *fl_build = expand(&L, L.fl->build_image), *fl_run = expand(&L, L.fl->run_image);
 	ir->run_image = s->image_run.s ? s->image_run.s : fl_run;
-	ir->run_image_pos = s->image_run.s ? s->image_run.pos : L.fl->pos;
+	ir->run_image_pos = s->image_run.s ? s->image_run.pos : L.fl->run_image_pos;
 	ir->version = L.version;
 	ir->version_pos = s->version.s ? s->version.pos : L.t->version_pos;
 	ir->run_family = L.run_fam = image_family(&L, ir->run_image, s->family_run);
@@ -1283,7 +1283,7 @@ Ir *lower_spec(Arena *a, const LowerInput *in, Diags *d)
 	bool builds_on_run_image = s->image_run.s && !s->image_build.s && strcmp(fl_build, fl_run) == 0 &&
 				   L.run_fam->has_shell;
 	ir->build_image = s->image_build.s ? s->image_build.s : builds_on_run_image ? s->image_run.s : fl_build;
-	ir->build_image_pos = s->image_build.s ? s->image_build.pos : builds_on_run_image ? s->image_run.pos : L.fl->pos;
+	ir->build_image_pos = s->image_build.s ? s->image_build.pos : builds_on_run_image ? s->image_run.pos : L.fl->build_image_pos;
 	ir->build_family = L.build_fam =
 		image_family(&L, ir->build_image, builds_on_run_image ? s->family_run : s->family_build);
 	if (!L.build_fam)

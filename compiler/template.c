@@ -331,6 +331,8 @@ static void read_flavour(TReader *r, const YNode *n, const char *name, TmplFlavo
 	fl->build_packages_pos = t_pos(n, "build_packages");
 	fl->runtime_packages_pos = t_pos(n, "runtime_packages");
 	fl->env_pos = t_pos(n, "env");
+	fl->build_image_pos = t_pos(n, "build_image");
+	fl->run_image_pos = t_pos(n, "run_image");
 	fl->build_image = t_string(r, ynode_get(n, "build_image"), "build_image");
 	fl->run_image = t_string(r, ynode_get(n, "run_image"), "run_image");
 	t_list(r, ynode_get(n, "versions"), "versions", &fl->versions);

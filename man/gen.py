@@ -4,7 +4,8 @@ completions, all from the one option table that `stagec --list-options`
 prints (compiler/cli_options.c), so --help, the man pages and the
 completions cannot drift.  One line per option, tab separated: the
 commands that take it (stagec, all, init, lock, schema, explain; comma separated),
-"global" or -, the name, the short name or -, the value's name or -
+"global", "operand" (not an option: the command's operand, as schema's NAME)
+or -, the name, the short name or -, the value's name or -
 ("=MODE": written --lock=MODE; "[=after:PASS]": an optional value), the
 values or -, the help.
 
@@ -32,7 +33,8 @@ def options(path):
             for c in cmds.split(","):
                 if c not in COMMANDS:
                     sys.exit("gen.py: unknown command %r in %s" % (c, path))
-            out.append({"commands": cmds.split(","), "global": glob == "global", "name": name,
+            out.append({"commands": cmds.split(","), "global": glob == "global", "operand": glob == "operand",
+                        "name": name,
                         "short": None if short == "-" else short,
                         "arg": None if arg == "-" else arg,
                         "values": [] if values == "-" else values.split(),
@@ -44,7 +46,18 @@ def options(path):
 
 
 def of(opts, command):
-    return [o for o in opts if command in o["commands"]]
+    """The command's options (not its operand)."""
+    return [o for o in opts if command in o["commands"] and not o["operand"]]
+
+
+def operands(opts, command):
+    """The command's operand rows (the man page lists them first)."""
+    return [o for o in opts if command in o["commands"] and o["operand"]]
+
+
+def operand_values(opts, command):
+    """The values the command's operand row offers ([]: any)."""
+    return next((o["values"] for o in operands(opts, command)), [])
 
 
 def arg_kind(o):
@@ -59,6 +72,8 @@ def scd(opts):
     parts = []
     for o in opts:
         head = ("*-%s*, " % o["short"] if o["short"] else "") + "*--%s*" % o["name"]
+        if o["operand"]:
+            head = "_%s_" % esc(o["name"])
         a = o["arg"]
         if a and a.startswith("["):
             name, _, value = a.strip("[]").lstrip("=").rpartition(":")
@@ -120,17 +135,13 @@ _stagec() {
 	case $cmd in
 	stagec) COMPREPLY=($(compgen -W "%s" -- "$cur") $(compgen -f -X '!*.yaml' -- "$cur")) ;;
 	all | init) COMPREPLY=($(compgen -d -- "$cur")) ;;
-	schema)
-		# the names the program has: its usage line, "stagec schema [app|policy|lock]"
-		local names
-		names=$("${COMP_WORDS[0]}" schema --help 2>/dev/null | sed -n '1s/.*\\[\\(.*\\)\\]$/\\1/p' | tr '|' ' ')
-		COMPREPLY=($(compgen -W "$names" -- "$cur"))
-		;;
+	schema) COMPREPLY=($(compgen -W "%s" -- "$cur")) ;;
 	*) COMPREPLY=($(compgen -f -- "$cur")) ;;
 	esac
 }
 complete -F _stagec stagec
-""" % (GENERATED, "|".join(COMMANDS[1:]), "\n".join(values), "\n".join("\t" + f for f in flags), SUBCOMMANDS)
+""" % (GENERATED, "|".join(COMMANDS[1:]), "\n".join(values), "\n".join("\t" + f for f in flags), SUBCOMMANDS,
+       " ".join(operand_values(opts, "schema")))
 
 
 def zsh_spec(o):
@@ -159,19 +170,13 @@ def zsh_spec(o):
 
 def zsh(opts):
     operand = {"spec": "'*:spec:_files -g \"*.yaml\"'", "dir": "'*:folder:_files -/'",
-               "file": "'*:file:_files'", "schema": "'1:schema:_stagec_schemas'"}
+               "file": "'*:file:_files'", "schema": "'1:schema:(%s)'" % " ".join(operand_values(opts, "schema"))}
     cases = []
     for c in COMMANDS[1:]:
         cases.append("\t%s)\n\t\tshift words\n\t\t(( CURRENT-- ))\n\t\t_arguments -s \\\n\t\t\t%s \\\n\t\t\t%s\n\t\t;;"
                      % (c, " \\\n\t\t\t".join(zsh_spec(o) for o in of(opts, c)), operand[OPERAND[c]]))
     return """#compdef stagec
 # zsh completion for stagec, %s
-# the schemas the program has: its usage line, "stagec schema [app|policy|lock]"
-_stagec_schemas() {
-	local -a names
-	names=(${(s:|:)"$(stagec schema --help 2>/dev/null | sed -n '1s/.*\\[\\(.*\\)\\]$/\\1/p')"})
-	compadd -a names
-}
 _stagec() {
 	local curcontext=$curcontext state line i cmd=stagec
 	for (( i = 2; i < CURRENT; i++ )); do
@@ -211,9 +216,9 @@ def fish(opts):
                 parts.append("-f -a '%s'" % " ".join(o["values"]))
             parts.append("-d '%s'" % o["help"].replace("\\", "\\\\").replace("'", "\\'"))
             lines.append(" ".join(parts))
-    # the schemas the program has: its usage line, "stagec schema [app|policy|lock]"
-    lines.append("complete -c stagec -n '__fish_seen_subcommand_from schema' -f -a "
-                 "'(stagec schema --help 2>/dev/null | sed -n \"1s/.*\\\\[\\\\(.*\\\\)\\\\]\\$/\\\\1/p\" | string split \"|\")'")
+    # the schemas: the values of schema's NAME row
+    lines.append("complete -c stagec -n '__fish_seen_subcommand_from schema' -f -a '%s'"
+                 % " ".join(operand_values(opts, "schema")))
     return "\n".join(lines) + "\n"
 
 
@@ -226,7 +231,7 @@ def main():
             key, _, command = arg.partition("=")
             if "@%s@" % key not in text or command not in COMMANDS:
                 sys.exit("gen.py: no @%s@ in %s, or no command %r" % (key, sys.argv[3], command))
-            text = text.replace("@%s@" % key, scd(of(opts, command)))
+            text = text.replace("@%s@" % key, scd(operands(opts, command) + of(opts, command)))
         with open(sys.argv[4], "w") as f:
             f.write(text)
     elif len(sys.argv) == 4 and sys.argv[1] in ("bash", "zsh", "fish"):

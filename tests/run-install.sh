@@ -48,21 +48,24 @@ else
 	cp "$BUILD/man/stagec-init.1" "$tmp/man"
 	cp "$BUILD/man/stagec.1" "$tmp/man1"
 fi
-# per row: --help, the man page (init's own, or stagec(1)), the zsh and fish files
-while IFS='	' read -r cmds _ o _; do
+# per row: --help, the man page (init's own, or stagec(1)), the zsh and fish files;
+# an operand row (schema's NAME) is no option
+while IFS='	' read -r cmds kind o _; do
+	[ "$kind" = operand ] && continue
 	for c in $(echo "$cmds" | tr , ' '); do
 		sub=$c; [ "$c" = stagec ] && sub=
 		# shellcheck disable=SC2086 # "" is no argument: stagec's own --help
 		"$BUILD/stagec" $sub --help | grep -q -- "--$o\b" && ok "stagec${sub:+ $sub} --help has --$o" || bad "stagec${sub:+ $sub} --help has --$o"
 		page=$tmp/man1; [ "$c" = init ] && page=$tmp/man
-		[ "$c" = schema ] || { grep -q -- "--$o" "$page" && ok "the man page of $c has --$o" || bad "the man page of $c has --$o"; }
+		grep -q -- "--$o" "$page" && ok "the man page of $c has --$o" || bad "the man page of $c has --$o"
 		grep -qE -- "--$o(\[|\}|=)" "$BUILD/man/_stagec" && ok "the zsh completion has --$o" || bad "the zsh completion has --$o"
 		grep -q -- "-l $o " "$BUILD/man/stagec.fish" && ok "the fish completion has --$o" || bad "the fish completion has --$o"
 	done
 done <"$tmp/table"
 # the bash completion completes each row's flag for each of its commands, in one shell
 bash --norc --noprofile -i -c ". '$BUILD/man/stagec'
-	while IFS='	' read -r cmds _ o _; do
+	while IFS='	' read -r cmds kind o _; do
+		[ \$kind = operand ] && continue
 		for c in \$(echo \"\$cmds\" | tr , ' '); do
 			if [ \$c = stagec ]; then COMP_WORDS=(stagec --\$o); COMP_CWORD=1
 			else COMP_WORDS=(stagec \$c --\$o); COMP_CWORD=2; fi
@@ -89,8 +92,16 @@ got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec i
 [ "$(wc -l <"$tmp/commands")" -ge 4 ] && ok "stagec --help names the commands" || bad "stagec --help names the commands"
 got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec ''); COMP_CWORD=1; _stagec; printf '%s\n' \"\${COMPREPLY[@]}\" | grep -v -- '^-' | grep -v '\\.yaml$' | sort" 2>/dev/null)
 [ "$got" = "$(cat "$tmp/commands")" ] && ok "bash -i completes the commands" || bad "bash -i completes the commands: '$got'"
-got=$(PATH="$BUILD:$PATH" bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec schema ''); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
-[ "$got" = "app policy lock explain" ] && ok "bash -i completes schema's names" || bad "bash -i completes schema's names: '$got'"
+# schema's names: the values of its NAME row, written into the completion (no stagec on PATH)
+names=$(awk -F'\t' '$1 == "schema" && $2 == "operand" { print $6 }' "$tmp/table")
+[ -n "$names" ] && ok "the option table has schema's NAME row" || bad "the option table has schema's NAME row"
+got=$(bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec schema ''); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
+[ "$got" = "$names" ] && ok "bash -i completes schema's names" || bad "bash -i completes schema's names: '$got', not '$names'"
+for n in $names; do
+	grep -q "One of: .*\b$n\b" "$tmp/man1" && ok "the man page names the schema $n" || bad "the man page names the schema $n"
+	grep -q "schema.*(.*\b$n\b.*)" "$BUILD/man/_stagec" && ok "the zsh completion names the schema $n" ||
+		bad "the zsh completion names the schema $n"
+done
 got=$(PATH="$BUILD:$PATH" bash --norc --noprofile -i -c ". '$BUILD/man/stagec'; COMP_WORDS=(stagec explain --js); COMP_CWORD=2; _stagec; echo \"\${COMPREPLY[*]}\"" 2>/dev/null)
 [ "$got" = "--json" ] && ok "bash -i completes explain --js" || bad "bash -i completes explain --js: '$got'"
 # the languages: the built-in templates' (templates/*.yaml less the data files)
@@ -113,7 +124,7 @@ if command -v fish >/dev/null; then
 	[ "$got" = "--package-manager" ] && ok "fish completes --package-m" || bad "fish completes --package-m: '$got'"
 	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec init --language ru'" | cut -f1 | tr '\n' ' ')
 	[ "$got" = "ruby rust " ] && ok "fish completes --language ru" || bad "fish completes --language ru: '$got'"
-	got=$(PATH="$BUILD:$PATH" fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec schema '" | cut -f1 | tr '\n' ' ')
+	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec schema '" | cut -f1 | tr '\n' ' ')
 	[ "$got" = "app explain lock policy " ] && ok "fish completes schema's names" || bad "fish completes schema's names: '$got'"
 	got=$(fish --no-config -c "source '$BUILD/man/stagec.fish'; complete -C 'stagec explain --no-p'" | cut -f1)
 	[ "$got" = "--no-policy" ] && ok "fish completes explain --no-p" || bad "fish completes explain --no-p: '$got'"

@@ -7,7 +7,8 @@
 # clang, -fsanitize=fuzzer,address,undefined, every UBSan finding fatal,
 # plus the embedded templates, generated here with the project's own
 # embed tool from the files templates/meson.build lists (no meson
-# set-up needed).  Installs clang,
+# set-up needed), and for fuzz_compile specs/emitted-flags.txt (the flags
+# stagec writes) by the same tool.  Installs clang,
 # its fuzzer and sanitizer runtimes and libyaml when they are missing
 # (Debian 12, root).  Usage: tests/fuzz/build.sh [OUTDIR]  (default build-fuzz)
 set -euo pipefail
@@ -34,6 +35,9 @@ mapfile -t templates < <(sed -n -E "s/^[[:space:]]*'([^']+\.yaml)',?[[:space:]]*
 [ ${#templates[@]} -gt 0 ] || { echo "build.sh: no templates found in templates/meson.build" >&2; exit 1; }
 cc -O1 -Iinclude -Icompiler -o "$OUT/embed-templates" compiler/tools/embed-templates.c compiler/sha256.c
 "$OUT/embed-templates" "$OUT/embedded.c" "${templates[@]}"
+# The flags stagec writes, the list fuzz_compile.c checks every Dockerfile's
+# flags against (as tests/flags.awk and tests/injection/check.js do).
+"$OUT/embed-templates" --table=emitted_flags "$OUT/emitted_flags.c" specs/emitted-flags.txt
 # A build tool's sources, read from its executable('NAME', ...) call in
 # compiler/meson.build up to include_directories: so the two cannot drift.
 tool_sources() {
@@ -69,7 +73,8 @@ grep -q jansson_dep compiler/meson.build && pkgs+=(jansson)
 clang -std=c17 -g -O1 -D_XOPEN_SOURCE=700 \
 	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer \
 	-Iinclude -Icompiler $(pkg-config --cflags "${pkgs[@]}") \
-	"${sources[@]}" "$OUT/embedded.c" "$OUT/runtime_libs_table.c" "$OUT/template_trees.c" tests/fuzz/fuzz_compile.c \
+	"${sources[@]}" "$OUT/embedded.c" "$OUT/runtime_libs_table.c" "$OUT/template_trees.c" "$OUT/emitted_flags.c" \
+	tests/fuzz/fuzz_compile.c \
 	$(pkg-config --libs "${pkgs[@]}") -ldl -o "$OUT/fuzz_compile"
 echo "build.sh: built $OUT/fuzz_compile"
 # The readers of the lock, the policy, project files and init (fuzz_readers.c).

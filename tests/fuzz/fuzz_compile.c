@@ -27,7 +27,8 @@
  *     lines inside a continuation dropped, lines over 65,535 bytes
  *     refused, "--" words after the instruction read as flags), the
  *     Dockerfile holds exactly the instructions of stagec's layout, no
- *     flag stagec did not write, and ENV/LABEL pairs one per line.
+ *     flag stagec did not write (specs/emitted-flags.txt, compiled in by
+ *     build.sh), and ENV/LABEL pairs one per line.
  *     So no spec value can add an instruction, swallow the next one, hide
  *     part of one or pass it a flag;
  *   - the comments: after the header (the lines before the first blank
@@ -45,6 +46,7 @@
  */
 #define _XOPEN_SOURCE 700
 #include <ftw.h>
+#include <regex.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -60,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static char context_dir[] = "/tmp/stagec-fuzz-XXXXXX";
 static char templates_dir[sizeof(context_dir) + 16];
 static bool verbose;
+static void load_flag_rules(void);
 
 static void write_file(const char *rel, const char *text)
 {
@@ -302,6 +305,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argv;
 	const char *v = getenv("STAGEC_FUZZ_VERBOSE");
 	verbose = v && *v && strcmp(v, "0") != 0;
+	load_flag_rules();
 	make_context();
 	make_templates();
 	return 0;
@@ -546,88 +550,93 @@ static void stagec_layout(const char *text, Program *out)
 	free(b.s);
 }
 
-/* A RUN --mount word as stagec writes it (emit.c, emit_run_head): a cache
- * or secret mount (stagec writes no bind mount), then key=value fields of
- * the mount-word grammar (validate.c, valid_mount_word), a target among
- * them; "required" alone.  So no spec text can pass a mount of its own
- * kind, add a field, or end the word early.  (tests/injection/check.js
- * also compares each mount with the IR's.) */
-static bool stagec_mount_word(const char *p, size_t wl)
+/* The flags stagec writes: specs/emitted-flags.txt, compiled in by build.sh
+ * (embed-templates --table=emitted_flags), one "INSTRUCTION PATTERN" a line,
+ * each pattern a POSIX extended regular expression of a whole flag word.
+ * The same list is read by tests/flags.awk (run-regressions.sh, run-flags.sh)
+ * and tests/injection/check.js, and run-flags.sh checks it against what
+ * stagec emits.  So no spec text can pass a flag, a mount of its own kind,
+ * or a field in a mount, that the list does not name. */
+extern const EmbeddedFile emitted_flags[];
+extern const size_t emitted_flags_count;
+
+typedef struct FlagRule {
+	char instruction[16];
+	regex_t re;
+} FlagRule;
+
+static FlagRule flag_rules[32];
+static size_t nflag_rules;
+
+static void load_flag_rules(void)
 {
-	static const char *const kinds[] = {"--mount=type=cache", "--mount=type=secret"};
-	size_t at = 0;
-	for (size_t i = 0; i < 2 && !at; i++)
-		if (wl >= strlen(kinds[i]) && strncmp(p, kinds[i], strlen(kinds[i])) == 0)
-			at = strlen(kinds[i]);
-	if (!at)
-		return false;
-	bool target = false;
-	while (at < wl) {
-		if (p[at++] != ',')
-			return false;
-		size_t k = at;
-		while (at < wl && p[at] != '=' && p[at] != ',')
-			at++;
-		size_t klen = at - k;
-		if (klen == 8 && strncmp(p + k, "required", 8) == 0 && (at == wl || p[at] == ','))
-			continue;
-		if (at == wl || p[at] != '=')
-			return false;
-		bool known = (klen == 2 && strncmp(p + k, "id", 2) == 0) || (klen == 6 && strncmp(p + k, "target", 6) == 0) ||
-			     (klen == 7 && strncmp(p + k, "sharing", 7) == 0);
-		if (!known)
-			return false;
-		target = target || (klen == 6 && strncmp(p + k, "target", 6) == 0);
-		size_t v = ++at;
-		while (at < wl && p[at] != ',') {
-			char c = p[at++];
-			if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-			      strchr("./_@+-", c)))
-				return false;
-		}
-		if (at == v)
-			return false;
+	if (emitted_flags_count != 1) {
+		fprintf(stderr, "fuzz_compile: build.sh embeds one list of flags, not %zu\n", emitted_flags_count);
+		abort();
 	}
-	return target;
+	const char *p = emitted_flags[0].text, *end = p + emitted_flags[0].len;
+	while (p < end) {
+		size_t n = strcspn(p, "\n");
+		char line[512];
+		if (n >= sizeof(line)) {
+			fprintf(stderr, "fuzz_compile: a line of specs/emitted-flags.txt is too long\n");
+			abort();
+		}
+		memcpy(line, p, n);
+		line[n] = '\0';
+		p += n + (p + n < end);
+		const char *at = line + strspn(line, " \t");
+		if (*at == '\0' || *at == '#')
+			continue;
+		size_t kw = strcspn(at, " \t");
+		const char *pat = at + kw + strspn(at + kw, " \t");
+		size_t pl = strcspn(pat, " \t");
+		char re[600];
+		if (kw == 0 || kw >= sizeof(flag_rules[0].instruction) || pl == 0 || pat[pl + strspn(pat + pl, " \t")] ||
+		    nflag_rules == sizeof(flag_rules) / sizeof(flag_rules[0])) {
+			fprintf(stderr, "fuzz_compile: specs/emitted-flags.txt: not 'INSTRUCTION PATTERN': %s\n", line);
+			abort();
+		}
+		FlagRule *r = &flag_rules[nflag_rules];
+		memcpy(r->instruction, at, kw);
+		r->instruction[kw] = '\0';
+		snprintf(re, sizeof(re), "^(%.*s)$", (int)pl, pat);
+		if (regcomp(&r->re, re, REG_EXTENDED | REG_NOSUB) != 0) {
+			fprintf(stderr, "fuzz_compile: specs/emitted-flags.txt: a bad pattern: %s\n", line);
+			abort();
+		}
+		nflag_rules++;
+	}
+	if (nflag_rules == 0) {
+		fprintf(stderr, "fuzz_compile: specs/emitted-flags.txt has no pattern\n");
+		abort();
+	}
+}
+
+static bool flag_allowed(const char *instruction, const char *p, size_t wl)
+{
+	char word[512];
+	if (wl >= sizeof(word))
+		return false;
+	memcpy(word, p, wl);
+	word[wl] = '\0';
+	for (size_t i = 0; i < nflag_rules; i++)
+		if (strcmp(flag_rules[i].instruction, instruction) == 0 && regexec(&flag_rules[i].re, word, 0, NULL, 0) == 0)
+			return true;
+	return false;
 }
 
 /* The flags BuildKit takes from the start of an instruction's arguments
  * (words starting with "--"), checked against those stagec writes. */
 static void check_flags(const char *text, const Logical *l, const char *name, const char *args)
 {
-	static const struct {
-		const char *instruction, *flags;
-	} allowed[] = {
-		{"COPY", " --from= "},
-		{"FROM", " --platform= "},
-		{"RUN", " --mount= "},
-		{"HEALTHCHECK", " --interval= --timeout= --start-period= --retries= "},
-	};
 	const char *p = args;
 	for (;;) {
 		p += skip_go_space(p, strlen(p));
 		if (p[0] != '-' || p[1] != '-')
 			return;
 		size_t wl = strcspn(p, " \t\v\f\r");
-		size_t nl = strcspn(p, "= \t\v\f\r");
-		const char *ok = NULL;
-		for (size_t i = 0; i < sizeof(allowed) / sizeof(allowed[0]); i++)
-			if (strcmp(allowed[i].instruction, name) == 0)
-				ok = allowed[i].flags;
-		bool known = false;
-		if (ok && p[nl] == '=') {
-			char want[64];
-			snprintf(want, sizeof(want), " %.*s= ", (int)(nl < 40 ? nl : 40), p);
-			known = nl < 40 && strstr(ok, want);
-		}
-		/* a builder that cross-compiles runs on the build machine: the
-		 * one platform stagec writes */
-		if (known && strcmp(name, "FROM") == 0)
-			known = wl == strlen("--platform=" CROSS_BUILD_PLATFORM) &&
-				strncmp(p, "--platform=" CROSS_BUILD_PLATFORM, wl) == 0;
-		if (strcmp(name, "RUN") == 0)
-			known = stagec_mount_word(p, wl);
-		if (!known) {
+		if (!flag_allowed(name, p, wl)) {
 			char msg[160];
 			snprintf(msg, sizeof(msg), "BuildKit reads a flag '%.*s' that stagec did not write in %s",
 				 (int)(wl < 40 ? wl : 40), p, name);

@@ -4,7 +4,9 @@
 #   tests/fuzz/oracle-vs-commit.sh COMMIT [FILE...]
 #
 # Builds the fuzz target from COMMIT's compiler (git archive into a scratch
-# folder) with the current tests/fuzz/fuzz_compile.c, and replays each FILE
+# folder) with the current oracle: tests/fuzz/fuzz_compile.c, the list of
+# flags it checks (specs/emitted-flags.txt) and the build.sh that compiles
+# that list in; and replays each FILE
 # (default: the issue 9 item 2 regressions) through it.  Prints, per file,
 # the invariant it broke or "not flagged"; exits 0 when every file was
 # flagged.  Example: tests/fuzz/oracle-vs-commit.sh 230296f
@@ -19,7 +21,8 @@ files=("$@")
 scratch=$(mktemp -d /tmp/stagec-oracle.XXXXXX)
 trap 'rm -rf "$scratch"' EXIT
 git archive "$COMMIT" | tar -x -C "$scratch" || exit 2
-cp tests/fuzz/fuzz_compile.c "$scratch/tests/fuzz/"
+cp tests/fuzz/fuzz_compile.c tests/fuzz/build.sh "$scratch/tests/fuzz/"
+mkdir -p "$scratch/specs" && cp specs/emitted-flags.txt "$scratch/specs/"
 (cd "$scratch" && bash tests/fuzz/build.sh "$scratch/out" >/dev/null 2>&1) || { echo "oracle: could not build $COMMIT"; exit 2; }
 missed=0
 for f in "${files[@]}"; do

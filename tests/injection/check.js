@@ -14,6 +14,10 @@
  * EXPOSE, FROM).  A value that escaped its quoting shows up as an extra
  * instruction, an extra argument or a changed one.  A debian variant that
  * stagec refuses because the language has no debian base passes.
+ * And every flag dockerfile-ast reads (the "--" words before an
+ * instruction's arguments) must match a pattern of its instruction in
+ * specs/emitted-flags.txt, the one list of the flags stagec writes (which
+ * the fuzz target and tests/flags.awk read too).
  * Usage: node tests/injection/check.js STAGEC [SPEC...]
  * Prints `ok - ...`/`not ok - ...` and `injection: N passed, N failed`.
  */
@@ -28,6 +32,21 @@ let specs = process.argv.slice(3);
 if (specs.length === 0)
 	specs = fs.readdirSync(__dirname).filter((f) => f.endsWith('.yaml')).map((f) => path.join(__dirname, f));
 const instructionsJs = path.join(__dirname, '..', 'lint', 'instructions.js');
+const { parse: parseDockerfile } = require(path.join(__dirname, '..', 'lint', 'dockerfile-text.js'));
+/* specs/emitted-flags.txt: "INSTRUCTION PATTERN" lines, each pattern an
+ * extended regular expression of a whole flag word */
+const flagsList = path.join(__dirname, '..', '..', 'specs', 'emitted-flags.txt');
+const FLAGS = fs.readFileSync(flagsList, 'utf8').split('\n')
+	.filter((l) => l.trim() && !l.trim().startsWith('#'))
+	.map((l) => {
+		const f = l.trim().split(/\s+/);
+		if (f.length !== 2 || !/^[A-Z]+$/.test(f[0]) || !f[1].startsWith('--'))
+			throw new Error(`${flagsList}: not 'INSTRUCTION PATTERN': ${l}`);
+		return { instruction: f[0], re: new RegExp('^(' + f[1] + ')$') };
+	});
+if (FLAGS.length === 0)
+	throw new Error(`${flagsList}: no pattern`);
+const flagAllowed = (kw, flag) => FLAGS.some((r) => r.instruction === kw && r.re.test(flag));
 const KEYWORDS = { packages: 'RUN', copy: 'COPY', run: 'RUN', env: 'ENV', workdir: 'WORKDIR', user: 'USER',
 	expose: 'EXPOSE', healthcheck: 'HEALTHCHECK', cmd: 'CMD', entrypoint: 'ENTRYPOINT', label: 'LABEL',
 	arg: 'ARG', adduser: 'RUN' };
@@ -149,6 +168,13 @@ for (const spec of specs) {
 			const want = expectedFromIr(dump);
 			if (want.length !== parsed.length)
 				problems.push(`${parsed.length} instructions parsed, ${want.length} in the IR`);
+			/* the flags, as dockerfile-ast reads them */
+			parseDockerfile(fs.readFileSync(file, 'utf8')).df.getInstructions().forEach((ins, i) => {
+				const kw = ins.getKeyword().toUpperCase();
+				for (const f of typeof ins.getFlags === 'function' ? ins.getFlags() : [])
+					if (!flagAllowed(kw, f.toString()))
+						problems.push(`instruction ${i + 1} ${kw}: the flag ${f} is not in specs/emitted-flags.txt`);
+			});
 			for (let i = 0; i < Math.min(want.length, parsed.length); i++) {
 				const w = want[i], p = parsed[i];
 				if (w[0] !== p[0]) { problems.push(`instruction ${i + 1}: ${p[0]} parsed, ${w[0]} meant`); continue; }
