@@ -173,6 +173,8 @@ typedef struct Pool {
 	bool done[WINDOW];
 	size_t next;  /* the next spec a worker starts */
 	size_t taken; /* the specs taken up */
+	int idle;     /* workers waiting for room */
+	bool waiting; /* the taker waits for a spec */
 	pthread_mutex_t mu;
 	pthread_cond_t job_done, room;
 } Pool;
@@ -192,8 +194,11 @@ static void *worker(void *arg)
 	StagecCache *cache = ((Worker *)arg)->cache;
 	pthread_mutex_lock(&p->mu);
 	for (;;) {
-		while (p->next < p->n && p->next >= p->taken + WINDOW)
+		while (p->next < p->n && p->next >= p->taken + WINDOW) {
+			p->idle++;
 			pthread_cond_wait(&p->room, &p->mu);
+			p->idle--;
+		}
 		if (p->next >= p->n)
 			break;
 		size_t i = p->next++;
@@ -203,7 +208,8 @@ static void *worker(void *arg)
 		all_spec_run(p->cli, cache, job);
 		pthread_mutex_lock(&p->mu);
 		p->done[i % WINDOW] = true;
-		pthread_cond_broadcast(&p->job_done);
+		if (p->waiting) /* a wake-up costs two context switches: only when needed */
+			pthread_cond_signal(&p->job_done);
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -248,14 +254,18 @@ static int run_specs(Run *run, char **paths, char **policies, char **locks, size
 	}
 	for (size_t i = 0; i < n && nthreads; i++) {
 		pthread_mutex_lock(&p->mu);
-		while (!p->done[i % WINDOW])
+		while (!p->done[i % WINDOW]) {
+			p->waiting = true;
 			pthread_cond_wait(&p->job_done, &p->mu);
+			p->waiting = false;
+		}
 		p->done[i % WINDOW] = false;
 		pthread_mutex_unlock(&p->mu);
 		take(run, &p->ring[i % WINDOW]);
 		pthread_mutex_lock(&p->mu);
 		p->taken++;
-		pthread_cond_broadcast(&p->room);
+		if (p->idle)
+			pthread_cond_broadcast(&p->room);
 		pthread_mutex_unlock(&p->mu);
 	}
 	for (int t = 0; t < nthreads; t++) {
