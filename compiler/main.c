@@ -353,6 +353,9 @@ static const int caught_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
 static void catch_signals(void)
 {
+	static atomic_bool caught; /* once a process: every write asks */
+	if (atomic_exchange(&caught, true))
+		return;
 	struct sigaction sa;
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
@@ -392,7 +395,10 @@ static int temp_create(const char *dir, int *fd)
 		errno = EMFILE;
 		return -1;
 	}
-	int n = snprintf(temp_paths[slot], PATH_MAX, "%s/" TEMP_PREFIX "%ld-XXXXXX", dir, (long)getpid());
+	static atomic_long pid; /* stagec never forks */
+	if (!atomic_load(&pid))
+		atomic_store(&pid, (long)getpid());
+	int n = snprintf(temp_paths[slot], PATH_MAX, "%s/" TEMP_PREFIX "%ld-XXXXXX", dir, atomic_load(&pid));
 	if (n < 0 || n >= PATH_MAX) {
 		atomic_store(&temp_used[slot], SLOT_FREE);
 		errno = ENAMETOOLONG;

@@ -102,7 +102,9 @@ static bool folder(const char *dir, size_t n, char *out)
 	return true;
 }
 
-char *stagec_realpath(const char *path, char *resolved)
+/* stagec_realpath; when ret_lstat is not NULL, *ret_lstat is the lstat of
+ * the last component when the fast path took it (then *took is true). */
+static char *resolve(const char *path, char *resolved, struct stat *ret_lstat, bool *took)
 {
 	/* folders are remembered by absolute path: a library's caller may
 	 * change the current folder between calls */
@@ -153,9 +155,32 @@ char *stagec_realpath(const char *path, char *resolved)
 		return NULL; /* errno from lstat: ENOENT, EACCES ... */
 	if (S_ISLNK(st.st_mode))
 		return realpath(path, resolved);
+	if (ret_lstat) {
+		*ret_lstat = st;
+		*took = true;
+	}
 	char *out = resolved ? resolved : malloc(strlen(full) + 1);
 	if (!out)
 		return NULL;
 	memcpy(out, full, strlen(full) + 1);
+	return out;
+}
+
+char *stagec_realpath(const char *path, char *resolved)
+{
+	return resolve(path, resolved, NULL, NULL);
+}
+
+char *stagec_realpath_stat(const char *path, char *resolved, struct stat *st)
+{
+	bool took = false;
+	char *out = resolve(path, resolved, st, &took);
+	if (out && !took && stat(out, st) != 0) {
+		int e = errno;
+		if (!resolved)
+			free(out);
+		errno = e;
+		return NULL;
+	}
 	return out;
 }

@@ -94,7 +94,15 @@ static const char *type_name(mode_t m)
 	return "not a regular file";
 }
 
+static int resolve_stat(const Project *p, const char *rel, char *out, struct stat *st);
+
 static int resolve(const Project *p, const char *rel, char *out)
+{
+	return resolve_stat(p, rel, out, NULL);
+}
+
+/* rel resolved into out, inside the context; with st, its stat too. */
+static int resolve_stat(const Project *p, const char *rel, char *out, struct stat *st)
 {
 	if (!p->context_real)
 		return ENOENT;
@@ -110,7 +118,7 @@ static int resolve(const Project *p, const char *rel, char *out)
 			return EXDEV;
 	}
 	char *full = arena_printf(p->a, "%s/%s", p->context_real, rel);
-	if (!stagec_realpath(full, out))
+	if (!(st ? stagec_realpath_stat(full, out, st) : stagec_realpath(full, out)))
 		return errno == ENOTDIR ? ENOENT : errno;
 	size_t n = strlen(p->context_real);
 	if (strcmp(p->context_real, "/") != 0 &&
@@ -123,9 +131,9 @@ int project_resolve(const Project *p, const char *rel, bool *ret_is_dir)
 {
 	char resolved[PATH_MAX];
 	*ret_is_dir = false;
-	int err = resolve(p, rel, resolved);
 	struct stat st;
-	if (!err && stat(resolved, &st) == 0)
+	int err = resolve_stat(p, rel, resolved, &st);
+	if (!err)
 		*ret_is_dir = S_ISDIR(st.st_mode);
 	return err;
 }

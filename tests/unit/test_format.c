@@ -97,6 +97,17 @@ static void realpath_same(void **state)
 			assert_true((ra == NULL) == (rb == NULL));
 			if (ra)
 				assert_string_equal(a, b);
+			/* and with the stat of what it names */
+			struct stat want, got;
+			char c[PATH_MAX];
+			char *rc = stagec_realpath_stat(paths[i], c, &got);
+			assert_true((ra == NULL) == (rc == NULL));
+			if (ra) {
+				assert_string_equal(a, c);
+				assert_int_equal(stat(paths[i], &want), 0);
+				assert_true(want.st_ino == got.st_ino && want.st_dev == got.st_dev);
+				assert_int_equal(want.st_mode, got.st_mode);
+			}
 		}
 	/* a symlink as the last component is resolved */
 	char dir[] = "/tmp/stagec-realpath-XXXXXX";
@@ -107,6 +118,9 @@ static void realpath_same(void **state)
 	assert_non_null(realpath(link, real));
 	assert_non_null(stagec_realpath(link, got));
 	assert_string_equal(real, got);
+	struct stat st;
+	assert_non_null(stagec_realpath_stat(link, got, &st));
+	assert_true(S_ISDIR(st.st_mode)); /* the folder it leads to, not the link */
 	/* and so is a symlink to a folder named with "/." or "/" after it */
 	char dotted[PATH_MAX + 2];
 	snprintf(dotted, sizeof(dotted), "%s/.", link);
