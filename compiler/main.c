@@ -748,23 +748,37 @@ int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
 	return status;
 }
 
-/* Compiles one variant and prints its diagnostics (unless quiet: the
- * second variant repeats the first one's warnings); with keep, copies its
- * texts out before the compilation is freed.  Returns the exit status. */
-static int compile_variant(const SpecText *spec, const StagecOptions *o, bool quiet, Variant *keep)
+/* Copies a variant's texts out before its compilation is freed. */
+static int keep_variant(const StagecResult *r, bool context, Variant *keep)
 {
+	keep->output = strdup(stagec_result_output(r));
+	keep->ignore = strdup(stagec_result_dockerignore(r));
+	keep->context = context;
+	return keep->output && keep->ignore ? 0 : cli_error("%s", "out of memory");
+}
+
+/* Compiles the spec and prints its diagnostics; with both (-o), both
+ * variants from one compilation (the single-stage one's diagnostics only
+ * when it fails: its warnings repeat the first's), kept in multi and
+ * single; else the Dockerfile printed.  Returns the exit status. */
+static int compile_spec(const SpecText *spec, StagecOptions *o, Variant *multi, Variant *single)
+{
+	o->both_variants = multi != NULL;
 	StagecResult *r = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
 	if (!r)
 		return cli_error("%s", "out of memory");
 	int status = stagec_result_status(r);
-	if (!quiet || status)
-		fputs(stagec_result_diagnostics(r), stderr);
-	if (status == 0 && keep) {
-		keep->output = strdup(stagec_result_output(r));
-		keep->ignore = strdup(stagec_result_dockerignore(r));
-		keep->context = stagec_result_context(r) != NULL;
-		if (!keep->output || !keep->ignore)
-			status = cli_error("%s", "out of memory");
+	fputs(stagec_result_diagnostics(r), stderr);
+	const StagecResult *s = status == 0 && multi ? stagec_result_single(r) : NULL;
+	if (status == 0 && multi && !s)
+		status = cli_error("%s", "out of memory");
+	if (s && (status = stagec_result_status(s)) != 0)
+		fputs(stagec_result_diagnostics(s), stderr);
+	if (status == 0 && multi) {
+		bool context = stagec_result_context(r) != NULL;
+		status = keep_variant(r, context, multi);
+		if (status == 0)
+			status = keep_variant(s, context, single);
 	} else if (status == 0) {
 		status = write_stdout(stagec_result_output(r));
 	}
@@ -816,17 +830,12 @@ int main(int argc, char **argv)
 		o.lock_path = lock;
 	}
 	if (!cli.output_dir) {
-		status = compile_variant(&spec, &o, false, NULL);
+		status = compile_spec(&spec, &o, NULL, NULL);
 	} else {
-		/* both variants from the same bytes, one after the other */
+		/* both variants from one reading of the spec */
 		Variant multi = {0}, single = {0};
 		o.single_stage = false;
-		status = compile_variant(&spec, &o, false, &multi);
-		/* the first result already holds the rules over both variants */
-		o.single_stage = true;
-		o.no_rules = true;
-		if (status == 0)
-			status = compile_variant(&spec, &o, true, &single);
+		status = compile_spec(&spec, &o, &multi, &single);
 		if (status == 0)
 			status = write_outputs(&cli, &spec, &multi, &single);
 		free(multi.output);
