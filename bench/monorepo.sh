@@ -16,7 +16,12 @@
 # memory (maximum resident set size) of each, then the same first run on
 # a tree of a tenth the size, for memory that stays flat per spec.  The
 # goal (issue 10): 10,000 specs written in under 2 s, --check no slower.
-# MONOREPO_KEEP=DIR keeps the tree in DIR.  MONOREPO_RUNS=N (default 1)
+# MONOREPO_KEEP=DIR keeps the tree in DIR; MONOREPO_TMP=DIR makes it
+# below DIR instead of $TMPDIR (e.g. /dev/shm, a tmpfs, to see what the
+# run costs without the disk).  The last row is the floor the file system
+# sets: the same 3 files a spec written with a temporary file and a rename
+# each (what stagec's writer does, fsync left out) by a small Python
+# program, no compiling at all.  STAGEC_ALL_ARGS adds options (-j 1).  MONOREPO_RUNS=N (default 1)
 # runs each row N times (the written files removed and synced before each
 # run that writes) and prints the best of the N for each column: the
 # machine is shared, so a time is the other jobs' too, and the best run is
@@ -29,7 +34,8 @@ RUNS=${MONOREPO_RUNS:-1}
 case $STAGEC in /*) ;; *) STAGEC=$PWD/$STAGEC ;; esac
 [ -x "$STAGEC" ] || { echo "monorepo: $STAGEC not found; build first" >&2; exit 2; }
 [ -x /usr/bin/time ] || { echo "monorepo: needs GNU time (apt-get install time)" >&2; exit 2; }
-work=${MONOREPO_KEEP:-$(mktemp -d /tmp/stagec-monorepo.XXXXXX)}
+work=${MONOREPO_KEEP:-$(mktemp -d "${MONOREPO_TMP:-${TMPDIR:-/tmp}}/stagec-monorepo.XXXXXX")}
+read -r -a extra <<<"${STAGEC_ALL_ARGS:-}"
 [ -n "${MONOREPO_KEEP:-}" ] || trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"
 
@@ -79,7 +85,7 @@ timed() {
 	local best_wall="" best_cpu="" best_rss="" summary="" r
 	for ((r = 0; r < RUNS; r++)); do
 		if [ "$label" = "all (files written)" ] && [ "$r" -gt 0 ]; then clean "$root"; fi
-		(cd "$root" && /usr/bin/time -f 'TIME %e %U %S %M' "$STAGEC" all "$@" . >/dev/null 2>"$work/err")
+		(cd "$root" && /usr/bin/time -f 'TIME %e %U %S %M' "$STAGEC" all ${extra[@]+"${extra[@]}"} "$@" . >/dev/null 2>"$work/err")
 		local t
 		t=$(grep '^TIME' "$work/err" | tail -n 1)
 		summary=$(grep '^all:' "$work/err" | tail -n 1)
@@ -104,3 +110,26 @@ generate "$work/repo" "$SPECS"
 timed "all (files written)" "$work/repo"
 timed "all (unchanged)" "$work/repo"
 timed "all --check (unchanged)" "$work/repo" --check
+
+# the floor: the same files written by a program that does nothing else
+clean "$work/repo"
+cat >"$work/floor.py" <<'PY'
+import os, sys
+data = b"#" * 1500
+for d in sorted(r for r, _, files in os.walk("services") if "app.yaml" in files):
+    for name in ("Dockerfile", "Dockerfile.single", ".dockerignore"):
+        tmp = os.path.join(d, ".floor-" + name)
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.write(fd, data)
+        os.fchmod(fd, 0o644)
+        os.close(fd)
+        os.rename(tmp, os.path.join(d, name))
+os.sync()
+PY
+if command -v python3 >/dev/null; then
+	(cd "$work/repo" && /usr/bin/time -f 'TIME %e %U %S %M' python3 "$work/floor.py" 2>"$work/err")
+	read -r _ wall user sys rss <<<"$(grep '^TIME' "$work/err" | tail -n 1)"
+	printf '| floor: 3 files a spec, nothing compiled | %s | %.2f | %.2f | %.1f | python3 |\n' \
+		"$(find "$work/repo/services" -name app.yaml | wc -l)" "$wall" \
+		"$(awk -v u="$user" -v s="$sys" 'BEGIN { print u + s }')" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+fi

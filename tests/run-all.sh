@@ -96,6 +96,15 @@ sanitized_tests() (
 	meson_tests build-asan
 )
 step sanitized-tests sanitized_tests
+# stagec all's worker threads under ThreadSanitizer: the command's own
+# tests (-j 1 and 4, three runs at once, signals) and the bake file's,
+# with the default -j of this machine; a data race is a failure
+step tsan-build build build-tsan -Db_sanitize=thread -Db_lundef=false --buildtype=debug -Dtests=false
+tsan_tests() (
+	export TSAN_OPTIONS=halt_on_error=1:exitcode=66:second_deadlock_stack=1
+	bash tests/run-all-cmd.sh build-tsan/stagec && bash tests/run-bake.sh build-tsan/stagec
+)
+step tsan-tests tsan_tests
 
 lint() {
 	npm ci --prefix tests/lint --no-audit --no-fund --loglevel=error >/dev/null || return 1
