@@ -179,6 +179,14 @@ typedef struct Pool {
 	pthread_cond_t job_done, room;
 } Pool;
 
+/* Starts spec i: its job in its slot (the caller holds no lock). */
+static void start(Pool *p, StagecCache *cache, size_t i)
+{
+	SpecJob *job = &p->ring[i % WINDOW];
+	*job = (SpecJob){.path = p->paths[i], .policy = p->policies[i], .lock = p->locks[i]};
+	all_spec_run(p->cli, cache, job);
+}
+
 /* A worker thread and its cache: templates and policies, read once per
  * thread.  A result may point into its cache (a policy's labels), so the
  * caches live until every spec is taken up. */
@@ -203,9 +211,7 @@ static void *worker(void *arg)
 			break;
 		size_t i = p->next++;
 		pthread_mutex_unlock(&p->mu);
-		SpecJob *job = &p->ring[i % WINDOW];
-		*job = (SpecJob){.path = p->paths[i], .policy = p->policies[i], .lock = p->locks[i]};
-		all_spec_run(p->cli, cache, job);
+		start(p, cache, i);
 		pthread_mutex_lock(&p->mu);
 		p->done[i % WINDOW] = true;
 		if (p->waiting) /* a wake-up costs two context switches: only when needed */
@@ -228,33 +234,46 @@ static int jobs_for(const AllCli *cli, size_t nspecs)
 	return (int)n;
 }
 
-/* Compiles every spec on the workers and takes each up here, in path
- * order: the output is the same whatever the number of threads.
- * Returns 0, or -1 when not even one thread started (errno set). */
+/* Compiles every spec and takes each up, in path order, here: the output
+ * is the same whatever the number of threads.  This thread works too,
+ * whenever the spec it takes up next is not done yet, and sleeps only
+ * when there is nothing to start (-j 1: no other thread at all).
+ * Returns 0, or -1 when memory runs out (errno set). */
 static int run_specs(Run *run, char **paths, char **policies, char **locks, size_t n)
 {
 	Pool *p = calloc(1, sizeof(*p));
-	if (!p)
+	StagecCache *own = stagec_cache_new();
+	if (!p || !own) {
+		free(p);
+		stagec_cache_free(own);
 		return -1;
+	}
 	*p = (Pool){.cli = run->cli, .paths = paths, .policies = policies, .locks = locks, .n = n};
 	pthread_mutex_init(&p->mu, NULL);
 	pthread_cond_init(&p->job_done, NULL);
 	pthread_cond_init(&p->room, NULL);
 	Worker workers[MAX_JOBS];
-	int nthreads = 0, want = jobs_for(run->cli, n);
-	int err = 0;
-	while (nthreads < want) {
+	int nthreads = 0, want = jobs_for(run->cli, n) - 1;
+	while (nthreads < want) { /* fewer threads than asked still work */
 		Worker *w = &workers[nthreads];
 		*w = (Worker){p, stagec_cache_new(), 0};
-		if (!w->cache || (err = pthread_create(&w->thread, NULL, worker, w)) != 0) {
+		if (!w->cache || pthread_create(&w->thread, NULL, worker, w) != 0) {
 			stagec_cache_free(w->cache);
 			break;
 		}
 		nthreads++;
 	}
-	for (size_t i = 0; i < n && nthreads; i++) {
+	for (size_t i = 0; i < n; i++) {
 		pthread_mutex_lock(&p->mu);
 		while (!p->done[i % WINDOW]) {
+			if (p->next < p->n && p->next < p->taken + WINDOW) {
+				size_t k = p->next++;
+				pthread_mutex_unlock(&p->mu);
+				start(p, own, k);
+				pthread_mutex_lock(&p->mu);
+				p->done[k % WINDOW] = true;
+				continue;
+			}
 			p->waiting = true;
 			pthread_cond_wait(&p->job_done, &p->mu);
 			p->waiting = false;
@@ -272,12 +291,12 @@ static int run_specs(Run *run, char **paths, char **policies, char **locks, size
 		pthread_join(workers[t].thread, NULL);
 		stagec_cache_free(workers[t].cache);
 	}
+	stagec_cache_free(own);
 	pthread_cond_destroy(&p->room);
 	pthread_cond_destroy(&p->job_done);
 	pthread_mutex_destroy(&p->mu);
 	free(p);
-	errno = err;
-	return nthreads ? 0 : -1;
+	return 0;
 }
 
 /* A folder below -o DIR as the spec folder it mirrors, relative to ROOT ("." for DIR). */
@@ -608,7 +627,7 @@ int stagec_all_main(int argc, char **argv)
 	}
 	cli_defer_sync(true); /* one sync at the end, not one per file */
 	if (run_specs(&run, specs.v, policies, locks, specs.n) != 0) {
-		cli_error("cannot start the threads: %s", strerror(errno));
+		cli_error("%s", "out of memory");
 		run.io_failed = true;
 	}
 	if (!cli.check) {
