@@ -83,6 +83,10 @@ void all_walk_output(const char *output);
 /* The specs below dir (rel below the root) and the generated files whose
  * spec is gone. */
 void all_walk(const char *dir, const char *rel, const Ignore *ig, PathList *specs, PathList *orphans);
+/* Whether the last walk saw a temporary file of stagec's in the folder dir
+ * (as the walk spelled it): a spec's folder without one needs no clean-up
+ * before its files are written. */
+bool all_walk_saw_temps(const char *dir);
 /* Under -o: the generated files of the -o folder dir (rel below it) whose
  * mirrored spec folder (in spec_dirs, sorted) holds no spec. */
 void all_walk_mirror(const char *dir, const char *rel, const PathList *spec_dirs, PathList *orphans);

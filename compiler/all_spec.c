@@ -154,8 +154,11 @@ static void write_files(Task *s, const char *dir, const char *const *names, int 
 		free(have);
 	}
 	/* a killed run's leftovers go even when nothing is rewritten
-	 * (cli_write_files removes them when it writes) */
-	if (hand_edited || same)
+	 * (cli_write_files removes them when it writes); the walk listed
+	 * every spec's folder, so only one where it saw some is read again
+	 * (-o folders it did not list) */
+	bool scan = s->cli->output || all_walk_saw_temps(dir);
+	if (scan && (hand_edited || same))
 		cli_remove_stale_temps(dir);
 	if (hand_edited) {
 		j->io_failed = true;
@@ -165,7 +168,7 @@ static void write_files(Task *s, const char *dir, const char *const *names, int 
 		CliFile files[NMIRROR];
 		for (int f = 0; f < nfiles; f++)
 			files[f] = (CliFile){names[f], texts[f]};
-		if (cli_write_files(dir, files, (size_t)nfiles, s->cli->force) == 0)
+		if (cli_write_files_in(dir, files, (size_t)nfiles, s->cli->force, scan) == 0)
 			j->written = true;
 		else
 			j->io_failed = true;

@@ -205,10 +205,44 @@ static bool generated_by_all(const char *path)
 
 static struct stat output_st;
 static bool output_known;
+/* The folders the walk saw a temporary file of stagec's in (a dead run's,
+ * or a live one's): written on the walk's thread, before any worker reads. */
+static PathList temp_dirs;
+
+/* Whether a and b name the same folder as spelled, doubled and trailing
+ * slashes and a leading "./" aside ("x//y/" and "./x/y"). */
+static bool same_spelling(const char *a, const char *b)
+{
+	while (a[0] == '.' && a[1] == '/')
+		a += 2;
+	while (b[0] == '.' && b[1] == '/')
+		b += 2;
+	for (;;) {
+		while (*a == '/' && (a[1] == '/' || !a[1]))
+			a++;
+		while (*b == '/' && (b[1] == '/' || !b[1]))
+			b++;
+		if (*a != *b)
+			return false;
+		if (!*a)
+			return true;
+		a++, b++;
+	}
+}
+
+bool all_walk_saw_temps(const char *dir)
+{
+	for (size_t i = 0; i < temp_dirs.n; i++)
+		if (same_spelling(temp_dirs.v[i], dir))
+			return true;
+	return false;
+}
 
 void all_walk_output(const char *output)
 {
 	output_known = output && stat(output, &output_st) == 0;
+	paths_free(&temp_dirs);
+	temp_dirs = (PathList){0};
 }
 
 void all_ignore_free(Ignore *ig)
@@ -233,6 +267,7 @@ void all_walk(const char *dir, const char *rel, const Ignore *ig, PathList *spec
 		return;
 	}
 	bool has_spec = false, elsewhere = false; /* elsewhere: -o output for a spec in another folder */
+	bool temps = false;
 	char *mirror_ignore = NULL; /* a Dockerfile.dockerignore, read only when no spec is here */
 	PathList gen = {0};          /* files named as stagec's: read only when no spec is here */
 	struct dirent *e;
@@ -240,6 +275,7 @@ void all_walk(const char *dir, const char *rel, const Ignore *ig, PathList *spec
 		const char *name = e->d_name;
 		if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
 			continue;
+		temps = temps || strncmp(name, CLI_TEMP_PREFIX, strlen(CLI_TEMP_PREFIX)) == 0;
 		char path[PATH_MAX], sub[PATH_MAX];
 		/* below ".", paths are shown without "./" */
 		if (snprintf(path, sizeof(path), "%s%s%s", strcmp(dir, ".") ? dir : "", strcmp(dir, ".") ? "/" : "",
@@ -282,6 +318,8 @@ void all_walk(const char *dir, const char *rel, const Ignore *ig, PathList *spec
 		}
 	}
 	closedir(d);
+	if (temps)
+		paths_push(&temp_dirs, strdup(dir));
 	elsewhere = !has_spec && mirror_ignore && generated_by_all(mirror_ignore);
 	free(mirror_ignore);
 	for (size_t i = 0; i < gen.n; i++) {

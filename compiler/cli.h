@@ -43,6 +43,11 @@ int cli_sync(void);
 /* Removes the temporary files (.stagec-PID-XXXXXX) in dir of runs that
  * were killed before they could (their process is gone). */
 void cli_remove_stale_temps(const char *dir);
+/* How the names of stagec's temporary files begin (.stagec-PID-XXXXXX). */
+#define CLI_TEMP_PREFIX ".stagec-"
+/* cli_write_files, with scan_temps false when the caller knows dir holds
+ * no temporary file of a dead run (it listed the folder itself). */
+int cli_write_files_in(const char *dir, const CliFile *files, size_t n, bool force, bool scan_temps);
 
 /* Prints "stagec: error: MESSAGE" on stderr; returns 2 (an I/O error). */
 int cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

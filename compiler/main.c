@@ -328,7 +328,7 @@ int cli_read_spec(const char *path, SpecText *spec)
  * lock-free, so the handler may use them. */
 
 #define MAX_TEMPS 160 /* 8 a write (4 files and their backups) for each of 16 threads, and room */
-#define TEMP_PREFIX ".stagec-"
+#define TEMP_PREFIX CLI_TEMP_PREFIX
 
 enum { SLOT_FREE, SLOT_LIVE, SLOT_CLAIMED };
 
@@ -692,6 +692,11 @@ static int write_outputs(const Cli *cli, const SpecText *spec, const Variant *mu
 
 int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
 {
+	return cli_write_files_in(dir, given, n, force, true);
+}
+
+int cli_write_files_in(const char *dir, const CliFile *given, size_t n, bool force, bool scan_temps)
+{
 	struct stat st;
 	bool exists = stat(dir, &st) == 0;
 	if (exists && !S_ISDIR(st.st_mode))
@@ -718,7 +723,8 @@ int cli_write_files(const char *dir, const CliFile *given, size_t n, bool force)
 		return cli_error("cannot create the output folder '%s': %s", shown(dir), strerror(errno));
 
 	catch_signals();
-	cli_remove_stale_temps(dir);
+	if (scan_temps)
+		cli_remove_stale_temps(dir);
 	int status = 0;
 	for (size_t i = 0; i < n && !status; i++)
 		if (write_temp(&files[i], dir) != 0)
