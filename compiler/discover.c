@@ -42,16 +42,20 @@ typedef struct Answer {
 	unsigned long used;
 } Answer;
 
-static _Thread_local Answer recent[RECENT];
+static _Thread_local Answer *recent; /* RECENT of them, while remembering */
 static _Thread_local unsigned long clock_;
 
 static _Thread_local bool remembering;
 
 void stagec_discovery_remember(bool on)
 {
-	remembering = on;
-	if (!on)
-		memset(recent, 0, sizeof(recent));
+	if (on && !recent)
+		recent = calloc(RECENT, sizeof(*recent)); /* none: nothing remembered */
+	if (!on) {
+		free(recent);
+		recent = NULL;
+	}
+	remembering = on && recent;
 }
 
 static Answer *remembered(const char *name, const char *dir)
