@@ -80,6 +80,9 @@ void sha256_init(Sha256 *s);
 void sha256_update(Sha256 *s, const void *data, size_t n);
 void sha256_hex(Sha256 *s, char out[65]);
 void sha256_of(const void *data, size_t n, char out[65]);
+/* On: this thread hashes with the portable code only (for a test that
+ * compares it with the processor's SHA instructions). */
+void sha256_portable(bool on);
 
 /* ---- inputs.c -----------------------------------------------------------
  * Line 2 of every file stagec generates (a Dockerfile, a .dockerignore):

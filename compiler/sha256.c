@@ -3,8 +3,20 @@
  * generated file (inputs.c): hashes of the spec, the project files, the
  * policy chain, the templates and the file's own content.  One-shot and
  * incremental.
+ *
+ * On an x86-64 processor with the SHA extensions (most since 2017-2019:
+ * AMD Zen, Intel Ice Lake), the compression function runs on them: each
+ * sha256rnds2 instruction does two rounds, about ten times the speed of
+ * the portable code, which every other machine runs (and which a test
+ * compares it with: sha256_portable).  `stagec all` hashes every output
+ * it writes, so this is a tenth of its work.
  */
+#include <stdbool.h>
 #include <string.h>
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#define SHA256_X86 1
+#endif
 
 #include "internal.h"
 
@@ -50,6 +62,69 @@ static void block(Sha256 *s, const unsigned char *p)
 	s->h[4] += e; s->h[5] += f; s->h[6] += g; s->h[7] += h;
 }
 
+#ifdef SHA256_X86
+/* The same compression on the SHA extensions, for nblocks blocks at p.
+ * The state is kept as the instructions want it: ABEF and CDGH. */
+__attribute__((target("sha,sse4.1,ssse3"))) static void blocks_x86(uint32_t h[8], const unsigned char *p,
+								  size_t nblocks)
+{
+	/* each 32-bit word of a block is big-endian */
+	const __m128i swap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i dcba = _mm_loadu_si128((const __m128i *)&h[0]);
+	__m128i hgfe = _mm_loadu_si128((const __m128i *)&h[4]);
+	__m128i cdab = _mm_shuffle_epi32(dcba, 0xB1);
+	__m128i efgh = _mm_shuffle_epi32(hgfe, 0x1B);
+	__m128i abef = _mm_alignr_epi8(cdab, efgh, 8);
+	__m128i cdgh = _mm_blend_epi16(efgh, cdab, 0xF0);
+	for (; nblocks; nblocks--, p += 64) {
+		__m128i abef0 = abef, cdgh0 = cdgh;
+		__m128i w[4]; /* the message, four words at a time: w[j % 4] is words 4j..4j+3 */
+		for (int j = 0; j < 4; j++)
+			w[j] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(p + 16 * j)), swap);
+		for (int j = 0; j < 16; j++) {
+			__m128i wk = _mm_add_epi32(w[j & 3], _mm_loadu_si128((const __m128i *)&K[4 * j]));
+			/* two rounds make the new ABEF, and the old ABEF is the
+			 * new CDGH: after two pairs each is back in its place */
+			cdgh = _mm_sha256rnds2_epu32(cdgh, abef, wk);
+			abef = _mm_sha256rnds2_epu32(abef, cdgh, _mm_shuffle_epi32(wk, 0x0E));
+			if (j < 12) { /* words 4j+16..4j+19 */
+				__m128i m = _mm_sha256msg1_epu32(w[j & 3], w[(j + 1) & 3]);
+				m = _mm_add_epi32(m, _mm_alignr_epi8(w[(j + 3) & 3], w[(j + 2) & 3], 4));
+				w[j & 3] = _mm_sha256msg2_epu32(m, w[(j + 3) & 3]);
+			}
+		}
+		abef = _mm_add_epi32(abef, abef0);
+		cdgh = _mm_add_epi32(cdgh, cdgh0);
+	}
+	__m128i feba = _mm_shuffle_epi32(abef, 0x1B);
+	__m128i dchg = _mm_shuffle_epi32(cdgh, 0xB1);
+	_mm_storeu_si128((__m128i *)&h[0], _mm_blend_epi16(feba, dchg, 0xF0));
+	_mm_storeu_si128((__m128i *)&h[4], _mm_alignr_epi8(dchg, feba, 8));
+}
+#endif
+
+/* For a test: the portable code even where the extensions are. */
+static _Thread_local bool portable_only;
+
+void sha256_portable(bool on)
+{
+	portable_only = on;
+}
+
+/* nblocks blocks at p into the state. */
+static void blocks(Sha256 *s, const unsigned char *p, size_t nblocks)
+{
+#ifdef SHA256_X86
+	if (!portable_only && __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
+	    __builtin_cpu_supports("ssse3")) {
+		blocks_x86(s->h, p, nblocks);
+		return;
+	}
+#endif
+	for (; nblocks; nblocks--, p += 64)
+		block(s, p);
+}
+
 void sha256_init(Sha256 *s)
 {
 	static const uint32_t H0[8] = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
@@ -63,32 +138,35 @@ void sha256_update(Sha256 *s, const void *data, size_t n)
 {
 	const unsigned char *p = data;
 	s->len += n;
-	while (n) {
+	if (s->used) { /* a partial block first */
 		size_t take = 64 - s->used < n ? 64 - s->used : n;
 		memcpy(s->buf + s->used, p, take);
 		s->used += take;
 		p += take;
 		n -= take;
-		if (s->used == 64) {
-			block(s, s->buf);
-			s->used = 0;
-		}
+		if (s->used < 64)
+			return;
+		blocks(s, s->buf, 1);
+		s->used = 0;
 	}
+	if (n >= 64) { /* whole blocks straight from the input */
+		blocks(s, p, n / 64);
+		p += n / 64 * 64;
+		n %= 64;
+	}
+	memcpy(s->buf, p, n);
+	s->used = n;
 }
 
 /* Pads (a 1 bit, zeros, the length in bits as 64 bits) and writes 64 hex digits. */
 void sha256_hex(Sha256 *s, char out[65])
 {
 	uint64_t bits = s->len * 8;
-	unsigned char pad = 0x80;
-	sha256_update(s, &pad, 1);
-	pad = 0;
-	while (s->used != 56)
-		sha256_update(s, &pad, 1);
-	unsigned char lenbuf[8];
+	unsigned char pad[72] = {0x80}; /* 0x80, zeros up to 56 mod 64, the length */
+	size_t n = (s->used < 56 ? 56 : 120) - s->used;
 	for (int i = 0; i < 8; i++)
-		lenbuf[i] = (unsigned char)(bits >> (56 - 8 * i));
-	sha256_update(s, lenbuf, 8);
+		pad[n + (size_t)i] = (unsigned char)(bits >> (56 - 8 * i));
+	sha256_update(s, pad, n + 8);
 	for (int i = 0; i < 8; i++)
 		for (int j = 0; j < 4; j++) {
 			unsigned v = (s->h[i] >> (24 - 8 * j)) & 0xff;
