@@ -153,6 +153,7 @@ void cross_lower(Arena *a, Ir *ir, Stage *s, const Template *t, const TmplFlavou
 	s->why = rule->why;
 	Step *env = ir_step_new(ir, STEP_ARG, ROLE_BUILD, rule->pos, "the cross-build's target, from the platform ARGs");
 	env->trusted = true;
+	env->tag = TAG_CROSS;
 	StrList refs = {0};
 	for (size_t i = 0; i < rule->env_names.n; i++) {
 		if (build_env_value(s, rule->env_names.v[i]))
@@ -165,9 +166,50 @@ void cross_lower(Arena *a, Ir *ir, Stage *s, const Template *t, const TmplFlavou
 	 * and the legacy `ARG NAME VALUE` form to other parsers */
 	for (size_t i = 0; i < refs.n; i++) {
 		Step *decl = ir_step_new(ir, STEP_ARG, ROLE_BUILD, rule->pos, "a platform ARG the cross-build uses");
+		decl->tag = TAG_CROSS;
 		strlist_push(a, &decl->keys, refs.v[i]);
 		ir_step_insert_before(s, build, decl);
 	}
 	if (env->keys.n)
 		ir_step_insert_before(s, build, env);
 }
+
+/* text with each $TARGETx or ${TARGETx} turned into $BUILDx (arena). */
+static const char *native(Arena *a, const char *text)
+{
+	Strbuf sb = STRBUF_INIT;
+	for (const char *p = text; *p; p++) {
+		strbuf_addc(&sb, *p);
+		if (*p != '$')
+			continue;
+		if (p[1] == '{')
+			strbuf_addc(&sb, *++p);
+		if (strncmp(p + 1, "TARGET", 6) == 0) {
+			strbuf_adds(&sb, "BUILD");
+			p += 6;
+		}
+	}
+	const char *out = arena_strdup(a, strbuf_str(&sb));
+	strbuf_release(&sb);
+	return out;
+}
+
+Step *cross_native_arg(Ir *ir, const Step *st)
+{
+	Step *c = ir_step_clone(ir, st);
+	c->keys = (StrList){0};
+	c->values = (StrList){0};
+	for (size_t i = 0; i < st->keys.n; i++) {
+		const char *k = st->keys.v[i];
+		/* a declared platform ARG: TARGETOS becomes BUILDOS */
+		strlist_push(ir->arena, &c->keys,
+			     strncmp(k, "TARGET", 6) == 0 && cross_platform_arg(k) ? arena_printf(ir->arena, "BUILD%s", k + 6)
+										    : k);
+		if (i < st->values.n)
+			strlist_push(ir->arena, &c->values, native(ir->arena, st->values.v[i]));
+	}
+	c->why = st->values.n ? "the tests run on the builder's CPU: the cross-build's variables name it"
+			      : "a platform ARG the tests' build uses";
+	return c;
+}
+

@@ -886,6 +886,7 @@ typedef enum StepTag {
 	TAG_INSTALL,    /* dependency install; needs the manifests */
 	TAG_BUILD,      /* build commands; need the whole source */
 	TAG_ARTIFACT,   /* COPY --from of something a builder produced */
+	TAG_CROSS,      /* an ARG of the cross-build's target (cross.c): the builder's alone */
 } StepTag;
 
 /* A BuildKit mount on a RUN (RUN --mount=...): a cache that outlives the
@@ -1042,6 +1043,11 @@ void cross_platform_refs(Arena *a, const char *text, StrList *out);
  * and artifacts): sets s->why, and when the builder cross-builds,
  * ir->cross and the ARGs before the build step. */
 void cross_lower(Arena *a, Ir *ir, Stage *s, const Template *t, const TmplFlavour *fl, bool single_stage);
+/* A copy of the builder's cross-build ARG st (TAG_CROSS) for a stage that
+ * builds for the builder's own CPU (the test stage): each $TARGETx it
+ * declares or uses becomes $BUILDx.  BuildKit hands a stage's ARGs on to
+ * the stages FROM it, so the test stage must say so. */
+Step *cross_native_arg(Ir *ir, const Step *st);
 
 /* ---- passes -------------------------------------------------------------
  * Each pass is one file, pass_<name>.c.  A pass returns 0, or -1 after

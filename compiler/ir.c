@@ -253,6 +253,8 @@ static const char *tag_name(StepTag t)
 		return "build";
 	case TAG_ARTIFACT:
 		return "artifact";
+	case TAG_CROSS:
+		return "cross";
 	}
 	return NULL;
 }

@@ -47,8 +47,13 @@ int pass_test(Ir *ir, PassCtx *ctx)
 	bool has_source = false;
 	for (const Step *st = builder->first; st; st = st->next) {
 		has_source |= st->tag == TAG_SOURCE;
-		if (st->kind == STEP_ARG) /* build arguments end with their stage */
-			ir_step_append(t, ir_step_clone(ir, st));
+		/* the builder's build arguments, again (BuildKit hands them
+		 * on too, but the stage says what it uses); the cross-build's
+		 * target becomes the builder's own CPU: the tests run there,
+		 * so they build for it (a test binary for the target could not
+		 * run) */
+		if (st->kind == STEP_ARG)
+			ir_step_append(t, st->tag == TAG_CROSS ? cross_native_arg(ir, st) : ir_step_clone(ir, st));
 	}
 	/* before the source, so that an edit reuses the installed dev dependencies */
 	if (ir->test_install.n) {

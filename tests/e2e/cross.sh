@@ -153,4 +153,16 @@ if c=$("$DOCKER" run -d -p "127.0.0.1::${port:-8080}" "$TAG/$name:cross-amd64" 2
 else
   bad "amd64: the container starts"; sed 's/^/  /' "$tmp/err"
 fi
+# the test stage of a cross-build runs on the builder's CPU, so its tests
+# build for that CPU and run (a test binary for arm64 could not run here)
+if grep -q '^FROM builder AS test$' "$tmp/Dockerfile"; then
+  if "$DOCKER" build --progress=plain --platform linux/arm64 --target test -f "$tmp/Dockerfile" "$EXAMPLE" \
+    >"$tmp/test-arm64.log" 2>&1 && grep -q 'go test' "$tmp/test-arm64.log"; then
+    ok "arm64: --target test runs the tests on the build machine"
+  else
+    bad "arm64: --target test runs the tests on the build machine"; tail -n 15 "$tmp/test-arm64.log" | sed 's/^/  /'
+  fi
+else
+  bad "$name has a test stage (FROM builder AS test)"
+fi
 finish
