@@ -264,5 +264,5 @@ collide folder-single "single/x/app.yaml:1:1: error: the folder 'single' would b
 	"a:name: a\n$G" "single/x:name: x\n$G"
 has "a collision's exit status is 1 and the summary counts it" "1 with errors" "$tmp/err"
 
-echo "# $pass passed, $fail failed"
+echo "bake: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
