@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 #if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define SHA256_X86 1
 #endif
@@ -111,12 +112,30 @@ void sha256_portable(bool on)
 	portable_only = on;
 }
 
+#ifdef SHA256_X86
+/* Whether the processor has the SHA extensions (CPUID leaf 7, EBX bit 29)
+ * and SSSE3 and SSE4.1 (leaf 1, ECX bits 9 and 19), asked once: CPUID
+ * itself, as GCC's and clang's __builtin_cpu_supports do not both know
+ * "sha".  Valgrind's CPUID says no. */
+static bool has_sha_x86(void)
+{
+	static _Atomic int known; /* 0 not asked, 1 no, 2 yes */
+	int k = known;
+	if (!k) {
+		unsigned a, b, c, d;
+		bool sha = __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b >> 29 & 1);
+		bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c >> 9 & 1) && (c >> 19 & 1);
+		known = k = sha && sse ? 2 : 1;
+	}
+	return k == 2;
+}
+#endif
+
 /* nblocks blocks at p into the state. */
 static void blocks(Sha256 *s, const unsigned char *p, size_t nblocks)
 {
 #ifdef SHA256_X86
-	if (!portable_only && __builtin_cpu_supports("sha") && __builtin_cpu_supports("sse4.1") &&
-	    __builtin_cpu_supports("ssse3")) {
+	if (!portable_only && has_sha_x86()) {
 		blocks_x86(s->h, p, nblocks);
 		return;
 	}
