@@ -116,10 +116,7 @@ static void report_rendered(Run *run, ReportSpec *s, const char *diags)
 static void drift(Run *run, ReportSpec *s, const char *path, ReportDriftState state, const char *input)
 {
 	run->drift++;
-	if (state == REPORT_STALE)
-		printf("%s: stale (%s changed)\n", rel_path(run, path), input);
-	else
-		printf("%s: %s\n", rel_path(run, path), report_drift_name(state));
+	all_print_drift(stdout, rel_path(run, path), state, input);
 	if (s)
 		report_drift(run->report, s, rel_path(run, path), state, input);
 }
@@ -179,12 +176,23 @@ typedef struct Pool {
 	pthread_cond_t job_done, room;
 } Pool;
 
-/* Starts spec i: its job in its slot (the caller holds no lock). */
-static void start(Pool *p, StagecCache *cache, size_t i)
+/* With the lock held: starts the next spec when there is one and room
+ * for it (the lock released while it runs); false when there is nothing
+ * to start now.  Both the workers and the taking thread run specs so. */
+static bool run_next(Pool *p, StagecCache *cache)
 {
+	if (p->next >= p->n || p->next >= p->taken + WINDOW)
+		return false;
+	size_t i = p->next++;
+	pthread_mutex_unlock(&p->mu);
 	SpecJob *job = &p->ring[i % WINDOW];
 	*job = (SpecJob){.path = p->paths[i], .policy = p->policies[i], .lock = p->locks[i]};
 	all_spec_run(p->cli, cache, job);
+	pthread_mutex_lock(&p->mu);
+	p->done[i % WINDOW] = true;
+	if (p->waiting) /* a wake-up costs two context switches: only when needed */
+		pthread_cond_signal(&p->job_done);
+	return true;
 }
 
 /* A worker thread and its cache: templates and policies, read once per
@@ -201,21 +209,12 @@ static void *worker(void *arg)
 	Pool *p = ((Worker *)arg)->pool;
 	StagecCache *cache = ((Worker *)arg)->cache;
 	pthread_mutex_lock(&p->mu);
-	for (;;) {
-		while (p->next < p->n && p->next >= p->taken + WINDOW) {
-			p->idle++;
-			pthread_cond_wait(&p->room, &p->mu);
-			p->idle--;
-		}
-		if (p->next >= p->n)
-			break;
-		size_t i = p->next++;
-		pthread_mutex_unlock(&p->mu);
-		start(p, cache, i);
-		pthread_mutex_lock(&p->mu);
-		p->done[i % WINDOW] = true;
-		if (p->waiting) /* a wake-up costs two context switches: only when needed */
-			pthread_cond_signal(&p->job_done);
+	while (p->next < p->n) {
+		if (run_next(p, cache))
+			continue;
+		p->idle++; /* no room: the taker is behind */
+		pthread_cond_wait(&p->room, &p->mu);
+		p->idle--;
 	}
 	pthread_mutex_unlock(&p->mu);
 	return NULL;
@@ -266,14 +265,8 @@ static int run_specs(Run *run, char **paths, char **policies, char **locks, size
 	for (size_t i = 0; i < n; i++) {
 		pthread_mutex_lock(&p->mu);
 		while (!p->done[i % WINDOW]) {
-			if (p->next < p->n && p->next < p->taken + WINDOW) {
-				size_t k = p->next++;
-				pthread_mutex_unlock(&p->mu);
-				start(p, own, k);
-				pthread_mutex_lock(&p->mu);
-				p->done[k % WINDOW] = true;
+			if (run_next(p, own))
 				continue;
-			}
 			p->waiting = true;
 			pthread_cond_wait(&p->job_done, &p->mu);
 			p->waiting = false;

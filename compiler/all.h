@@ -111,6 +111,9 @@ typedef struct DriftFound {
 	char *input; /* the changed input (stale), or NULL */
 } DriftFound;
 
+/* "PATH: stale (INPUT changed)", "PATH: missing" ...: a --check line. */
+void all_print_drift(FILE *out, const char *rel, ReportDriftState state, const char *input);
+
 /* One spec: its paths in, what became of it out.  all_spec_run() fills
  * the rest on any thread (nothing shared is touched: what it would print
  * is kept in out and err); all_spec_take() then, in path order, passes it

@@ -72,14 +72,19 @@ typedef struct Task {
 	FILE *out, *err;
 } Task;
 
+void all_print_drift(FILE *out, const char *rel, ReportDriftState state, const char *input)
+{
+	if (state == REPORT_STALE)
+		fprintf(out, "%s: stale (%s changed)\n", rel, input);
+	else
+		fprintf(out, "%s: %s\n", rel, report_drift_name(state));
+}
+
 static void found(Task *s, const char *path, ReportDriftState state, const char *input)
 {
 	SpecJob *j = s->job;
 	const char *rel = all_rel_path(s->cli, path);
-	if (state == REPORT_STALE)
-		fprintf(s->out, "%s: stale (%s changed)\n", rel, input);
-	else
-		fprintf(s->out, "%s: %s\n", rel, report_drift_name(state));
+	all_print_drift(s->out, rel, state, input);
 	DriftFound *bigger = realloc(j->drifts, (j->ndrifts + 1) * sizeof(*bigger));
 	if (!bigger)
 		out_of_memory();
@@ -231,18 +236,10 @@ void all_spec_run(const AllCli *cli, StagecCache *cache, SpecJob *job)
 				   .no_comments = cli->no_comments, .both_variants = true};
 		if (cli->check && job->lock && o.lock_mode == STAGEC_LOCK_PINNED)
 			o.lock_mode = STAGEC_LOCK_FROZEN; /* the check includes the lock's: every image locked */
-		job->result = stagec_compile_text(spec.name, spec.dir, spec.text, spec.len, &o);
-		if (!job->result)
+		job->status = cli_compile(&spec, &o, s.err, &job->result);
+		const StagecResult *single = job->result ? stagec_result_single(job->result) : NULL;
+		if (!job->result || (!single && job->status == 0))
 			out_of_memory();
-		fputs(stagec_result_diagnostics(job->result), s.err);
-		job->status = stagec_result_status(job->result);
-		const StagecResult *single = job->status == 0 ? stagec_result_single(job->result) : NULL;
-		if (job->status == 0 && !single)
-			out_of_memory();
-		if (single && stagec_result_status(single)) {
-			job->status = stagec_result_status(single);
-			fputs(stagec_result_diagnostics(single), s.err);
-		}
 		if (job->status == 0)
 			files_of(&s, job->result, single);
 		else if (job->status == 2)

@@ -25,6 +25,11 @@ typedef struct SpecText {
 
 /* Reads at most STAGEC_MAX_SPEC_BYTES; returns an exit status (0: read). */
 int cli_read_spec(const char *path, SpecText *spec);
+/* Compiles spec and prints its diagnostics on err; with o->both_variants
+ * the single-stage variant's too when it fails (its warnings repeat the
+ * first's).  Returns the exit status (that of the variant that failed),
+ * with *ret the result to free (NULL when memory ran out). */
+int cli_compile(const SpecText *spec, const StagecOptions *o, FILE *err, StagecResult **ret);
 
 typedef struct CliFile {
 	const char *name; /* within the folder */

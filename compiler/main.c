@@ -767,19 +767,33 @@ static int keep_variant(const StagecResult *r, bool context, Variant *keep)
  * variants from one compilation (the single-stage one's diagnostics only
  * when it fails: its warnings repeat the first's), kept in multi and
  * single; else the Dockerfile printed.  Returns the exit status. */
+int cli_compile(const SpecText *spec, const StagecOptions *o, FILE *err, StagecResult **ret)
+{
+	StagecResult *r = *ret = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
+	if (!r) {
+		fputs("stagec: error: out of memory\n", err);
+		return 2;
+	}
+	fputs(stagec_result_diagnostics(r), err);
+	int status = stagec_result_status(r);
+	if (status || !o->both_variants)
+		return status;
+	const StagecResult *s = stagec_result_single(r);
+	if (!s) {
+		fputs("stagec: error: out of memory\n", err);
+		return 2;
+	}
+	if ((status = stagec_result_status(s)) != 0)
+		fputs(stagec_result_diagnostics(s), err);
+	return status;
+}
+
 static int compile_spec(const SpecText *spec, StagecOptions *o, Variant *multi, Variant *single)
 {
 	o->both_variants = multi != NULL;
-	StagecResult *r = stagec_compile_text(spec->name, spec->dir, spec->text, spec->len, o);
-	if (!r)
-		return cli_error("%s", "out of memory");
-	int status = stagec_result_status(r);
-	fputs(stagec_result_diagnostics(r), stderr);
+	StagecResult *r;
+	int status = cli_compile(spec, o, stderr, &r);
 	const StagecResult *s = status == 0 && multi ? stagec_result_single(r) : NULL;
-	if (status == 0 && multi && !s)
-		status = cli_error("%s", "out of memory");
-	if (s && (status = stagec_result_status(s)) != 0)
-		fputs(stagec_result_diagnostics(s), stderr);
 	if (status == 0 && multi) {
 		bool context = stagec_result_context(r) != NULL;
 		status = keep_variant(r, context, multi);
