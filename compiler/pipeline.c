@@ -247,20 +247,27 @@ static Ir *lower_variant(Arena *a, const LowerInput *in, Templates *templates, D
 	return ir && !diags_failed(d) ? ir : NULL;
 }
 
-/* Emits a variant's Dockerfile and .dockerignore, each with its line 2
- * (options: "multi" or "single", and ",base=NAME" when a flag chose it). */
+/* Emits a variant's Dockerfile (with --dump-ir its IR instead) and
+ * .dockerignore, each but the dump with its line 2 (options: "multi" or
+ * "single", and ",base=NAME" when a flag chose it). */
 static bool emit_variant(StagecResult *r, const Ir *ir, const Spec *spec, const SourceFile *f, const Inputs *inputs,
 			 const char *options, const StagecOptions *o, Diags *d, char **ret_output, char **ret_ignore)
 {
-	if (!emit_check_line_length(ir, spec, d))
-		return false;
 	EmitInfo info = {file_name(f->path), ir->name, o->single_stage, !o->no_comments};
-	/* the Dockerfile's line 2 says whether it has its comments (so that
-	 * --check tells the two apart); the ignore file is the same either way */
-	const char *df_options = o->no_comments ? arena_printf(r->arena, "%s,no-comments", options) : options;
 	Strbuf out = STRBUF_INIT;
-	emit_dockerfile(ir, &info, &out);
-	*ret_output = inputs_stamp(inputs, df_options, strbuf_detach(&out));
+	if (o->dump_ir) {
+		ir_dump(ir, &out);
+		*ret_output = strbuf_detach(&out);
+	} else {
+		if (!emit_check_line_length(ir, spec, d))
+			return false;
+		/* the Dockerfile's line 2 says whether it has its comments (so
+		 * that --check tells the two apart); the ignore file is the
+		 * same either way */
+		const char *df_options = o->no_comments ? arena_printf(r->arena, "%s,no-comments", options) : options;
+		emit_dockerfile(ir, &info, &out);
+		*ret_output = inputs_stamp(inputs, df_options, strbuf_detach(&out));
+	}
 	Strbuf ign = STRBUF_INIT;
 	emit_dockerignore(ir, &info, &ign);
 	*ret_ignore = inputs_stamp(inputs, options, strbuf_detach(&ign));
@@ -468,19 +475,8 @@ static bool compile(StagecResult *r, const SourceFile *f, const char *dir, const
 	for (size_t i = 0; i < r->uses.n; i++)
 		r->images[i] = (StagecImage){r->uses.v[i].ref, r->uses.v[i].digest, r->uses.v[i].entry != NULL};
 	r->context = ir->context ? arena_strdup(r->arena, ir->context) : NULL;
-	if (o->dump_ir) {
-		Strbuf out = STRBUF_INIT;
-		ir_dump(ir, &out);
-		r->output = strbuf_detach(&out);
-	} else if (!emit_variant(r, ir, spec, f, &inputs, options, o, d, &r->output, &r->dockerignore)) {
+	if (!emit_variant(r, ir, spec, f, &inputs, options, o, d, &r->output, &r->dockerignore))
 		return false;
-	}
-	if (o->dump_ir) {
-		EmitInfo info = {file_name(f->path), ir->name, o->single_stage, !o->no_comments};
-		Strbuf ign = STRBUF_INIT;
-		emit_dockerignore(ir, &info, &ign);
-		r->dockerignore = inputs_stamp(&inputs, options, strbuf_detach(&ign));
-	}
 	keep_facts(r, spec, f, ir, policy);
 	if (ec)
 		r->explain = explain_finish(ec, ir);
