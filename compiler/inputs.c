@@ -65,14 +65,21 @@ static const char *escape(Arena *a, const char *path)
 	return out;
 }
 
+void inputs_hash(const void *data, size_t len, char out[INPUT_HASH_LEN + 1])
+{
+	char hex[65];
+	sha256_of(data, len, hex);
+	memcpy(out, hex, INPUT_HASH_LEN);
+	out[INPUT_HASH_LEN] = '\0';
+}
+
 void inputs_add(Inputs *in, InputKind kind, const char *path, const void *data, size_t len)
 {
 	if (!in)
 		return;
-	char hex[65];
-	sha256_of(data, len, hex);
-	hex[INPUT_HASH_LEN] = '\0';
-	inputs_add_hash(in, kind, path, hex);
+	char hash[INPUT_HASH_LEN + 1];
+	inputs_hash(data, len, hash);
+	inputs_add_hash(in, kind, path, hash);
 }
 
 void inputs_add_hash(Inputs *in, InputKind kind, const char *path, const char *hash)

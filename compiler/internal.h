@@ -128,6 +128,8 @@ void inputs_init(Inputs *in, Arena *a, const char *spec_dir_real);
 /* Records an input named path (as it goes into the line); the first record
  * of a kind and path wins.  in may be NULL: nothing is recorded. */
 void inputs_add(Inputs *in, InputKind kind, const char *path, const void *data, size_t len);
+/* The hash line 2 gives data: the first INPUT_HASH_LEN hex digits of its SHA-256. */
+void inputs_hash(const void *data, size_t len, char out[INPUT_HASH_LEN + 1]);
 /* The same with the hash known already (INPUT_HASH_LEN hex digits). */
 void inputs_add_hash(Inputs *in, InputKind kind, const char *path, const char *hash);
 /* The same for a file at an absolute (or current-folder-relative) path,

@@ -70,10 +70,9 @@ const StrList *runtime_libs_for(Templates *t, const char *dev)
 			if (strcmp(embedded_templates[i].name, "runtime-libs.yaml") == 0)
 				t->libs_hash = embedded_templates[i].hash;
 		if (f) {
-			Inputs one;
-			inputs_init(&one, t->arena, NULL);
-			inputs_add(&one, INPUT_TEMPLATE, "runtime-libs.yaml", f->text, f->len);
-			t->libs_hash = one.v[0].hash;
+			char *hash = arena_alloc(t->arena, INPUT_HASH_LEN + 1);
+			inputs_hash(f->text, f->len, hash);
+			t->libs_hash = hash;
 		}
 	}
 	/* every compilation that asks names the table on line 2, cached set or not */

@@ -274,10 +274,7 @@ ProjectStatus project_read(Project *p, const char *rel, ProjectKind kind, SrcPos
 		if (!e->input_name) {
 			e->input_name = arena_strdup(p->a, inputs_file_name(p->inputs, arena_printf(p->a, "%s/%s",
 								   p->context_real, rel)));
-			char hex[65];
-			sha256_of(e->file->text, e->file->len, hex);
-			memcpy(e->input_hash, hex, INPUT_HASH_LEN);
-			e->input_hash[INPUT_HASH_LEN] = '\0';
+			inputs_hash(e->file->text, e->file->len, e->input_hash);
 		}
 		inputs_add_hash(p->inputs, INPUT_FILE, e->input_name, e->input_hash);
 	}
