@@ -164,14 +164,22 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 	char *full = arena_printf(L->a, "%s/%s", L->context_real ? L->context_real : L->spec->dir, path.s);
 	struct stat st;
 	char resolved[PATH_MAX];
-	size_t n = L->context_real ? strlen(L->context_real) : 0;
-	/* the common case in one call: there, inside the context */
-	if (L->context_real && stagec_realpath_stat(full, resolved, &st) && strncmp(resolved, L->context_real, n) == 0 &&
-	    (resolved[n] == '/' || resolved[n] == '\0')) {
-		*is_dir = S_ISDIR(st.st_mode);
+	/* one call resolves it and says what it is; the rest only tells the
+	 * errors apart */
+	if (L->context_real && stagec_realpath_stat(full, resolved, &st)) {
 		*exists = true;
-		return true;
+		size_t n = strlen(L->context_real);
+		if (strncmp(resolved, L->context_real, n) == 0 && (resolved[n] == '/' || resolved[n] == '\0')) {
+			*is_dir = S_ISDIR(st.st_mode);
+			return true;
+		}
+		if (project_entry(L->project, path.s)->status == PROJECT_FAILED)
+			return false; /* the project reader said so already */
+		diag_error(L->d, path.pos, "'%s' leads outside the build context through a symlink; "
+					   "copy the files into the spec's folder", path.s);
+		return false;
 	}
+	int e = errno;
 	if (lstat(full, &st) != 0) {
 		if (must_exist)
 			diag_error(L->d, path.pos, "'%s' does not exist in '%s'; create it or fix the path",
@@ -179,21 +187,8 @@ static bool check_context_path(Lower *L, SStr path, bool must_exist, bool *is_di
 		return false;
 	}
 	*exists = true;
-	if (!stagec_realpath(full, resolved) || !L->context_real) {
-		diag_error(L->d, path.pos, "cannot resolve '%s': %s", path.s, strerror(errno));
-		return false;
-	}
-	if (strncmp(resolved, L->context_real, n) != 0 || (resolved[n] != '/' && resolved[n] != '\0')) {
-		if (project_entry(L->project, path.s)->status == PROJECT_FAILED)
-			return false; /* the project reader said so already */
-		diag_error(L->d, path.pos, "'%s' leads outside the build context through a symlink; "
-					   "copy the files into the spec's folder", path.s);
-		return false;
-	}
-	if (stat(full, &st) == 0 && S_ISDIR(st.st_mode))
-		*is_dir = true;
-	*exists = true;
-	return true;
+	diag_error(L->d, path.pos, "cannot resolve '%s': %s", path.s, strerror(e));
+	return false;
 }
 
 static const char *join_path(Lower *L, const char *dir, const char *path)

@@ -102,6 +102,17 @@ static bool folder(const char *dir, size_t n, char *out)
 	return true;
 }
 
+/* path into resolved, or into malloc'd memory when resolved is NULL, as
+ * realpath() answers. */
+static char *give(const char *path, char *resolved)
+{
+	size_t n = strlen(path) + 1;
+	char *out = resolved ? resolved : malloc(n);
+	if (out)
+		memcpy(out, path, n);
+	return out;
+}
+
 /* stagec_realpath; when ret_lstat is not NULL, *ret_lstat is the lstat of
  * the last component when the fast path took it (then *took is true). */
 static char *resolve(const char *path, char *resolved, struct stat *ret_lstat, bool *took)
@@ -126,12 +137,8 @@ static char *resolve(const char *path, char *resolved, struct stat *ret_lstat, b
 		while (n > 1 && path[n - 1] == '/')
 			n--;
 		char dir[PATH_MAX];
-		if (n > 1 && folder(path, n, dir)) {
-			char *out = resolved ? resolved : malloc(strlen(dir) + 1);
-			if (out)
-				memcpy(out, dir, strlen(dir) + 1);
-			return out;
-		}
+		if (n > 1 && folder(path, n, dir))
+			return give(dir, resolved);
 		return realpath(path, resolved);
 	}
 	/* a path ending in "..", a path with no folder part, and a root
@@ -159,11 +166,7 @@ static char *resolve(const char *path, char *resolved, struct stat *ret_lstat, b
 		*ret_lstat = st;
 		*took = true;
 	}
-	char *out = resolved ? resolved : malloc(strlen(full) + 1);
-	if (!out)
-		return NULL;
-	memcpy(out, full, strlen(full) + 1);
-	return out;
+	return give(full, resolved);
 }
 
 char *stagec_realpath(const char *path, char *resolved)
